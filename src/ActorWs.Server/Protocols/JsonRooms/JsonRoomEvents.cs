@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace ActorWs.Server.Protocols.JsonRooms;
+
+/// <summary>
+/// Writes the server's side of the JSON room protocol: replies, errors, room messages and presence.
+/// </summary>
+/// <remarks>
+/// Raw values from clients (<c>ref</c>, <c>data</c>) were validated as JSON when parsed and are copied
+/// verbatim. One <see cref="Utf8JsonWriter"/> is kept per thread and reset for each event, so writing
+/// allocates nothing once warm. Thread-safety: safe from any thread; a call must not be nested in another.
+/// </remarks>
+public static class JsonRoomEvents
+{
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    private static Utf8JsonWriter Writer(IBufferWriter<byte> output)
+    {
+        var writer = t_writer;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(output, WriterOptions);
+            t_writer = writer;
+        }
+        else
+        {
+            writer.Reset(output);
+        }
+        return writer;
+    }
+
+    private static void Finish(Utf8JsonWriter writer)
+    {
+        writer.WriteEndObject();
+        writer.Flush();
+        writer.Reset(NullBufferWriter.Instance); // drop the reference to the caller's buffer
+    }
+
+    private static void WriteRef(Utf8JsonWriter writer, ReadOnlySpan<byte> @ref)
+    {
+        writer.WritePropertyName("ref"u8);
+        if (@ref.IsEmpty) writer.WriteNullValue();
+        else writer.WriteRawValue(@ref, skipInputValidation: true);
+    }
+
+    /// <summary><c>{"op":"reply","ref":R,"status":"ok"}</c>, with the room and (for a join) its members.</summary>
+    public static void WriteOk(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, ReadOnlySpan<byte> room = default, IReadOnlyCollection<string>? members = null)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "reply"u8);
+        WriteRef(writer, @ref);
+        writer.WriteString("status"u8, "ok"u8);
+        if (!room.IsEmpty) writer.WriteString("room"u8, room);
+        if (members is not null)
+        {
+            writer.WriteStartArray("members"u8);
+            foreach (var member in members) writer.WriteStringValue(member);
+            writer.WriteEndArray();
+        }
+        Finish(writer);
+    }
+
+    /// <summary><c>{"op":"error","ref":R,"reason":"…"}</c> (ref is null when the request had none).</summary>
+    public static void WriteError(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, string reason)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "error"u8);
+        WriteRef(writer, @ref);
+        writer.WriteString("reason"u8, reason);
+        Finish(writer);
+    }
+
+    /// <summary><c>{"op":"message","room":"r","from":"id","data":…}</c>: what every member receives for a send.</summary>
+    public static void WriteMessage(IBufferWriter<byte> output, ReadOnlySpan<byte> room, string from, ReadOnlySpan<byte> data)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "message"u8);
+        writer.WriteString("room"u8, room);
+        writer.WriteString("from"u8, from);
+        writer.WritePropertyName("data"u8);
+        writer.WriteRawValue(data, skipInputValidation: true);
+        Finish(writer);
+    }
+
+    /// <summary><c>{"op":"presence","room":"r","event":"join"|"leave","member":"id"}</c>.</summary>
+    public static void WritePresence(IBufferWriter<byte> output, string room, bool joined, string member)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "presence"u8);
+        writer.WriteString("room"u8, room);
+        writer.WriteString("event"u8, joined ? "join"u8 : "leave"u8);
+        writer.WriteString("member"u8, member);
+        Finish(writer);
+    }
+
+    /// <summary>
+    /// <c>{"op":"notice","room":"r","event":"restarted"|"closed","reason":"…"}</c>: the room failed and was
+    /// restarted (the member is re-joined) or stopped (the member is out).
+    /// </summary>
+    public static void WriteRoomNotice(IBufferWriter<byte> output, string room, bool restarted, string reason)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "notice"u8);
+        writer.WriteString("room"u8, room);
+        writer.WriteString("event"u8, restarted ? "restarted"u8 : "closed"u8);
+        writer.WriteString("reason"u8, reason);
+        Finish(writer);
+    }
+
+    /// <summary>Accepts and discards writes; parks the per-thread writer between events.</summary>
+    private sealed class NullBufferWriter : IBufferWriter<byte>
+    {
+        public static readonly NullBufferWriter Instance = new();
+        private readonly byte[] _scratch = new byte[256];
+        public void Advance(int count) { }
+        public Memory<byte> GetMemory(int sizeHint = 0) => _scratch;
+        public Span<byte> GetSpan(int sizeHint = 0) => _scratch;
+    }
+}
