@@ -1,0 +1,128 @@
+namespace ActorWs.Server.Options;
+
+/// <summary>Which socket layer carries the bytes.</summary>
+public enum TransportKind
+{
+    /// <summary>epoll on Linux, portable sockets elsewhere.</summary>
+    Auto,
+    /// <summary>Linux epoll: one thread waits for all sockets; no per-connection socket machinery (Linux only).</summary>
+    Epoll,
+    /// <summary>.NET sockets through streams: every platform.</summary>
+    Sockets,
+}
+
+/// <summary>What happens when a client reads slower than the server writes to it.</summary>
+public enum SlowConsumerPolicy
+{
+    /// <summary>Close the connection with 1008 (policy violation) once its outbound queue passes the cap.</summary>
+    Close,
+    /// <summary>Drop messages that would push the outbound queue past the cap; the connection stays.</summary>
+    Drop,
+}
+
+/// <summary>
+/// Everything the server can be told; each property is a key under <c>server</c> in <c>hocon.conf</c>,
+/// where its default and meaning are written next to it.
+/// </summary>
+/// <remarks>Not thread-safe to mutate; the server copies what it needs when it starts.</remarks>
+public sealed class ServerOptions
+{
+    /// <summary>Address to bind: an IP literal, <c>localhost</c>, or <c>*</c>/<c>0.0.0.0</c>/<c>::</c> for all interfaces.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (reported by the server once bound).</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Length of the kernel's queue of connections not yet accepted.</summary>
+    public int Backlog { get; set; } = 1024;
+
+    /// <summary>Connections open at once; past it new sockets get 503 and are closed.</summary>
+    public int MaxConnections { get; set; } = 100_000;
+
+    /// <summary>Which socket layer to use.</summary>
+    public TransportKind Transport { get; set; } = TransportKind.Auto;
+
+    /// <summary>Threads waiting for socket readiness (epoll transport).</summary>
+    public int IoThreads { get; set; } = 1;
+
+    /// <summary>Time a new connection has to send a complete request head.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>At shutdown, how long open connections get to finish their close handshake before they are aborted.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often connections are checked for expired deadlines (handshake, idle, close).</summary>
+    public TimeSpan TimerResolution { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>HTTP side of the port.</summary>
+    public HttpOptions Http { get; set; } = new();
+
+    /// <summary>WebSocket connections.</summary>
+    public WebSocketOptions WebSocket { get; set; } = new();
+
+    /// <summary>Rooms.</summary>
+    public RoomOptions Rooms { get; set; } = new();
+}
+
+/// <summary>Limits of the HTTP/1.1 request heads the server reads.</summary>
+public sealed class HttpOptions
+{
+    /// <summary>Largest request head (request line and header fields); past it: 431.</summary>
+    public int MaxRequestHeadSize { get; set; } = 8 * 1024;
+
+    /// <summary>Most header fields in one request; past it: 431.</summary>
+    public int MaxHeaderCount { get; set; } = 100;
+
+    /// <summary>Whether plain HTTP connections are kept alive for further requests.</summary>
+    public bool KeepAlive { get; set; } = true;
+
+    /// <summary>Whether <c>GET /</c> answers with the status page.</summary>
+    public bool StatusPage { get; set; } = true;
+}
+
+/// <summary>Limits and timers of open WebSocket connections (defaults for every route; routes may override some).</summary>
+public sealed class WebSocketOptions
+{
+    /// <summary>Largest message (after reassembly); past it the connection is closed with 1009.</summary>
+    public long MaxMessageSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How often the server pings a quiet peer; zero turns pings off.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A peer that sends nothing at all (not even a pong) for this long is closed with 1001.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>After our close frame, how long to wait for the peer's before dropping the TCP connection.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bytes queued for a client that does not read fast enough before the slow-consumer policy applies.</summary>
+    public long OutboundQueueLimit { get; set; } = 1024 * 1024;
+
+    /// <summary>What to do when a client's outbound queue is over <see cref="OutboundQueueLimit"/>.</summary>
+    public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Close;
+
+    /// <summary>Messages handed to the session and not yet handled before the connection stops reading (backpressure).</summary>
+    public int MaxInflightMessages { get; set; } = 64;
+
+    /// <summary>Origins allowed to open WebSockets (exact, case-insensitive); empty allows any.</summary>
+    public IList<string> AllowedOrigins { get; set; } = new List<string>();
+}
+
+/// <summary>Rooms: lifetimes and failure handling.</summary>
+public sealed class RoomOptions
+{
+    /// <summary>How long an empty room lives before it is stopped (a rejoin within it finds the same room).</summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Restarts of a failing room allowed within <see cref="RestartWindow"/> before it is stopped.</summary>
+    public int MaxRestarts { get; set; } = 10;
+
+    /// <summary>The window <see cref="MaxRestarts"/> counts in.</summary>
+    public TimeSpan RestartWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>First delay before a restarted room takes messages again; doubles on each further restart.</summary>
+    public TimeSpan RestartBackoffMin { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Largest delay between restarts.</summary>
+    public TimeSpan RestartBackoffMax { get; set; } = TimeSpan.FromSeconds(5);
+}
