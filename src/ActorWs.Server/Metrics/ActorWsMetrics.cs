@@ -1,0 +1,97 @@
+using System.Diagnostics.Metrics;
+
+namespace ActorWs.Server.Metrics;
+
+/// <summary>
+/// The server's instruments, on the <see cref="System.Diagnostics.Metrics"/> API so any listener
+/// (the built-in Prometheus endpoint, OpenTelemetry, dotnet-counters) can read them.
+/// </summary>
+/// <remarks>
+/// One instance per server; its <see cref="Meter"/> is named <see cref="MeterName"/>. Recording is
+/// thread-safe. Hot paths add to the counters once per batch of socket reads or writes, not per message.
+/// </remarks>
+public sealed class ActorWsMetrics : IDisposable
+{
+    /// <summary>The meter name to listen to.</summary>
+    public const string MeterName = "ActorWs";
+
+    private long _open;
+    private long _rooms;
+
+    /// <summary>Creates the instruments; <paramref name="meterFactory"/> may be null outside dependency injection.</summary>
+    public ActorWsMetrics(IMeterFactory? meterFactory = null)
+    {
+        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        ConnectionsAccepted = Meter.CreateCounter<long>("actorws.connections.accepted", "{connection}", "TCP connections accepted.");
+        ConnectionsRejected = Meter.CreateCounter<long>("actorws.connections.rejected", "{connection}", "Connections refused at accept (reason: max-connections, draining).");
+        HandshakeFailures = Meter.CreateCounter<long>("actorws.handshake.failures", "{request}", "WebSocket handshakes answered with an error status (status).");
+        HttpRequests = Meter.CreateCounter<long>("actorws.http.requests", "{request}", "Plain HTTP requests answered (status).");
+        MessagesIn = Meter.CreateCounter<long>("actorws.messages.received", "{message}", "WebSocket messages received from clients.");
+        MessagesOut = Meter.CreateCounter<long>("actorws.messages.sent", "{message}", "WebSocket messages queued to clients.");
+        BytesIn = Meter.CreateCounter<long>("actorws.bytes.received", "By", "Bytes read from client sockets.");
+        BytesOut = Meter.CreateCounter<long>("actorws.bytes.sent", "By", "Bytes written to client sockets.");
+        Closes = Meter.CreateCounter<long>("actorws.connections.closed", "{connection}", "WebSocket connections closed (code: the close status, 1006 when there was none).");
+        MessagesDropped = Meter.CreateCounter<long>("actorws.messages.dropped", "{message}", "Outbound messages dropped by the slow-consumer policy.");
+        Meter.CreateObservableGauge("actorws.connections.open", () => Volatile.Read(ref _open), "{connection}", "Connections open now (HTTP and WebSocket).");
+        Meter.CreateObservableGauge("actorws.rooms.active", () => Volatile.Read(ref _rooms), "{room}", "Rooms alive now.");
+    }
+
+    /// <summary>The meter all instruments belong to.</summary>
+    public Meter Meter { get; }
+
+    /// <summary>TCP connections accepted.</summary>
+    public Counter<long> ConnectionsAccepted { get; }
+
+    /// <summary>Connections refused at accept; tag <c>reason</c>.</summary>
+    public Counter<long> ConnectionsRejected { get; }
+
+    /// <summary>Failed WebSocket handshakes; tag <c>status</c>.</summary>
+    public Counter<long> HandshakeFailures { get; }
+
+    /// <summary>Plain HTTP requests answered; tag <c>status</c>.</summary>
+    public Counter<long> HttpRequests { get; }
+
+    /// <summary>Messages received from clients.</summary>
+    public Counter<long> MessagesIn { get; }
+
+    /// <summary>Messages queued to clients.</summary>
+    public Counter<long> MessagesOut { get; }
+
+    /// <summary>Bytes read from sockets.</summary>
+    public Counter<long> BytesIn { get; }
+
+    /// <summary>Bytes written to sockets.</summary>
+    public Counter<long> BytesOut { get; }
+
+    /// <summary>WebSocket closes; tag <c>code</c>.</summary>
+    public Counter<long> Closes { get; }
+
+    /// <summary>Messages dropped for slow consumers.</summary>
+    public Counter<long> MessagesDropped { get; }
+
+    /// <summary>Connections open now.</summary>
+    public long OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>Counts a connection as open.</summary>
+    public void ConnectionOpened() => Interlocked.Increment(ref _open);
+
+    /// <summary>Counts a connection as gone.</summary>
+    public void ConnectionClosed() => Interlocked.Decrement(ref _open);
+
+    /// <summary>Counts a room as alive.</summary>
+    public void RoomStarted() => Interlocked.Increment(ref _rooms);
+
+    /// <summary>Counts a room as gone.</summary>
+    public void RoomStopped() => Interlocked.Decrement(ref _rooms);
+
+    /// <summary>Adds an observable gauge owned by another part (e.g. the actor runtime's dead letters).</summary>
+    public void AddGauge(string name, string unit, string description, Func<long> read) =>
+        Meter.CreateObservableGauge(name, read, unit, description);
+
+    /// <summary>Adds an observable gauge with several tagged values.</summary>
+    public void AddGauge(string name, string unit, string description, Func<IEnumerable<Measurement<long>>> read) =>
+        Meter.CreateObservableGauge(name, read, unit, description);
+
+    /// <summary>Disposes the meter; instruments stop reporting.</summary>
+    public void Dispose() => Meter.Dispose();
+}
