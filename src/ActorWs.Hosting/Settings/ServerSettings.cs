@@ -1,0 +1,76 @@
+using ActorWs.Hosting.Configuration;
+using ActorWs.Server.Options;
+using Microsoft.Extensions.Configuration;
+
+namespace ActorWs.Hosting.Settings;
+
+/// <summary>
+/// Reads the <c>server</c> section of the configuration into <see cref="ServerOptions"/>, checking
+/// every value and naming the file and line of each bad one.
+/// </summary>
+public static class ServerSettings
+{
+    /// <summary>
+    /// Reads <c>server.*</c>; throws <see cref="ConfigurationValidationException"/> listing every bad setting.
+    /// Settings that are absent keep the defaults of <see cref="ServerOptions"/>.
+    /// </summary>
+    public static ServerOptions Read(IConfigurationRoot configuration)
+    {
+        var options = new ServerOptions();
+        var reader = new ConfigurationSettingReader(configuration, "server");
+        Apply(reader, options);
+        reader.ThrowIfInvalid();
+        return options;
+    }
+
+    /// <summary>Applies <c>server.*</c> through <paramref name="r"/> (errors collect in it) onto <paramref name="o"/>.</summary>
+    public static void Apply(ConfigurationSettingReader r, ServerOptions o)
+    {
+        var second = TimeSpan.FromSeconds(1);
+        var hour = TimeSpan.FromHours(1);
+        o.Host = r.GetString("host", o.Host)!;
+        if (string.IsNullOrWhiteSpace(o.Host)) r.Fail("host", "a host name or IP address");
+        o.Port = r.GetInt("port", 0, 65535, o.Port);
+        o.Backlog = r.GetInt("backlog", 1, 65535, o.Backlog);
+        o.MaxConnections = r.GetInt("max-connections", 1, 10_000_000, o.MaxConnections);
+        o.Transport = ReadEnum(r, "transport", o.Transport);
+        o.IoThreads = r.GetInt("io-threads", 1, 64, o.IoThreads);
+        o.HandshakeTimeout = r.GetDuration("handshake-timeout", TimeSpan.FromMilliseconds(100), hour, o.HandshakeTimeout);
+        o.DrainTimeout = r.GetDuration("drain-timeout", TimeSpan.Zero, hour, o.DrainTimeout);
+        o.TimerResolution = r.GetDuration("timer-resolution", TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10), o.TimerResolution);
+
+        o.Http.MaxRequestHeadSize = (int)r.GetBytes("http:max-request-head-size", 1024, 1024 * 1024, o.Http.MaxRequestHeadSize);
+        o.Http.MaxHeaderCount = r.GetInt("http:max-header-count", 1, 10_000, o.Http.MaxHeaderCount);
+        o.Http.KeepAlive = r.GetBool("http:keep-alive", o.Http.KeepAlive);
+        o.Http.StatusPage = r.GetBool("http:status-page", o.Http.StatusPage);
+
+        var ws = o.WebSocket;
+        ws.MaxMessageSize = r.GetBytes("websocket:max-message-size", 125, int.MaxValue, ws.MaxMessageSize);
+        ws.PingInterval = r.GetDuration("websocket:ping-interval", TimeSpan.Zero, hour, ws.PingInterval);
+        ws.IdleTimeout = r.GetDuration("websocket:idle-timeout", second, TimeSpan.FromDays(1), ws.IdleTimeout);
+        ws.CloseTimeout = r.GetDuration("websocket:close-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), ws.CloseTimeout);
+        ws.OutboundQueueLimit = r.GetBytes("websocket:outbound-queue-limit", 1024, 1L << 32, ws.OutboundQueueLimit);
+        ws.SlowConsumerPolicy = ReadEnum(r, "websocket:slow-consumer-policy", ws.SlowConsumerPolicy);
+        ws.MaxInflightMessages = r.GetInt("websocket:max-inflight-messages", 1, 1_000_000, ws.MaxInflightMessages);
+        ws.AllowedOrigins = r.GetStringList("websocket:allowed-origins", [.. ws.AllowedOrigins]).ToList();
+
+        var rooms = o.Rooms;
+        rooms.Linger = r.GetDuration("rooms:linger", TimeSpan.Zero, TimeSpan.FromDays(1), rooms.Linger);
+        rooms.MaxRestarts = r.GetInt("rooms:max-restarts", 0, 10_000, rooms.MaxRestarts);
+        rooms.RestartWindow = r.GetDuration("rooms:restart-window", second, TimeSpan.FromDays(1), rooms.RestartWindow);
+        rooms.RestartBackoffMin = r.GetDuration("rooms:restart-backoff-min", TimeSpan.Zero, hour, rooms.RestartBackoffMin);
+        rooms.RestartBackoffMax = r.GetDuration("rooms:restart-backoff-max", TimeSpan.Zero, hour, rooms.RestartBackoffMax);
+        if (rooms.RestartBackoffMax < rooms.RestartBackoffMin)
+            r.Fail("rooms:restart-backoff-max", $"a duration no shorter than rooms.restart-backoff-min ({rooms.RestartBackoffMin})");
+    }
+
+    private static T ReadEnum<T>(ConfigurationSettingReader r, string key, T defaultValue) where T : struct, Enum
+    {
+        string? text = r.GetString(key, null);
+        if (text is null) return defaultValue;
+        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsAsciiDigit(text[0]))
+            return value;
+        r.Fail(key, "one of " + string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant())));
+        return defaultValue;
+    }
+}
