@@ -1,0 +1,128 @@
+namespace ActorWs.Bench.Cli;
+
+/// <summary>
+/// Everything one benchmark run needs to know. Defaults reproduce the scenarios
+/// (echo: 100 connections x 32 bytes; hold: 10,000 idle connections; broadcast: 1,000 members).
+/// </summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record BenchOptions
+{
+    /// <summary>
+    /// Default seconds of load before measuring. On one saturated core the tiered JIT needs well over
+    /// ten seconds to finish optimising the hot path (Kestrel echo: ~43k msg/s after 10 s of warm-up,
+    /// ~50k after 15 s, ~52k after 25 s on the reference box), so shorter warm-ups measure the JIT.
+    /// </summary>
+    public const double DefaultWarmupSeconds = 20;
+
+    /// <summary>Default seconds measured per echo/broadcast run.</summary>
+    public const double DefaultDurationSeconds = 10;
+
+    /// <summary>Default echo connections (the figure).</summary>
+    public const int DefaultEchoConnections = 100;
+
+    /// <summary>Default echo message size in bytes (the figure).</summary>
+    public const int DefaultMessageBytes = 32;
+
+    /// <summary>Default idle connections for the hold scenario (the figure).</summary>
+    public const int DefaultHoldConnections = 10_000;
+
+    /// <summary>Default handshakes in flight while opening connections.</summary>
+    public const int DefaultConnectConcurrency = 256;
+
+    /// <summary>Default broadcast room size (the figure).</summary>
+    public const int DefaultBroadcastMembers = 1_000;
+
+    /// <summary>Default number of members that send in the broadcast scenario.</summary>
+    public const int DefaultBroadcastSenders = 10;
+
+    /// <summary>Default seconds to let a server settle before its memory is read.</summary>
+    public const double DefaultSettleSeconds = 2;
+
+    /// <summary>Default seconds to wait for <c>GET /health</c> to answer 200 after a server starts.</summary>
+    public const double DefaultStartupTimeoutSeconds = 30;
+
+    /// <summary>Default CPU list (taskset syntax) for the servers.</summary>
+    public const string DefaultServerCpus = "0";
+
+    /// <summary>Default CPU list (taskset syntax) for the load generator.</summary>
+    public const string DefaultClientCpus = "1";
+
+    /// <summary>The scenarios to run, in order.</summary>
+    public IReadOnlyList<ScenarioKind> Scenarios { get; init; } = [ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.Broadcast];
+
+    /// <summary>The servers to measure; each scenario runs against each in this order.</summary>
+    public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.ActorWs, ServerKind.Kestrel];
+
+    /// <summary>Seconds of load before the measured window (echo, broadcast).</summary>
+    public double WarmupSeconds { get; init; } = DefaultWarmupSeconds;
+
+    /// <summary>Seconds in the measured window (echo, broadcast).</summary>
+    public double DurationSeconds { get; init; } = DefaultDurationSeconds;
+
+    /// <summary>Echo connections.</summary>
+    public int EchoConnections { get; init; } = DefaultEchoConnections;
+
+    /// <summary>Echo message size in bytes.</summary>
+    public int EchoMessageBytes { get; init; } = DefaultMessageBytes;
+
+    /// <summary>Echo messages in flight per connection (1 = strict request/response).</summary>
+    public int EchoDepth { get; init; } = 1;
+
+    /// <summary>Idle connections opened by the hold scenario.</summary>
+    public int HoldConnections { get; init; } = DefaultHoldConnections;
+
+    /// <summary>Handshakes in flight while opening connections (all scenarios).</summary>
+    public int ConnectConcurrency { get; init; } = DefaultConnectConcurrency;
+
+    /// <summary>Members of the broadcast room.</summary>
+    public int BroadcastMembers { get; init; } = DefaultBroadcastMembers;
+
+    /// <summary>Members that send in the broadcast scenario.</summary>
+    public int BroadcastSenders { get; init; } = DefaultBroadcastSenders;
+
+    /// <summary>Broadcast message size in bytes (at least 16: send time, sender, sequence).</summary>
+    public int BroadcastMessageBytes { get; init; } = DefaultMessageBytes;
+
+    /// <summary>Seconds to wait before reading a server's memory.</summary>
+    public double SettleSeconds { get; init; } = DefaultSettleSeconds;
+
+    /// <summary>Seconds a server may take to answer <c>GET /health</c>.</summary>
+    public double StartupTimeoutSeconds { get; init; } = DefaultStartupTimeoutSeconds;
+
+    /// <summary>CPUs the servers are pinned to (taskset list syntax, e.g. <c>0</c> or <c>0-1</c>).</summary>
+    public string ServerCpus { get; init; } = DefaultServerCpus;
+
+    /// <summary>CPUs the load generator is pinned to (taskset list syntax).</summary>
+    public string ClientCpus { get; init; } = DefaultClientCpus;
+
+    /// <summary>Build both servers in Release before measuring (off with <c>--no-build</c>).</summary>
+    public bool BuildServers { get; init; } = true;
+
+    /// <summary>True when the <c>--quick</c> preset was applied.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>The repository root; found by walking up to <c>ActorWs.sln</c> when <see langword="null"/>.</summary>
+    public string? RepositoryRoot { get; init; }
+
+    /// <summary>The ActorWs server's project file, relative to the repository root or absolute.</summary>
+    public string ActorWsProject { get; init; } = Building.RepositoryLayout.DefaultActorWsProject;
+
+    /// <summary>Where results.md and results.json go; <c>artifacts/bench</c> under the root when <see langword="null"/>.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>
+    /// The <c>--quick</c> preset: a smoke test of every scenario in well under a minute per server,
+    /// with fewer connections. Options given explicitly on the command line still win.
+    /// </summary>
+    public static BenchOptions QuickPreset { get; } = new()
+    {
+        Quick = true,
+        WarmupSeconds = 1,
+        DurationSeconds = 2,
+        EchoConnections = 50,
+        HoldConnections = 1_000,
+        BroadcastMembers = 200,
+        BroadcastSenders = 4,
+        SettleSeconds = 0.5,
+    };
+}

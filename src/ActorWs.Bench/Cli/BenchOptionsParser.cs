@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ActorWs.Bench.Cli;
+
+/// <summary>Turns the command line into <see cref="BenchOptions"/>.</summary>
+/// <remarks>Stateless; safe to call from any thread.</remarks>
+public static partial class BenchOptionsParser
+{
+    /// <summary>Longest warm-up or measurement accepted, so a typo cannot occupy the shared machine for days.</summary>
+    public const double MaxSeconds = 3600;
+
+    /// <summary>Most connections accepted for any scenario; the load generator's descriptor limit is lower anyway.</summary>
+    public const int MaxConnections = 1_000_000;
+
+    /// <summary>Largest message the load generator frames (16-bit payload length).</summary>
+    public const int MaxMessageBytes = 65_535;
+
+    /// <summary>Smallest broadcast message: send time (8 bytes), sender (4) and sequence number (4).</summary>
+    public const int MinBroadcastMessageBytes = 16;
+
+    /// <summary>Most echo messages in flight per connection.</summary>
+    public const int MaxEchoDepth = 1024;
+
+    /// <summary>The usage text printed for <c>--help</c> and after a command-line error.</summary>
+    public const string Usage = """
+        usage: dotnet run -c Release --project src/ActorWs.Bench -- [options]
+
+          --scenarios LIST          echo,hold,broadcast (default: all three)
+          --servers LIST            actorws,kestrel (default: both)
+          --quick                   smoke test: 1 s warm-up, 2 s measured, fewer connections
+          --warmup S                seconds of load before measuring (default 20)
+          --duration S              seconds measured for echo and broadcast (default 10)
+          --echo-connections N      (default 100)
+          --echo-size BYTES         (default 32)
+          --echo-depth N            messages in flight per connection (default 1)
+          --hold-connections N      idle connections (default 10000)
+          --connect-concurrency N   handshakes in flight (default 256)
+          --broadcast-members N     room size (default 1000)
+          --broadcast-senders N     members that send (default 10)
+          --broadcast-size BYTES    (default 32, at least 16)
+          --settle S                seconds before reading server memory (default 2)
+          --startup-timeout S       seconds to wait for GET /health (default 30)
+          --server-cpus LIST        taskset CPU list for the servers (default 0)
+          --client-cpus LIST        taskset CPU list for the load generator (default 1)
+          --no-build                use the servers as already built in Release
+          --actorws-project PATH    the ActorWs server project (default src/ActorWs/ActorWs.csproj);
+                                    it is started as bin/Release/net10.0/<project name>.dll
+          --repo DIR                repository root (default: found from the current directory)
+          --output DIR              results directory (default: <repo>/artifacts/bench)
+          --help                    this text
+        """;
+
+    /// <summary>
+    /// Parses the arguments. Never throws on bad input: an unknown option, a missing or malformed
+    /// value, a value out of range, or an inconsistent combination yields a result with
+    /// <see cref="BenchOptionsParseResult.Error"/> set. <c>--quick</c> applies its preset first,
+    /// wherever it appears, so explicit options override it.
+    /// </summary>
+    /// <param name="args">The command-line arguments after <c>--</c>.</param>
+    /// <returns>The options, a help request, or an error.</returns>
+    public static BenchOptionsParseResult Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = args.Contains("--quick") ? BenchOptions.QuickPreset : new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            switch (name)
+            {
+                case "--help" or "-h":
+                    return BenchOptionsParseResult.Help();
+                case "--quick":
+                    continue;
+                case "--no-build":
+                    options = options with { BuildServers = false };
+                    continue;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                return BenchOptionsParseResult.Failed($"option '{name}' needs a value");
+            }
+
+            var value = args[++i];
+            var error = Apply(ref options, name, value);
+            if (error is not null)
+            {
+                return BenchOptionsParseResult.Failed(error);
+            }
+        }
+
+        if (options.BroadcastSenders > options.BroadcastMembers)
+        {
+            return BenchOptionsParseResult.Failed(
+                $"--broadcast-senders ({options.BroadcastSenders}) cannot exceed --broadcast-members ({options.BroadcastMembers})");
+        }
+
+        return BenchOptionsParseResult.Succeeded(options);
+    }
+
+    private static string? Apply(ref BenchOptions options, string name, string value)
+    {
+        string? error = null;
+        switch (name)
+        {
+            case "--scenarios":
+                var scenarios = ParseList<ScenarioKind>(name, value, ref error);
+                options = error is null ? options with { Scenarios = scenarios } : options;
+                break;
+            case "--servers":
+                var servers = ParseList<ServerKind>(name, value, ref error);
+                options = error is null ? options with { Servers = servers } : options;
+                break;
+            case "--warmup":
+                options = options with { WarmupSeconds = ParseSeconds(name, value, 0, ref error) };
+                break;
+            case "--duration":
+                options = options with { DurationSeconds = ParseSeconds(name, value, 0.1, ref error) };
+                break;
+            case "--settle":
+                options = options with { SettleSeconds = ParseSeconds(name, value, 0, ref error) };
+                break;
+            case "--startup-timeout":
+                options = options with { StartupTimeoutSeconds = ParseSeconds(name, value, 1, ref error) };
+                break;
+            case "--echo-connections":
+                options = options with { EchoConnections = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--echo-size":
+                options = options with { EchoMessageBytes = ParseInt(name, value, 0, MaxMessageBytes, ref error) };
+                break;
+            case "--echo-depth":
+                options = options with { EchoDepth = ParseInt(name, value, 1, MaxEchoDepth, ref error) };
+                break;
+            case "--hold-connections":
+                options = options with { HoldConnections = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--connect-concurrency":
+                options = options with { ConnectConcurrency = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--broadcast-members":
+                options = options with { BroadcastMembers = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--broadcast-senders":
+                options = options with { BroadcastSenders = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--broadcast-size":
+                options = options with { BroadcastMessageBytes = ParseInt(name, value, MinBroadcastMessageBytes, MaxMessageBytes, ref error) };
+                break;
+            case "--server-cpus":
+                options = options with { ServerCpus = ParseCpuList(name, value, ref error) };
+                break;
+            case "--client-cpus":
+                options = options with { ClientCpus = ParseCpuList(name, value, ref error) };
+                break;
+            case "--actorws-project":
+                if (value.EndsWith(".csproj", StringComparison.Ordinal))
+                {
+                    options = options with { ActorWsProject = value };
+                }
+                else
+                {
+                    error = $"{name} must name a .csproj file, got '{value}'";
+                }
+
+                break;
+            case "--repo":
+                options = options with { RepositoryRoot = value };
+                break;
+            case "--output":
+                options = options with { OutputDirectory = value };
+                break;
+            default:
+                error = $"unknown option '{name}'";
+                break;
+        }
+
+        return error;
+    }
+
+    private static IReadOnlyList<T> ParseList<T>(string name, string value, ref string? error)
+        where T : struct, Enum
+    {
+        var items = new List<T>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<T>(part, ignoreCase: true, out var item) || !Enum.IsDefined(item) || int.TryParse(part, out _))
+            {
+                error = $"{name}: '{part}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}";
+                return [];
+            }
+
+            if (!items.Contains(item))
+            {
+                items.Add(item);
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            error = $"{name} needs at least one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}";
+        }
+
+        return items;
+    }
+
+    private static int ParseInt(string name, string value, int min, int max, ref string? error)
+    {
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
+        {
+            error = $"{name} must be an integer in {min}..{max}, got '{value}'";
+            return min;
+        }
+
+        return parsed;
+    }
+
+    private static double ParseSeconds(string name, string value, double min, ref string? error)
+    {
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed)
+            || parsed < min || parsed > MaxSeconds)
+        {
+            error = $"{name} must be a number of seconds in {min.ToString(CultureInfo.InvariantCulture)}..{MaxSeconds}, got '{value}'";
+            return min;
+        }
+
+        return parsed;
+    }
+
+    private static string ParseCpuList(string name, string value, ref string? error)
+    {
+        if (!CpuListPattern().IsMatch(value))
+        {
+            error = $"{name} must be a taskset CPU list such as 0, 1 or 0-3,6, got '{value}'";
+        }
+
+        return value;
+    }
+
+    [GeneratedRegex(@"^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1,4})?)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex CpuListPattern();
+}
+
+/// <summary>The outcome of <see cref="BenchOptionsParser.Parse"/>.</summary>
+/// <param name="Options">The options when parsing succeeded; otherwise <see langword="null"/>.</param>
+/// <param name="Error">Why the command line was rejected; <see langword="null"/> on success or help.</param>
+/// <param name="HelpRequested">True when <c>--help</c> was given.</param>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record BenchOptionsParseResult(BenchOptions? Options, string? Error, bool HelpRequested)
+{
+    /// <summary>A successful parse.</summary>
+    /// <param name="options">The options.</param>
+    /// <returns>The result.</returns>
+    public static BenchOptionsParseResult Succeeded(BenchOptions options) => new(options, null, false);
+
+    /// <summary>A rejected command line.</summary>
+    /// <param name="error">What was wrong.</param>
+    /// <returns>The result.</returns>
+    public static BenchOptionsParseResult Failed(string error) => new(null, error, false);
+
+    /// <summary>A request for the usage text.</summary>
+    /// <returns>The result.</returns>
+    public static BenchOptionsParseResult Help() => new(null, null, true);
+}

@@ -1,0 +1,14 @@
+namespace ActorWs.Bench.Cli;
+
+/// <summary>The load scenarios the tool can run, in the order they run.</summary>
+public enum ScenarioKind
+{
+    /// <summary>Closed-loop echo: N connections, one (or <c>depth</c>) small message in flight each.</summary>
+    Echo,
+
+    /// <summary>Connect-and-hold: open many idle connections, measure connections/s and memory per connection.</summary>
+    Hold,
+
+    /// <summary>Broadcast: M members of one relay room, K of them sending.</summary>
+    Broadcast,
+}

@@ -1,0 +1,38 @@
+using ActorWs.Bench;
+using ActorWs.Bench.Cli;
+
+// The load tool: measures ActorWs against an ASP.NET Core Kestrel baseline, side by side, in one run.
+var parsed = BenchOptionsParser.Parse(args);
+if (parsed.HelpRequested)
+{
+    Console.WriteLine(BenchOptionsParser.Usage);
+    return 0;
+}
+
+if (parsed.Options is not { } options)
+{
+    Console.Error.WriteLine($"error: {parsed.Error}");
+    Console.Error.WriteLine(BenchOptionsParser.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C: stop cleanly (servers get SIGTERM, generators are killed); a second one exits at once.
+    if (!stop.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    }
+};
+
+try
+{
+    return await new BenchRunner(Console.Out, TimeProvider.System).RunAsync(options, stop.Token).ConfigureAwait(false);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cancelled");
+    return 130;
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using ActorWs.Bench.Cli;
+
+namespace ActorWs.Bench.Scenarios;
+
+/// <summary>
+/// Broadcast: M members of one room at <c>/rooms/bench</c>, K of them sending in a closed loop;
+/// measures deliveries/s across all members, delivery latency, and server CPU per delivery.
+/// </summary>
+/// <remarks>Stateless; safe to share between threads.</remarks>
+public sealed class BroadcastScenario : Scenario
+{
+    /// <summary>The room every member joins (<c>/rooms/bench</c>).</summary>
+    public const string Room = "bench";
+
+    private static readonly MetricDefinition[] Rows =
+    [
+        new("deliveries_per_sec", "deliveries (msg/s, all members)", BetterDirection.Higher, 0),
+        new("latency_p50_us", "delivery latency p50 (µs)", BetterDirection.Lower, 0),
+        new("latency_p99_us", "delivery latency p99 (µs)", BetterDirection.Lower, 0),
+        new("server_cpu_us_per_delivery", "server CPU per delivery (µs)", BetterDirection.Lower, 2),
+        new("server_cpu_pct", "server process CPU (% of one core)", BetterDirection.Neither, 0),
+        new("server_cores_busy_pct", "server CPUs busy (%, kernel included)", BetterDirection.Neither, 0),
+        new("server_rss_mib", "server RSS (MiB)", BetterDirection.Lower, 1),
+        new("client_cpu_pct", "load generator CPU use (%)", BetterDirection.Neither, 0),
+        new("errors", "errors (incl. lost deliveries)", BetterDirection.Lower, 0),
+    ];
+
+    /// <inheritdoc/>
+    public override ScenarioKind Kind => ScenarioKind.Broadcast;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<MetricDefinition> Metrics => Rows;
+
+    /// <inheritdoc/>
+    public override string Describe(BenchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{options.BroadcastMembers} members, {options.BroadcastSenders} senders × {options.BroadcastMessageBytes} B");
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ServerRun> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var o = context.Options;
+        string[] arguments =
+        [
+            "broadcast", "--port", Arg(context.Server.Port), "--room", Room,
+            "--members", Arg(o.BroadcastMembers), "--senders", Arg(o.BroadcastSenders), "--size", Arg(o.BroadcastMessageBytes),
+            "--concurrency", Arg(o.ConnectConcurrency), "--warmup", Arg(o.WarmupSeconds), "--duration", Arg(o.DurationSeconds),
+        ];
+        var window = await MeasuredWindow.ObserveAsync(context, arguments, cancellationToken).ConfigureAwait(false);
+        if (window.Result is not { } result)
+        {
+            return ServerRun.Failed(context.Server.Kind, window.Failure ?? "no result", window.Records);
+        }
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        CopyField(metrics, "deliveries_per_sec", result, "deliveries_per_sec");
+        CopyField(metrics, "latency_p50_us", result, "latency_p50_us");
+        CopyField(metrics, "latency_p99_us", result, "latency_p99_us");
+        CopyField(metrics, "client_cpu_pct", result, "client_cpu_pct");
+        if (window.ServerCpu is { } cpu && result.Number("deliveries") is > 0 and var deliveries)
+        {
+            metrics["server_cpu_us_per_delivery"] = cpu.TotalMicroseconds / deliveries;
+        }
+
+        if (window.ServerCpu is { } used && result.Number("duration_s") is > 0 and var seconds)
+        {
+            metrics["server_cpu_pct"] = 100 * used.TotalSeconds / seconds;
+        }
+
+        if (window.ServerCoresBusyPercent is { } busy)
+        {
+            metrics["server_cores_busy_pct"] = busy;
+        }
+
+        if (window.ServerResidentBytes is { } rss)
+        {
+            metrics["server_rss_mib"] = Mebibytes(rss);
+        }
+
+        metrics["errors"] = result.Sum(ConnectionErrorKeys) + result.Sum("bad_messages", "gaps", "stalls");
+        return new ServerRun(context.Server.Kind, metrics, window.Records, window.Failure);
+    }
+}

@@ -1,0 +1,96 @@
+using ActorWs.Bench.LoadGeneration;
+using ActorWs.Bench.Procfs;
+
+namespace ActorWs.Bench.Scenarios;
+
+/// <summary>
+/// What the orchestrator observed around the generator's measured window: the server's CPU time
+/// between <c>measure_start</c> and <c>measure_end</c> and its memory at the end of the window.
+/// </summary>
+/// <param name="Result">The generator's <c>result</c> record, or null when it never printed one.</param>
+/// <param name="ServerCpu">Server CPU time used inside the window, or null if it could not be read.</param>
+/// <param name="ServerResidentBytes">Server RSS at <c>measure_end</c>, or null.</param>
+/// <param name="ServerCoresBusyPercent">How busy the server's pinned CPUs were in the window (any process, kernel included), or null.</param>
+/// <param name="Records">Every record printed.</param>
+/// <param name="Failure">Why the run failed, or null.</param>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record MeasuredWindow(
+    LoadGenRecord? Result,
+    TimeSpan? ServerCpu,
+    long? ServerResidentBytes,
+    double? ServerCoresBusyPercent,
+    IReadOnlyList<LoadGenRecord> Records,
+    string? Failure)
+{
+    /// <summary>Extra time allowed beyond warm-up and measurement for connecting, closing and start-up.</summary>
+    public static readonly TimeSpan Slack = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Runs the generator with <paramref name="arguments"/> (a mode that prints <c>measure_start</c>,
+    /// <c>measure_end</c> and <c>result</c>) and samples the server at the window's edges.
+    /// </summary>
+    /// <param name="context">The server and generator.</param>
+    /// <param name="arguments">The generator's mode and options.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>What was observed.</returns>
+    public static async Task<MeasuredWindow> ObserveAsync(ScenarioContext context, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var limit = TimeSpan.FromSeconds(context.Options.WarmupSeconds + context.Options.DurationSeconds) + Slack;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        var records = new List<LoadGenRecord>();
+        var pid = context.Server.Pid;
+        TimeSpan? cpuAtStart = null;
+        TimeSpan? cpu = null;
+        long? rss = null;
+        var serverCpus = CpuCoreProbe.ParseCpuList(context.Options.ServerCpus) ?? [];
+        CpuCoreTicks? coresAtStart = null;
+        double? coresBusy = null;
+        LoadGenRecord? result = null;
+        await using var generator = LoadGeneratorProcess.Start(context.LoadGenerator, context.Options.ClientCpus, arguments, context.Log);
+        try
+        {
+            while (await generator.ReadRecordAsync(timeout.Token).ConfigureAwait(false) is { } record)
+            {
+                records.Add(record);
+                switch (record.Event)
+                {
+                    case LoadGenRecord.MeasureStart:
+                        cpuAtStart = ProcessProbe.ReadCpuTime(pid);
+                        coresAtStart = CpuCoreProbe.Read(serverCpus);
+                        break;
+                    case LoadGenRecord.MeasureEnd:
+                        cpu = ProcessProbe.ReadCpuTime(pid) - cpuAtStart;
+                        rss = ProcessProbe.ReadResidentBytes(pid);
+                        coresBusy = coresAtStart is null ? null : CpuCoreProbe.Read(serverCpus)?.BusyPercentSince(coresAtStart);
+                        break;
+                    case LoadGenRecord.Result:
+                        result = record;
+                        break;
+                }
+            }
+
+            var exitCode = await generator.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            string? failure = null;
+            if (exitCode != 0)
+            {
+                failure = $"load generator exited with code {exitCode}";
+            }
+            else if (result is null)
+            {
+                failure = "load generator printed no result";
+            }
+            else if (context.Server.HasExited)
+            {
+                failure = $"{context.Server.Kind} exited during the run:\n{context.Server.RecentOutput}";
+            }
+
+            return new MeasuredWindow(result, cpu, rss, coresBusy, records, failure);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new MeasuredWindow(result, cpu, rss, coresBusy, records, $"load generator did not finish within {limit}");
+        }
+    }
+}

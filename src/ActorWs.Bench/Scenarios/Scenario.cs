@@ -1,0 +1,68 @@
+using System.Globalization;
+using ActorWs.Bench.Cli;
+using ActorWs.Bench.LoadGeneration;
+
+namespace ActorWs.Bench.Scenarios;
+
+/// <summary>A load scenario: how to drive the generator against one server and what to report.</summary>
+/// <remarks>Implementations are stateless; one instance may run against several servers in turn.</remarks>
+public abstract class Scenario
+{
+    /// <summary>Load-generator counters that are failures in every mode.</summary>
+    protected static readonly string[] ConnectionErrorKeys = ["err_connect", "err_handshake", "err_protocol", "err_closed", "err_timeout"];
+
+    private const double BytesPerMebibyte = 1024 * 1024;
+
+    /// <summary>Which scenario this is.</summary>
+    public abstract ScenarioKind Kind { get; }
+
+    /// <summary>The table rows this scenario produces, in order.</summary>
+    public abstract IReadOnlyList<MetricDefinition> Metrics { get; }
+
+    /// <summary>The scenario's parameters in words, for the table.</summary>
+    /// <param name="options">The run's options.</param>
+    /// <returns>A short description.</returns>
+    public abstract string Describe(BenchOptions options);
+
+    /// <summary>Runs the scenario against the context's server. Failures are returned, not thrown.</summary>
+    /// <param name="context">The server and generator.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The figures, or why there are none.</returns>
+    public abstract Task<ServerRun> RunAsync(ScenarioContext context, CancellationToken cancellationToken);
+
+    /// <summary>The scenario implementing a kind.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The scenario.</returns>
+    public static Scenario For(ScenarioKind kind) => kind switch
+    {
+        ScenarioKind.Echo => new EchoScenario(),
+        ScenarioKind.Hold => new HoldScenario(),
+        ScenarioKind.Broadcast => new BroadcastScenario(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown scenario"),
+    };
+
+    /// <summary>Formats a number for a load-generator argument.</summary>
+    /// <param name="value">The number.</param>
+    /// <returns>Invariant-culture text.</returns>
+    protected static string Arg(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Bytes to MiB.</summary>
+    /// <param name="bytes">Bytes.</param>
+    /// <returns>MiB.</returns>
+    protected static double Mebibytes(long bytes) => bytes / BytesPerMebibyte;
+
+    /// <summary>Copies a load-generator field into the metrics when present.</summary>
+    /// <param name="metrics">The metrics being filled.</param>
+    /// <param name="key">The metric key.</param>
+    /// <param name="record">The record.</param>
+    /// <param name="field">The field name.</param>
+    protected static void CopyField(IDictionary<string, double> metrics, string key, LoadGenRecord record, string field)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Number(field) is { } value)
+        {
+            metrics[key] = value;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net;
+using ActorWs.Bench.Cli;
+using ActorWs.Bench.Procfs;
+
+namespace ActorWs.Bench.Servers;
+
+/// <summary>
+/// One server under test, started as a child process pinned to the server CPUs:
+/// <c>taskset -c CPUS dotnet SERVER.dll --host 127.0.0.1 --port P</c>. Both servers get the same
+/// environment (workstation GC, Production), so neither is tuned where the other is not.
+/// </summary>
+/// <remarks>
+/// Thread-safety: <see cref="Pid"/>, <see cref="HasExited"/> and <see cref="RecentOutput"/> may be read
+/// from any thread; start, wait and stop from one caller at a time.
+/// </remarks>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    /// <summary>The address every server binds: loopback only, the benchmark never leaves the machine.</summary>
+    public const string Host = "127.0.0.1";
+
+    /// <summary>The readiness route both servers answer with 200 once they accept connections.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>Lines of server output kept for error reports.</summary>
+    public const int KeptOutputLines = 40;
+
+    /// <summary>How often readiness is polled while the server starts.</summary>
+    public static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long one health request may take.</summary>
+    public static readonly TimeSpan HealthRequestTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a server gets to exit after SIGTERM before it is killed.</summary>
+    public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Variables removed from the child's environment: they would add listen addresses the tool did
+    /// not choose, or switch the GC mode for one server only.
+    /// </summary>
+    private static readonly string[] ClearedVariables =
+        ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS", "DOTNET_gcServer", "COMPlus_gcServer"];
+
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+    private readonly TimeProvider _time;
+
+    private ServerProcess(ServerKind kind, int port, Process process, TimeProvider time)
+    {
+        Kind = kind;
+        Port = port;
+        _process = process;
+        _time = time;
+    }
+
+    /// <summary>Which server this is.</summary>
+    public ServerKind Kind { get; }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>
+    /// The process id; taskset execs the server in place, so this is the server itself, whose
+    /// <c>/proc</c> entries the tool reads.
+    /// </summary>
+    public int Pid => _process.Id;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the server wrote to stdout or stderr.</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    /// <summary>Starts the server on a free loopback port.</summary>
+    /// <param name="kind">Which server.</param>
+    /// <param name="assemblyPath">Its Release assembly.</param>
+    /// <param name="cpus">The taskset CPU list to pin it to.</param>
+    /// <param name="time">The clock used for readiness polling.</param>
+    /// <returns>The running server.</returns>
+    /// <exception cref="InvalidOperationException">taskset or dotnet could not be started.</exception>
+    public static ServerProcess Start(ServerKind kind, string assemblyPath, string cpus, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(assemblyPath);
+        ArgumentNullException.ThrowIfNull(cpus);
+        ArgumentNullException.ThrowIfNull(time);
+        var port = FreePort.Pick();
+        var start = new ProcessStartInfo("taskset")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+        };
+        foreach (var argument in new[] { "-c", cpus, "dotnet", assemblyPath, "--host", Host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in ClearedVariables)
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        var process = new Process { StartInfo = start };
+        var server = new ServerProcess(kind, port, process, time);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            throw new InvalidOperationException($"cannot start taskset (is util-linux installed?): {ex.Message}", ex);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>Polls <c>GET /health</c> until it answers 200, the process exits, or the timeout passes.</summary>
+    /// <param name="timeout">The longest wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>Null when healthy; otherwise why not.</returns>
+    public async Task<string?> WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler { UseProxy = false };
+        using var client = new HttpClient(handler) { Timeout = HealthRequestTimeout };
+        var uri = new Uri($"http://{Host}:{Port}{HealthPath}");
+        var started = _time.GetTimestamp();
+        string lastProblem = "no answer yet";
+        while (_time.GetElapsedTime(started) < timeout)
+        {
+            if (_process.HasExited)
+            {
+                return $"{Kind} exited with code {_process.ExitCode} before it was healthy:\n{RecentOutput}";
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(uri, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return null;
+                }
+
+                lastProblem = $"GET {HealthPath} answered {(int)response.StatusCode}";
+            }
+            catch (HttpRequestException ex)
+            {
+                lastProblem = ex.Message;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                lastProblem = $"GET {HealthPath} took longer than {HealthRequestTimeout}";
+            }
+
+            await Task.Delay(HealthPollInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return $"{Kind} was not healthy within {timeout} ({lastProblem}):\n{RecentOutput}";
+    }
+
+    /// <summary>Sends SIGTERM, waits up to <see cref="StopGracePeriod"/>, then kills the process.</summary>
+    /// <returns>Whether it exited on SIGTERM alone.</returns>
+    public async Task<bool> StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        LibC.SendTerminate(_process.Id);
+        using var grace = new CancellationTokenSource(StopGracePeriod, _time);
+        try
+        {
+            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited just as the grace period ran out.
+            }
+
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    /// <summary>Stops the server if it still runs and releases the process handle.</summary>
+    /// <returns>Completes when the process is gone.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            while (_output.Count > KeptOutputLines)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+}

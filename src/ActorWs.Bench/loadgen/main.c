@@ -1,0 +1,265 @@
+/*
+ * loadgen: a single-threaded epoll WebSocket load generator for the ActorWs benchmark.
+ * Output on stdout is machine-readable, one event per line: "<event> key=value ...".
+ * Diagnostics go to stderr. Exit status: 0 run completed (errors are in the result line),
+ * 1 self-test failed, 2 bad command line, 3 setup failure.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "common.h"
+#include "options.h"
+
+#define EXIT_USAGE 2
+#define LOOPBACK_FIRST_OCTET 127
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: loadgen <echo|hold|broadcast|selftest> --port P [options]\n"
+            "  --host A             IPv4 loopback address (127.x.x.x), default 127.0.0.1\n"
+            "  --path /p            echo/hold route, default %s\n"
+            "  --room NAME          broadcast room (joins /rooms/NAME), default %s\n"
+            "  --connections N      echo: %u, hold: %u, broadcast members: %u\n"
+            "  --members N          same as --connections\n"
+            "  --senders K          broadcast senders, default %u\n"
+            "  --size B             message bytes, default %u (broadcast needs >= %u)\n"
+            "  --depth D            echo messages in flight per connection, default %u\n"
+            "  --concurrency C      handshakes in flight, default %u\n"
+            "  --warm-connections W hold warm-up connections, default %u\n"
+            "  --warmup S           seconds before measuring, default %.0f\n"
+            "  --duration S         seconds measured, default %.0f\n"
+            "  --connect-timeout S  per connection, default %.0f\n"
+            "  --close-timeout S    closing handshake, default %.0f\n"
+            "  --wait-timeout S     hold: longest wait for a stdin line, default %.0f\n"
+            "  --stall-timeout S    a message not back after S counts as stalled, default %.0f\n",
+            DEFAULT_ECHO_PATH, DEFAULT_ROOM, DEFAULT_ECHO_CONNECTIONS, DEFAULT_HOLD_CONNECTIONS, DEFAULT_BROADCAST_MEMBERS,
+            DEFAULT_SENDERS, DEFAULT_MESSAGE_BYTES, BROADCAST_HEADER_BYTES, DEFAULT_DEPTH, DEFAULT_CONCURRENCY,
+            DEFAULT_WARM_CONNECTIONS, DEFAULT_WARMUP_SECONDS, DEFAULT_DURATION_SECONDS, DEFAULT_CONNECT_TIMEOUT_SECONDS,
+            DEFAULT_CLOSE_TIMEOUT_SECONDS, DEFAULT_WAIT_TIMEOUT_SECONDS, DEFAULT_STALL_TIMEOUT_SECONDS);
+}
+
+static void usage_error(const char *fmt, const char *value)
+{
+    fprintf(stderr, "loadgen: ");
+    fprintf(stderr, fmt, value);
+    fprintf(stderr, "\n");
+    usage(stderr);
+    exit(EXIT_USAGE);
+}
+
+static uint32_t parse_count(const char *name, const char *value, uint32_t min, uint32_t max)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || value[0] == '-' || v < min || v > max) {
+        fprintf(stderr, "loadgen: %s must be an integer in %u..%u, got '%s'\n", name, min, max, value);
+        exit(EXIT_USAGE);
+    }
+    return (uint32_t)v;
+}
+
+static double parse_seconds(const char *name, const char *value, double min)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (errno != 0 || end == value || *end != '\0' || !(v >= min) || v > MAX_SECONDS) {
+        fprintf(stderr, "loadgen: %s must be a number of seconds in %g..%g, got '%s'\n", name, min, MAX_SECONDS, value);
+        exit(EXIT_USAGE);
+    }
+    return v;
+}
+
+static int valid_room_name(const char *room)
+{
+    size_t len = strlen(room);
+    if (len == 0 || len > MAX_ROOM_NAME) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char ch = room[i];
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+        if (!ok) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void parse_options(int argc, char **argv, options_t *opt)
+{
+    if (argc < 2) {
+        usage(stderr);
+        exit(EXIT_USAGE);
+    }
+    memset(opt, 0, sizeof *opt);
+    const char *mode = argv[1];
+    if (strcmp(mode, "echo") == 0) {
+        opt->mode = MODE_ECHO;
+        opt->connections = DEFAULT_ECHO_CONNECTIONS;
+    } else if (strcmp(mode, "hold") == 0) {
+        opt->mode = MODE_HOLD;
+        opt->connections = DEFAULT_HOLD_CONNECTIONS;
+    } else if (strcmp(mode, "broadcast") == 0) {
+        opt->mode = MODE_BROADCAST;
+        opt->connections = DEFAULT_BROADCAST_MEMBERS;
+    } else if (strcmp(mode, "selftest") == 0) {
+        opt->mode = MODE_SELFTEST;
+        return;
+    } else if (strcmp(mode, "--help") == 0 || strcmp(mode, "-h") == 0) {
+        usage(stdout);
+        exit(0);
+    } else {
+        usage_error("unknown mode '%s'", mode);
+    }
+
+    const char *host = "127.0.0.1";
+    const char *path = DEFAULT_ECHO_PATH;
+    const char *room = DEFAULT_ROOM;
+    int port = -1;
+    opt->senders = DEFAULT_SENDERS;
+    opt->size = DEFAULT_MESSAGE_BYTES;
+    opt->depth = DEFAULT_DEPTH;
+    opt->concurrency = DEFAULT_CONCURRENCY;
+    opt->warm_connections = DEFAULT_WARM_CONNECTIONS;
+    opt->warmup_s = DEFAULT_WARMUP_SECONDS;
+    opt->duration_s = DEFAULT_DURATION_SECONDS;
+    opt->connect_timeout_s = DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    opt->close_timeout_s = DEFAULT_CLOSE_TIMEOUT_SECONDS;
+    opt->wait_timeout_s = DEFAULT_WAIT_TIMEOUT_SECONDS;
+    opt->stall_timeout_s = DEFAULT_STALL_TIMEOUT_SECONDS;
+
+    for (int i = 2; i < argc; i += 2) {
+        const char *name = argv[i];
+        if (i + 1 >= argc) {
+            usage_error("option '%s' needs a value", name);
+        }
+        const char *value = argv[i + 1];
+        if (strcmp(name, "--host") == 0) {
+            host = value;
+        } else if (strcmp(name, "--port") == 0) {
+            port = (int)parse_count(name, value, 1, 65535);
+        } else if (strcmp(name, "--path") == 0) {
+            path = value;
+        } else if (strcmp(name, "--room") == 0) {
+            room = value;
+        } else if (strcmp(name, "--connections") == 0 || strcmp(name, "--members") == 0) {
+            opt->connections = parse_count(name, value, 1, 1000000);
+        } else if (strcmp(name, "--senders") == 0) {
+            opt->senders = parse_count(name, value, 1, 1000000);
+        } else if (strcmp(name, "--size") == 0) {
+            opt->size = parse_count(name, value, 0, MAX_MESSAGE_BYTES);
+        } else if (strcmp(name, "--depth") == 0) {
+            opt->depth = parse_count(name, value, 1, MAX_DEPTH);
+        } else if (strcmp(name, "--concurrency") == 0) {
+            opt->concurrency = parse_count(name, value, 1, 1000000);
+        } else if (strcmp(name, "--warm-connections") == 0) {
+            opt->warm_connections = parse_count(name, value, 0, 1000000);
+        } else if (strcmp(name, "--warmup") == 0) {
+            opt->warmup_s = parse_seconds(name, value, 0);
+        } else if (strcmp(name, "--duration") == 0) {
+            opt->duration_s = parse_seconds(name, value, 0.1);
+        } else if (strcmp(name, "--connect-timeout") == 0) {
+            opt->connect_timeout_s = parse_seconds(name, value, 0.1);
+        } else if (strcmp(name, "--close-timeout") == 0) {
+            opt->close_timeout_s = parse_seconds(name, value, 0);
+        } else if (strcmp(name, "--wait-timeout") == 0) {
+            opt->wait_timeout_s = parse_seconds(name, value, 0);
+        } else if (strcmp(name, "--stall-timeout") == 0) {
+            opt->stall_timeout_s = parse_seconds(name, value, 0.01);
+        } else {
+            usage_error("unknown option '%s'", name);
+        }
+    }
+
+    if (port < 0) {
+        usage_error("%s", "--port is required");
+    }
+    opt->address.sin_family = AF_INET;
+    opt->address.sin_port = htons((uint16_t)port);
+    /* The benchmark must never generate traffic beyond this machine. */
+    if (inet_pton(AF_INET, host, &opt->address.sin_addr) != 1 ||
+        (ntohl(opt->address.sin_addr.s_addr) >> 24) != LOOPBACK_FIRST_OCTET) {
+        usage_error("--host '%s' is not an IPv4 loopback address (127.x.x.x)", host);
+    }
+    if (opt->mode == MODE_BROADCAST) {
+        if (!valid_room_name(room)) {
+            usage_error("--room '%s' must be 1-128 characters of A-Z a-z 0-9 - _ .", room);
+        }
+        snprintf(opt->path, sizeof opt->path, "/rooms/%s", room);
+        if (opt->size < BROADCAST_HEADER_BYTES) {
+            fprintf(stderr, "loadgen: broadcast --size must be at least %u (send time, sender, sequence)\n", BROADCAST_HEADER_BYTES);
+            exit(EXIT_USAGE);
+        }
+        if (opt->senders > opt->connections) {
+            fprintf(stderr, "loadgen: --senders (%u) cannot exceed --members (%u)\n", opt->senders, opt->connections);
+            exit(EXIT_USAGE);
+        }
+    } else {
+        if (path[0] != '/' || strlen(path) >= sizeof opt->path || strpbrk(path, " \r\n") != NULL) {
+            usage_error("--path '%s' must start with '/' and hold no spaces (at most 143 characters)", path);
+        }
+        snprintf(opt->path, sizeof opt->path, "%s", path);
+    }
+}
+
+static void on_stop_signal(int signo)
+{
+    (void)signo;
+    g_stop_requested++;
+}
+
+/* Ten thousand sockets need more than the usual 1024 descriptors: take everything the hard limit allows. */
+static void raise_fd_limit(uint32_t needed)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        fatal("getrlimit(RLIMIT_NOFILE) failed: %s", strerror(errno));
+    }
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        fatal("setrlimit(RLIMIT_NOFILE, %llu) failed: %s", (unsigned long long)limit.rlim_max, strerror(errno));
+    }
+    if (limit.rlim_cur != RLIM_INFINITY && (uint64_t)needed + 16 > (uint64_t)limit.rlim_cur) {
+        fprintf(stderr, "loadgen: warning: %u connections need more descriptors than the limit of %llu\n", needed,
+                (unsigned long long)limit.rlim_cur);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    options_t opt;
+    parse_options(argc, argv, &opt);
+    if (opt.mode == MODE_SELFTEST) {
+        return run_selftest();
+    }
+
+    /* Line-buffered so the caller sees each event the moment it happens. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit(opt.connections + opt.warm_connections);
+
+    switch (opt.mode) {
+    case MODE_ECHO:
+        return run_echo(&opt);
+    case MODE_HOLD:
+        return run_hold(&opt);
+    case MODE_BROADCAST:
+        return run_broadcast(&opt);
+    default:
+        return EXIT_USAGE;
+    }
+}

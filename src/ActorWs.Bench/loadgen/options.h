@@ -1,0 +1,58 @@
+/* Command-line options shared by every mode, with their defaults and limits. */
+#ifndef LOADGEN_OPTIONS_H
+#define LOADGEN_OPTIONS_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#define DEFAULT_ECHO_PATH "/echo"
+#define DEFAULT_ROOM "bench"
+#define DEFAULT_ECHO_CONNECTIONS 100
+#define DEFAULT_HOLD_CONNECTIONS 10000
+#define DEFAULT_BROADCAST_MEMBERS 1000
+#define DEFAULT_SENDERS 10
+#define DEFAULT_MESSAGE_BYTES 32
+#define DEFAULT_DEPTH 1
+#define DEFAULT_CONCURRENCY 256
+#define DEFAULT_WARM_CONNECTIONS 100
+#define DEFAULT_WARMUP_SECONDS 2.0
+#define DEFAULT_DURATION_SECONDS 10.0
+#define DEFAULT_CONNECT_TIMEOUT_SECONDS 10.0
+#define DEFAULT_CLOSE_TIMEOUT_SECONDS 3.0
+#define DEFAULT_WAIT_TIMEOUT_SECONDS 120.0
+#define DEFAULT_STALL_TIMEOUT_SECONDS 2.0
+/* Longest measurement accepted, so a typo cannot leave the generator running for days. */
+#define MAX_SECONDS 3600.0
+/* Frames are built on the stack with a 16-bit length at most. */
+#define MAX_MESSAGE_BYTES 65535u
+/* Broadcast payload header: send time (8 bytes), sender slot (4), sequence number (4). */
+#define BROADCAST_HEADER_BYTES 16u
+#define MAX_DEPTH 1024u
+#define MAX_ROOM_NAME 128u
+
+typedef enum loadgen_mode { MODE_ECHO, MODE_HOLD, MODE_BROADCAST, MODE_SELFTEST } loadgen_mode_t;
+
+typedef struct options {
+    loadgen_mode_t mode;
+    struct sockaddr_in address;
+    char path[MAX_ROOM_NAME + 16];
+    uint32_t connections;      /* echo/hold connections, broadcast members */
+    uint32_t senders;
+    uint32_t size;
+    uint32_t depth;
+    uint32_t concurrency;
+    uint32_t warm_connections;
+    double warmup_s;
+    double duration_s;
+    double connect_timeout_s;
+    double close_timeout_s;
+    double wait_timeout_s;
+    double stall_timeout_s;
+} options_t;
+
+int run_echo(const options_t *opt);
+int run_hold(const options_t *opt);
+int run_broadcast(const options_t *opt);
+int run_selftest(void);
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * loadgen selftest: checks the protocol code against published vectors and hand-built frames
+ * before any measurement relies on it. The orchestrator runs it right after compiling.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "histogram.h"
+#include "options.h"
+#include "sha1.h"
+#include "wsproto.h"
+
+static int failures;
+static int checks;
+
+#define CHECK(cond, ...)                                                  \
+    do {                                                                  \
+        checks++;                                                         \
+        if (!(cond)) {                                                    \
+            failures++;                                                   \
+            fprintf(stderr, "selftest: FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                                 \
+            fprintf(stderr, "\n");                                        \
+        }                                                                 \
+    } while (0)
+
+static void hex(const uint8_t *d, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        sprintf(out + 2 * i, "%02x", d[i]);
+    }
+}
+
+static void test_sha1(void)
+{
+    /* FIPS 180 examples: empty string, "abc", and the two-block 448-bit message. */
+    static const struct {
+        const char *input;
+        const char *digest;
+    } vectors[] = {
+        {"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+        {"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+    };
+    for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+        uint8_t digest[SHA1_DIGEST_BYTES];
+        char text[2 * SHA1_DIGEST_BYTES + 1];
+        sha1(vectors[i].input, strlen(vectors[i].input), digest);
+        hex(digest, sizeof digest, text);
+        CHECK(strcmp(text, vectors[i].digest) == 0, "sha1(\"%s\") = %s", vectors[i].input, text);
+    }
+    /* One million 'a' (FIPS 180 long message). */
+    size_t million = 1000000;
+    char *as = malloc(million);
+    memset(as, 'a', million);
+    uint8_t digest[SHA1_DIGEST_BYTES];
+    char text[2 * SHA1_DIGEST_BYTES + 1];
+    sha1(as, million, digest);
+    hex(digest, sizeof digest, text);
+    CHECK(strcmp(text, "34aa973cd4c4daa4f61eeb2bdbad27316534016f") == 0, "sha1(a x 1e6) = %s", text);
+    free(as);
+}
+
+static void test_base64_and_accept(void)
+{
+    char out[64];
+    ws_base64_encode((const uint8_t *)"", 0, out);
+    CHECK(strcmp(out, "") == 0, "base64('') = %s", out);
+    ws_base64_encode((const uint8_t *)"f", 1, out);
+    CHECK(strcmp(out, "Zg==") == 0, "base64('f') = %s", out);
+    ws_base64_encode((const uint8_t *)"fo", 2, out);
+    CHECK(strcmp(out, "Zm8=") == 0, "base64('fo') = %s", out);
+    ws_base64_encode((const uint8_t *)"foobar", 6, out);
+    CHECK(strcmp(out, "Zm9vYmFy") == 0, "base64('foobar') = %s", out);
+
+    /* RFC 6455 section 1.3 example. */
+    char accept[WS_ACCEPT_B64_LEN + 1];
+    ws_accept_for_key("dGhlIHNhbXBsZSBub25jZQ==", accept);
+    CHECK(strcmp(accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") == 0, "accept = %s", accept);
+}
+
+static int check_response(const char *response, size_t *header_len)
+{
+    return ws_check_handshake_response(response, strlen(response), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", header_len);
+}
+
+static void test_handshake(void)
+{
+    size_t header_len = 0;
+    const char *ok = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi";
+    CHECK(check_response(ok, &header_len) == WS_HS_OK, "valid response rejected");
+    CHECK(header_len == strlen(ok) - 4, "header_len = %zu", header_len);
+    CHECK(check_response("HTTP/1.1 101 Switching Protocols\r\nupgrade:WebSocket\r\nconnection: keep-alive, upgrade \r\n"
+                         "sec-websocket-accept:  s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+                         &header_len) == WS_HS_OK,
+          "case-insensitive names, token list and OWS rejected");
+    CHECK(check_response("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n", &header_len) == WS_HS_INCOMPLETE,
+          "partial response not incomplete");
+    CHECK(check_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", &header_len) == WS_HS_ERR_STATUS,
+          "400 not rejected");
+    CHECK(check_response("HTTP/1.0 101 OK\r\n\r\n", &header_len) == WS_HS_ERR_MALFORMED, "HTTP/1.0 accepted");
+    CHECK(check_response("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+                         &header_len) == WS_HS_ERR_UPGRADE,
+          "missing Upgrade accepted");
+    CHECK(check_response("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: keep-alive\r\n"
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+                         &header_len) == WS_HS_ERR_CONNECTION,
+          "Connection without upgrade accepted");
+    CHECK(check_response("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOp=\r\n\r\n",
+                         &header_len) == WS_HS_ERR_ACCEPT,
+          "wrong accept accepted");
+    CHECK(check_response("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+                         &header_len) == WS_HS_ERR_ACCEPT,
+          "missing accept accepted");
+    CHECK(check_response("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+                         &header_len) == WS_HS_ERR_EXTENSION,
+          "unrequested extension accepted");
+    char *big = malloc(WS_MAX_HANDSHAKE_RESPONSE + 1);
+    memset(big, 'x', WS_MAX_HANDSHAKE_RESPONSE);
+    big[WS_MAX_HANDSHAKE_RESPONSE] = '\0';
+    CHECK(check_response(big, &header_len) == WS_HS_ERR_TOO_LARGE, "oversized response not rejected");
+    free(big);
+}
+
+/* Records what the parser reports, for comparison with what was encoded. */
+typedef struct recorder {
+    uint8_t data[70000];
+    size_t data_len;
+    int messages;
+    int last_opcode;
+    uint64_t last_length;
+    int controls;
+    int last_control;
+    uint8_t control[WS_MAX_CONTROL_PAYLOAD];
+    size_t control_len;
+    int offsets_ok;
+} recorder_t;
+
+static int rec_data(void *ctx, const uint8_t *data, size_t len, uint64_t offset)
+{
+    recorder_t *r = ctx;
+    if (offset != r->data_len) {
+        r->offsets_ok = 0;
+    }
+    memcpy(r->data + r->data_len, data, len);
+    r->data_len += len;
+    return 0;
+}
+
+static int rec_message(void *ctx, int opcode, uint64_t length)
+{
+    recorder_t *r = ctx;
+    r->messages++;
+    r->last_opcode = opcode;
+    r->last_length = length;
+    return 0;
+}
+
+static int rec_control(void *ctx, int opcode, const uint8_t *payload, size_t len)
+{
+    recorder_t *r = ctx;
+    r->controls++;
+    r->last_control = opcode;
+    memcpy(r->control, payload, len);
+    r->control_len = len;
+    return 0;
+}
+
+static const ws_handlers_t recorder_handlers = {rec_data, rec_message, rec_control};
+
+/* Builds an unmasked server frame (what a server sends). */
+static size_t server_frame(uint8_t *dst, int fin, int opcode, const uint8_t *payload, size_t len)
+{
+    size_t h = 0;
+    dst[h++] = (uint8_t)((fin ? 0x80 : 0) | opcode);
+    if (len <= 125) {
+        dst[h++] = (uint8_t)len;
+    } else if (len <= 0xFFFF) {
+        dst[h++] = 126;
+        dst[h++] = (uint8_t)(len >> 8);
+        dst[h++] = (uint8_t)len;
+    } else {
+        dst[h++] = 127;
+        for (int i = 7; i >= 0; i--) {
+            dst[h++] = (uint8_t)((uint64_t)len >> (8 * i));
+        }
+    }
+    memcpy(dst + h, payload, len);
+    return h + len;
+}
+
+/* Feeds a stream in chunks of `step` bytes (1 = byte by byte) and returns the final parse result. */
+static int feed(recorder_t *r, const uint8_t *stream, size_t len, size_t step)
+{
+    ws_parser_t p;
+    ws_parser_init(&p);
+    memset(r, 0, sizeof *r);
+    r->offsets_ok = 1;
+    for (size_t i = 0; i < len; i += step) {
+        size_t n = len - i < step ? len - i : step;
+        int res = ws_parse(&p, stream + i, n, &recorder_handlers, r);
+        if (res != WS_PARSE_OK) {
+            return res;
+        }
+    }
+    return WS_PARSE_OK;
+}
+
+static void test_parser_lengths(void)
+{
+    static const size_t lengths[] = {0, 1, 125, 126, 127, 65535, 65536, 69999};
+    static uint8_t payload[70000];
+    static uint8_t stream[70100];
+    static recorder_t rec;
+    for (size_t i = 0; i < sizeof payload; i++) {
+        payload[i] = (uint8_t)(i * 31 + 7);
+    }
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        size_t len = lengths[li];
+        size_t stream_len = server_frame(stream, 1, WS_OP_BINARY, payload, len);
+        static const size_t steps[] = {1, 3, 70100};
+        for (size_t si = 0; si < 3; si++) {
+            if (steps[si] == 1 && len > 1000) {
+                continue; /* byte-by-byte on 64 KiB proves nothing new and is slow */
+            }
+            int res = feed(&rec, stream, stream_len, steps[si]);
+            CHECK(res == WS_PARSE_OK, "len %zu step %zu: %s", len, steps[si], ws_parse_result_name(res));
+            CHECK(rec.messages == 1 && rec.last_opcode == WS_OP_BINARY && rec.last_length == len,
+                  "len %zu step %zu: messages=%d length=%llu", len, steps[si], rec.messages, (unsigned long long)rec.last_length);
+            CHECK(rec.data_len == len && memcmp(rec.data, payload, len) == 0 && rec.offsets_ok,
+                  "len %zu step %zu: payload differs", len, steps[si]);
+        }
+    }
+}
+
+static void test_parser_fragments_and_control(void)
+{
+    static recorder_t rec;
+    uint8_t stream[256];
+    size_t n = 0;
+    /* "Hel" + ping("p") + "lo" as a fragmented text message, then a pong and a close 1000. */
+    n += server_frame(stream + n, 0, WS_OP_TEXT, (const uint8_t *)"Hel", 3);
+    n += server_frame(stream + n, 1, WS_OP_PING, (const uint8_t *)"p", 1);
+    n += server_frame(stream + n, 1, WS_OP_CONTINUATION, (const uint8_t *)"lo", 2);
+    int res = feed(&rec, stream, n, 1);
+    CHECK(res == WS_PARSE_OK, "fragmented: %s", ws_parse_result_name(res));
+    CHECK(rec.messages == 1 && rec.last_opcode == WS_OP_TEXT && rec.last_length == 5 && memcmp(rec.data, "Hello", 5) == 0,
+          "fragmented message reassembled wrong");
+    CHECK(rec.controls == 1 && rec.last_control == WS_OP_PING && rec.control_len == 1 && rec.control[0] == 'p',
+          "interleaved ping not reported");
+
+    n = server_frame(stream, 1, WS_OP_CLOSE, (const uint8_t *)"\x03\xe8", 2);
+    res = feed(&rec, stream, n, 2);
+    CHECK(res == WS_PARSE_OK && rec.controls == 1 && rec.last_control == WS_OP_CLOSE && rec.control_len == 2 &&
+              rec.control[0] == 0x03 && rec.control[1] == 0xe8,
+          "close frame not reported");
+}
+
+static void test_parser_errors(void)
+{
+    static recorder_t rec;
+    struct {
+        const char *name;
+        uint8_t bytes[12];
+        size_t len;
+        int expected;
+    } cases[] = {
+        {"masked", {0x82, 0x80, 1, 2, 3, 4}, 6, WS_ERR_MASKED},
+        {"rsv1", {0xC2, 0x00}, 2, WS_ERR_RESERVED_BITS},
+        {"opcode 3", {0x83, 0x00}, 2, WS_ERR_BAD_OPCODE},
+        {"opcode 0xB", {0x8B, 0x00}, 2, WS_ERR_BAD_OPCODE},
+        {"fragmented ping", {0x09, 0x00}, 2, WS_ERR_CONTROL_FRAGMENTED},
+        {"long ping", {0x89, 126, 0x00, 0x7E}, 4, WS_ERR_CONTROL_TOO_LONG},
+        {"lone continuation", {0x80, 0x00}, 2, WS_ERR_UNEXPECTED_CONTINUATION},
+        {"text inside fragments", {0x01, 0x00, 0x81, 0x00}, 4, WS_ERR_EXPECTED_CONTINUATION},
+        {"16-bit length 125", {0x82, 126, 0x00, 125}, 4, WS_ERR_LENGTH_NOT_MINIMAL},
+        {"64-bit length 65535", {0x82, 127, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, 10, WS_ERR_LENGTH_NOT_MINIMAL},
+        {"64-bit length top bit", {0x82, 127, 0x80, 0, 0, 0, 0, 0, 0, 0}, 10, WS_ERR_LENGTH_TOO_LARGE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int whole = feed(&rec, cases[i].bytes, cases[i].len, 64);
+        int split = feed(&rec, cases[i].bytes, cases[i].len, 1);
+        CHECK(whole == cases[i].expected && split == cases[i].expected, "%s: got %s / %s", cases[i].name,
+              ws_parse_result_name(whole), ws_parse_result_name(split));
+    }
+}
+
+static void test_client_frames(void)
+{
+    static const size_t lengths[] = {0, 5, 125, 126, 65535};
+    static uint8_t payload[65535];
+    static uint8_t frame[65535 + WS_MAX_FRAME_HEADER];
+    const uint8_t mask[WS_MASK_BYTES] = {0x37, 0xfa, 0x21, 0x3d};
+    for (size_t i = 0; i < sizeof payload; i++) {
+        payload[i] = (uint8_t)(i ^ (i >> 8));
+    }
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        size_t len = lengths[li];
+        size_t n = ws_encode_client_frame(frame, WS_OP_BINARY, 1, payload, len, mask);
+        size_t h = ws_client_header_len(len);
+        CHECK(n == h + len, "len %zu: frame length %zu", len, n);
+        CHECK(frame[0] == 0x82 && (frame[1] & 0x80), "len %zu: FIN/opcode/mask bit wrong", len);
+        size_t decoded_len = frame[1] & 0x7F;
+        if (decoded_len == 126) {
+            decoded_len = (size_t)frame[2] << 8 | frame[3];
+        }
+        CHECK(decoded_len == len, "len %zu: encoded length %zu", len, decoded_len);
+        CHECK(memcmp(frame + h - WS_MASK_BYTES, mask, WS_MASK_BYTES) == 0, "len %zu: mask not in header", len);
+        ws_apply_mask(frame + h, len, mask, 0);
+        CHECK(memcmp(frame + h, payload, len) == 0, "len %zu: unmasked payload differs", len);
+    }
+    /* RFC 6455 section 5.7: masked "Hello" with key 37 fa 21 3d. */
+    static const uint8_t expected[] = {0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58};
+    size_t n = ws_encode_client_frame(frame, WS_OP_TEXT, 1, (const uint8_t *)"Hello", 5, mask);
+    CHECK(n == sizeof expected && memcmp(frame, expected, n) == 0, "RFC 5.7 masked Hello differs");
+}
+
+static void test_histogram(void)
+{
+    static histogram_t h;
+    hist_reset(&h);
+    CHECK(hist_percentile(&h, 50) == 0, "empty histogram percentile not 0");
+    for (uint64_t v = 1; v <= 100000; v++) {
+        hist_record(&h, v * 1000);
+    }
+    uint64_t p50 = hist_percentile(&h, 50);
+    uint64_t p99 = hist_percentile(&h, 99);
+    CHECK(p50 > 50000000ull * 98 / 100 && p50 < 50000000ull * 102 / 100, "p50 = %llu", (unsigned long long)p50);
+    CHECK(p99 > 99000000ull * 98 / 100 && p99 < 99000000ull * 102 / 100, "p99 = %llu", (unsigned long long)p99);
+    CHECK(hist_percentile(&h, 100) <= h.max && h.max == 100000000ull, "max wrong");
+    CHECK(hist_mean(&h) == 50000500ull, "mean = %llu", (unsigned long long)hist_mean(&h));
+    hist_reset(&h);
+    hist_record(&h, 7);
+    CHECK(hist_percentile(&h, 50) == 7 && hist_percentile(&h, 99.9) == 7, "small exact values not exact");
+    hist_record(&h, 1ull << 50);
+    CHECK(hist_percentile(&h, 100) == (1ull << 50), "clamped huge value not reported as max");
+}
+
+int run_selftest(void)
+{
+    test_sha1();
+    test_base64_and_accept();
+    test_handshake();
+    test_parser_lengths();
+    test_parser_fragments_and_control();
+    test_parser_errors();
+    test_client_frames();
+    test_histogram();
+    printf("selftest checks=%d failures=%d\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
