@@ -72,6 +72,9 @@ public sealed class ActorWsMetrics : IDisposable
     /// <summary>Connections open now.</summary>
     public long OpenConnections => Volatile.Read(ref _open);
 
+    /// <summary>Rooms alive now.</summary>
+    public long ActiveRooms => Volatile.Read(ref _rooms);
+
     /// <summary>Counts a connection as open.</summary>
     public void ConnectionOpened() => Interlocked.Increment(ref _open);
 

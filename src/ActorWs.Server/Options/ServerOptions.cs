@@ -78,6 +78,9 @@ public sealed class HttpOptions
 
     /// <summary>Whether <c>GET /</c> answers with the status page.</summary>
     public bool StatusPage { get; set; } = true;
+
+    /// <summary>Whether <c>GET /metrics</c> answers with the server's metrics in the Prometheus text format.</summary>
+    public bool Metrics { get; set; } = true;
 }
 
 /// <summary>Limits and timers of open WebSocket connections (defaults for every route; routes may override some).</summary>

@@ -1,0 +1,246 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using ActorWs.Actors;
+using ActorWs.Server.Http;
+using ActorWs.Server.Listener;
+using ActorWs.Server.Metrics;
+using ActorWs.Server.Options;
+using ActorWs.Server.Rooms;
+using ActorWs.Server.Routing;
+using ActorWs.Server.Sessions;
+using ActorWs.Server.Transport;
+using ActorWs.Server.Transport.Linux;
+using ActorWs.Server.Transport.Streams;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorWs.Server;
+
+/// <summary>The endpoint could not be bound (port in use, address not available, …).</summary>
+public sealed class ServerBindException(string reason) : Exception(reason);
+
+/// <summary>
+/// An ActorWs server: WebSocket routes, rooms and plain HTTP on one port, run by actors in an
+/// <see cref="ActorSystem"/> (its own, or one the application passes in).
+/// </summary>
+/// <remarks>
+/// Configure routes, room types and HTTP endpoints, then <see cref="StartAsync"/>; <see cref="StopAsync"/>
+/// stops accepting, closes every WebSocket with 1001, waits up to the drain timeout and stops the server's
+/// actors. Configuration methods are not thread-safe and must precede <see cref="StartAsync"/>; the rest is
+/// thread-safe.
+/// </remarks>
+public sealed class ActorWsServer : IAsyncDisposable
+{
+    private static int s_instances;
+
+    private readonly RouteTable _routes = new();
+    private readonly RoomTypeRegistry _roomTypes = new();
+    private readonly HttpEndpoints _http = new();
+    private readonly bool _ownsSystem;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _log;
+    private ServerRuntime? _runtime;
+    private IActorRef? _root;
+    private ITransportFactory? _transport;
+    private PrometheusExporter? _exporter;
+    private Task? _stopping;
+
+    /// <summary>Creates a server; it does nothing until <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Settings (defaults when null).</param>
+    /// <param name="system">The actor system to run in; null creates one the server owns and terminates when it stops.</param>
+    /// <param name="loggerFactory">Where logs go (used for the owned system too).</param>
+    /// <param name="meterFactory">Where the server's meter comes from (dependency injection); null creates one.</param>
+    public ActorWsServer(ServerOptions? options = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        Options = options ?? new ServerOptions();
+        _loggerFactory = loggerFactory ?? system?.LoggerFactory ?? NullLoggerFactory.Instance;
+        _log = _loggerFactory.CreateLogger("ActorWs.Server");
+        if (system is null)
+        {
+            system = ActorSystem.Create("actorws", new ActorSystemSettings
+            {
+                LoggerFactory = _loggerFactory,
+                // The drain phase needs the drain timeout, plus time for the last closes.
+                ShutdownPhaseTimeouts = new Dictionary<string, TimeSpan>
+                {
+                    [CoordinatedShutdown.PhaseServiceRequestsDone] = Options.DrainTimeout + TimeSpan.FromSeconds(5),
+                },
+            });
+            _ownsSystem = true;
+        }
+        System = system;
+        Metrics = new ActorWsMetrics(meterFactory);
+        _roomTypes.Define(RelayRoom.TypeName, () => new RelayRoom());
+        _roomTypes.Define(ChatRoom.TypeName, () => new ChatRoom());
+    }
+
+    /// <summary>The settings the server runs with.</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The actor system the server's actors live in.</summary>
+    public ActorSystem System { get; }
+
+    /// <summary>The server's instruments.</summary>
+    public ActorWsMetrics Metrics { get; }
+
+    /// <summary>The bound endpoint (with the real port) once started.</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>The WebSocket routes mapped so far.</summary>
+    public IReadOnlyList<WebSocketRoute> Routes => _routes.Routes;
+
+    /// <summary>Completes with the cause if the server stops being able to serve (a core actor failed).</summary>
+    public Task<Exception> Faulted => _runtime?.Fault ?? Task.FromException<Exception>(new InvalidOperationException("not started"));
+
+    /// <summary>Maps a WebSocket route; <paramref name="handlerFactory"/> makes one handler per connection.</summary>
+    /// <returns>The route, to set its policies (subprotocols, accept hook, limits).</returns>
+    public WebSocketRoute MapRoute(string template, Func<WebSocketHandler> handlerFactory)
+    {
+        EnsureNotStarted();
+        return _routes.Add(template, handlerFactory);
+    }
+
+    /// <summary>Maps a WebSocket route served by <typeparamref name="THandler"/>.</summary>
+    public WebSocketRoute MapRoute<THandler>(string template) where THandler : WebSocketHandler, new() =>
+        MapRoute(template, static () => new THandler());
+
+    /// <summary>Registers a room type under a name (used by <see cref="IWebSocketSession.JoinRoom(string, string, object?)"/>).</summary>
+    public void DefineRoom<TRoom>(string name) where TRoom : Room, new() => DefineRoom(name, static () => new TRoom());
+
+    /// <summary>Registers a room type made by a factory.</summary>
+    public void DefineRoom(string name, Func<Room> factory)
+    {
+        EnsureNotStarted();
+        _roomTypes.Define(name, factory);
+    }
+
+    /// <summary>Answers GET and HEAD requests for <paramref name="path"/> on the server's port.</summary>
+    public void MapGet(string path, HttpGetHandler handler)
+    {
+        EnsureNotStarted();
+        _http.MapGet(path, handler);
+    }
+
+    /// <summary>Serves the files below <paramref name="directory"/> at <paramref name="urlPrefix"/> (<c>index.html</c> for directories).</summary>
+    public void MapStaticFiles(string urlPrefix, string directory)
+    {
+        EnsureNotStarted();
+        _http.MapStaticFiles(urlPrefix, directory);
+    }
+
+    private void EnsureNotStarted()
+    {
+        if (_runtime is not null) throw new InvalidOperationException("The server is already started; configure it before StartAsync.");
+    }
+
+    /// <summary>Binds and starts accepting.</summary>
+    /// <returns>The bound endpoint.</returns>
+    /// <exception cref="ServerBindException">The endpoint could not be bound ("port 8080 in use on 127.0.0.1").</exception>
+    public async Task<IPEndPoint> StartAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureNotStarted();
+        _transport = CreateTransport(Options);
+        if (Options.Http.Metrics) _exporter = new PrometheusExporter(ActorWsMetrics.MeterName);
+        var runtime = new ServerRuntime(Options, _routes, _roomTypes, _http, Metrics, _transport, System.TimeProvider, _loggerFactory);
+        _runtime = runtime;
+        _http.Exporter = _exporter;
+        _http.Status = () => new ServerStatus(runtime.Bound, runtime.Draining, Options.Http.StatusPage, LocalEndPoint,
+            System.TimeProvider.GetUtcNow() - runtime.StartedAt, Metrics.OpenConnections, Metrics.ActiveRooms,
+            _routes.Routes.Select(r => r.Template.Text).ToArray());
+        Metrics.AddGauge("actorws.actors.dead_letters", "{message}", "Messages sent to actors that were gone.", () => System.DeadLetterCount);
+
+        int instance = Interlocked.Increment(ref s_instances);
+        _root = System.ActorOf(Props.Create(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
+        object reply;
+        try
+        {
+            // The root forwards to the listener it creates as it starts.
+            reply = await _root.Ask<object>(new Bind(), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopActorsAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (reply is BindFailed failed)
+        {
+            await StopActorsAsync().ConfigureAwait(false);
+            throw new ServerBindException(failed.Reason);
+        }
+        LocalEndPoint = ((Bound)reply).EndPoint;
+        System.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorws-drain", async () =>
+        {
+            await StopAsync().ConfigureAwait(false);
+            return Done.Instance;
+        });
+        _log.LogInformation("ActorWs listening on {EndPoint} ({Transport} transport), routes: {Routes}", LocalEndPoint, _transport.GetType().Name, string.Join(", ", _routes.Routes.Select(r => r.Template.Text)));
+        return LocalEndPoint;
+    }
+
+    private static ITransportFactory CreateTransport(ServerOptions options) => options.Transport switch
+    {
+        TransportKind.Epoll when !OperatingSystem.IsLinux() => throw new PlatformNotSupportedException("The epoll transport needs Linux; use transport = sockets (or auto)."),
+        TransportKind.Epoll => new EpollTransportFactory(options.IoThreads),
+        TransportKind.Sockets => new StreamTransportFactory(),
+        _ => OperatingSystem.IsLinux() ? new EpollTransportFactory(options.IoThreads) : new StreamTransportFactory(),
+    };
+
+    /// <summary>
+    /// Graceful stop: no new connections, every WebSocket closed with 1001 and given up to the drain timeout,
+    /// the rest aborted, then the server's actors stopped (and its own actor system terminated).
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_routes)
+        {
+            return _stopping ??= StopCoreAsync();
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
+        var runtime = _runtime;
+        if (runtime is null) return;
+        try
+        {
+            var drained = await runtime.Listener.Ask<Drained>(new Drain(Options.DrainTimeout), Options.DrainTimeout + TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            _log.LogInformation("ActorWs drained ({Aborted} connections aborted)", drained.Aborted);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            _log.LogWarning("ActorWs drain did not answer in time; stopping anyway");
+        }
+        await StopActorsAsync().ConfigureAwait(false);
+    }
+
+    private async Task StopActorsAsync()
+    {
+        if (_root is not null)
+        {
+            try
+            {
+                await _root.Ask<Done>(ServerActor.StopServer.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _log.LogWarning("ActorWs actors did not stop in time");
+            }
+        }
+        _transport?.Dispose();
+        _exporter?.Dispose();
+        if (_ownsSystem) await System.Terminate().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_runtime is null)
+        {
+            if (_ownsSystem) await System.Terminate().ConfigureAwait(false);
+            Metrics.Dispose();
+            return;
+        }
+        await StopAsync().ConfigureAwait(false);
+        Metrics.Dispose();
+    }
+}

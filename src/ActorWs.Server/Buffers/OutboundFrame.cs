@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using ActorWs.Protocol.Frames;
+
+namespace ActorWs.Server.Buffers;
+
+/// <summary>
+/// Bytes ready for a client's socket: one WebSocket frame (header and payload, encoded once) or a raw
+/// HTTP response. A room broadcast hands the same instance to every member's connection; a reference
+/// count returns it to the pool once the last connection has copied it out.
+/// </summary>
+/// <remarks>
+/// Lifecycle: <see cref="Rent"/> → write the payload (<see cref="GetSpan"/>/<see cref="Advance"/>, as an
+/// <see cref="IBufferWriter{T}"/>) → <see cref="Seal"/> → optionally <see cref="AddReferences"/> → hand to
+/// connections, each of which calls <see cref="Release"/> once. Writing is single-threaded (the creator);
+/// after sealing the bytes are immutable and may be read from many threads; <see cref="Release"/> is thread-safe.
+/// </remarks>
+internal sealed class OutboundFrame : IBufferWriter<byte>
+{
+    /// <summary>Room for the largest server frame header (2 + 8 bytes) in front of the payload.</summary>
+    private const int HeaderReserve = WebSocketFrameLimits.MaxUnmaskedHeaderLength;
+
+    /// <summary>Buffers up to this size stay attached to a pooled frame; larger ones go back to the array pool.</summary>
+    private const int KeptBufferSize = 2048;
+
+    /// <summary>Most frames kept in the pool.</summary>
+    private const int MaxPooled = 4096;
+
+    private static readonly ConcurrentQueue<OutboundFrame> Pool = new();
+    private static int s_pooled;
+
+    private byte[] _buffer = [];
+    private int _payloadLength;
+    private int _start;
+    private int _end;
+    private int _references;
+
+    private OutboundFrame()
+    {
+    }
+
+    /// <summary>The encoded bytes (valid once sealed, until the last release).</summary>
+    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(_start, _end - _start);
+
+    /// <summary>Length of <see cref="Bytes"/>.</summary>
+    public int Length => _end - _start;
+
+    /// <summary>The payload written so far (before sealing) or the frame's payload (after).</summary>
+    public ReadOnlySpan<byte> Payload => _buffer.AsSpan(HeaderReserve, _payloadLength);
+
+    /// <summary>Whether this is a Close frame (the connection stops sending after it).</summary>
+    public bool IsClose { get; private set; }
+
+    /// <summary>Whether this is a data message (counted in metrics and subject to the drop policy).</summary>
+    public bool IsDataMessage { get; private set; }
+
+    /// <summary>Takes a frame from the pool with room for at least <paramref name="payloadCapacity"/> payload bytes.</summary>
+    public static OutboundFrame Rent(int payloadCapacity = 0)
+    {
+        if (!Pool.TryDequeue(out var frame))
+        {
+            frame = new OutboundFrame();
+        }
+        else
+        {
+            Interlocked.Decrement(ref s_pooled);
+        }
+        frame._references = 1;
+        frame._payloadLength = 0;
+        frame._start = frame._end = 0;
+        frame.IsClose = false;
+        frame.IsDataMessage = false;
+        frame.EnsureCapacity(payloadCapacity);
+        return frame;
+    }
+
+    /// <summary>A frame holding <paramref name="payload"/> as a complete message or control frame of <paramref name="opcode"/>.</summary>
+    public static OutboundFrame Create(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
+    {
+        var frame = Rent(payload.Length);
+        payload.CopyTo(frame._buffer.AsSpan(HeaderReserve));
+        frame._payloadLength = payload.Length;
+        frame.Seal(opcode);
+        return frame;
+    }
+
+    /// <summary>A frame holding raw bytes with no WebSocket header (an HTTP response).</summary>
+    public static OutboundFrame CreateRaw(ReadOnlySpan<byte> bytes)
+    {
+        var frame = Rent(bytes.Length);
+        bytes.CopyTo(frame._buffer.AsSpan(HeaderReserve));
+        frame._payloadLength = bytes.Length;
+        frame._start = HeaderReserve;
+        frame._end = HeaderReserve + bytes.Length;
+        return frame;
+    }
+
+    /// <summary>A Close frame with a status code and reason (truncated to fit the control-frame limit).</summary>
+    public static OutboundFrame CreateClose(ushort code, string reason)
+    {
+        var frame = Rent(WebSocketFrameLimits.MaxControlPayloadLength);
+        int written = WebSocketFrameWriter.WriteCloseFrame(frame._buffer.AsSpan(HeaderReserve - WebSocketFrameLimits.BaseHeaderLength), code, reason);
+        frame._start = HeaderReserve - WebSocketFrameLimits.BaseHeaderLength;
+        frame._end = frame._start + written;
+        frame._payloadLength = written - WebSocketFrameLimits.BaseHeaderLength;
+        frame.IsClose = true;
+        return frame;
+    }
+
+    private void EnsureCapacity(int payloadCapacity)
+    {
+        int needed = HeaderReserve + payloadCapacity;
+        if (_buffer.Length >= needed) return;
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 256));
+        if (_buffer.Length > 0)
+        {
+            _buffer.AsSpan(HeaderReserve, _payloadLength).CopyTo(grown.AsSpan(HeaderReserve));
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+        _buffer = grown;
+    }
+
+    /// <inheritdoc />
+    public void Advance(int count) => _payloadLength += count;
+
+    /// <inheritdoc />
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        EnsureCapacity(_payloadLength + Math.Max(sizeHint, 256));
+        return _buffer.AsMemory(HeaderReserve + _payloadLength);
+    }
+
+    /// <inheritdoc />
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    /// <summary>Writes the header in front of the payload written so far; the frame is then immutable.</summary>
+    public void Seal(WebSocketOpcode opcode, bool rsv1 = false)
+    {
+        int headerLength = WebSocketFrameWriter.GetHeaderLength(_payloadLength);
+        _start = HeaderReserve - headerLength;
+        WebSocketFrameWriter.WriteHeader(_buffer.AsSpan(_start, headerLength), opcode, fin: true, _payloadLength, rsv1);
+        _end = HeaderReserve + _payloadLength;
+        IsDataMessage = opcode is WebSocketOpcode.Text or WebSocketOpcode.Binary;
+        IsClose = opcode == WebSocketOpcode.Close;
+    }
+
+    /// <summary>Adds <paramref name="count"/> holders (one per further connection it is handed to).</summary>
+    public void AddReferences(int count) => Interlocked.Add(ref _references, count);
+
+    /// <summary>One holder is done with it; the last returns it to the pool.</summary>
+    public void Release()
+    {
+        int left = Interlocked.Decrement(ref _references);
+        if (left > 0) return;
+        if (left < 0) throw new InvalidOperationException("OutboundFrame released more often than referenced.");
+        if (_buffer.Length > KeptBufferSize)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+        if (Interlocked.Increment(ref s_pooled) <= MaxPooled)
+        {
+            Pool.Enqueue(this);
+        }
+        else
+        {
+            Interlocked.Decrement(ref s_pooled);
+            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using ActorWs.Server.Rooms;
+
+namespace ActorWs.Server.BuiltIn;
+
+/// <summary>The routes of the default executable: <c>/echo</c>, <c>/rooms/{name}</c> and <c>/ws</c>.</summary>
+public static class DefaultRoutes
+{
+    /// <summary>Maps the three default routes on <paramref name="server"/>.</summary>
+    public static ActorWsServer MapDefaultRoutes(this ActorWsServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        server.MapRoute<EchoHandler>("/echo");
+        server.MapRoute<RelayRoomHandler>("/rooms/{name}").RoomType = RelayRoom.TypeName;
+        server.MapRoute<JsonRoomsHandler>("/ws").RoomType = ChatRoom.TypeName;
+        return server;
+    }
+}

@@ -1,0 +1,70 @@
+using ActorWs.Actors;
+using ActorWs.Protocol.Frames;
+using ActorWs.Server.Buffers;
+
+namespace ActorWs.Server.Connections;
+
+/// <summary>
+/// Time: the handshake timeout, pings to quiet peers, the idle timeout and the close timeout, all through
+/// one deadline the listener's periodic scan watches (no timer per connection).
+/// </summary>
+internal sealed partial class ConnectionActor
+{
+    private long _phaseDeadline;
+    private long _lastReceived;
+    private long _lastPing;
+
+    private long Ticks(TimeSpan span)
+    {
+        double ticks = span.TotalSeconds * _runtime.Time.TimestampFrequency;
+        return ticks >= long.MaxValue / 4 ? long.MaxValue / 4 : (long)ticks;
+    }
+
+    /// <summary>Publishes the next moment this connection needs to look at the clock.</summary>
+    private void ScheduleDeadline()
+    {
+        long next = _phaseDeadline;
+        if (_phase == ConnectionPhase.Open)
+        {
+            var ws = _runtime.Options.WebSocket;
+            next = _lastReceived + Ticks(ws.IdleTimeout);
+            if (ws.PingInterval > TimeSpan.Zero)
+                next = Math.Min(next, Math.Max(_lastReceived, _lastPing) + Ticks(ws.PingInterval));
+        }
+        _entry.SetDeadline(next);
+    }
+
+    private void OnDeadline()
+    {
+        long now = _runtime.Time.GetTimestamp();
+        switch (_phase)
+        {
+            case ConnectionPhase.Open:
+                var ws = _runtime.Options.WebSocket;
+                long silent = now - _lastReceived;
+                if (silent >= Ticks(ws.IdleTimeout))
+                {
+                    StartClose(WebSocketCloseCode.GoingAway, "idle timeout");
+                    return;
+                }
+                long ping = Ticks(ws.PingInterval);
+                if (ws.PingInterval > TimeSpan.Zero && silent >= ping && now - _lastPing >= ping)
+                {
+                    _lastPing = now;
+                    Append(OutboundFrame.Create(WebSocketOpcode.Ping, []));
+                }
+                break;
+            default:
+                if (now >= _phaseDeadline)
+                {
+                    if (_phase is ConnectionPhase.Handshaking or ConnectionPhase.Authorizing or ConnectionPhase.Opening)
+                        ConnectionLog.HandshakeTimedOut(_log, Id, _partialRequest);
+                    _transport.Abort();
+                    Context.Stop(_self);
+                    return;
+                }
+                break;
+        }
+        ScheduleDeadline();
+    }
+}

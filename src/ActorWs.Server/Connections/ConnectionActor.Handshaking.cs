@@ -1,0 +1,292 @@
+using System.Buffers;
+using ActorWs.Actors;
+using ActorWs.Protocol.Frames;
+using ActorWs.Protocol.Http;
+using ActorWs.Server.Buffers;
+using ActorWs.Server.Http;
+using ActorWs.Server.Routing;
+using ActorWs.Server.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace ActorWs.Server.Connections;
+
+/// <summary>The HTTP/1.1 side: request heads, plain HTTP answers, and the opening handshake.</summary>
+internal sealed partial class ConnectionActor
+{
+    private HttpRequestHeadParser? _head;
+    private bool _partialRequest;
+    private WebSocketRoute? _route;
+    private IActorRef? _session;
+    private WebSocketFrameReader? _reader;
+    private UpgradeRequest? _upgrade;
+
+    private bool Handshaking(object message)
+    {
+        if (Common(message)) return true;
+        if (message is ServerShuttingDown)
+        {
+            // Not a WebSocket (yet): finish the response in progress, if any, and go.
+            if (_flushNeeded || _partialRequest) _closeAfterResponse = true;
+            else Context.Stop(_self);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Parses request heads from the input; answers each; stops when the connection changes phase.</summary>
+    private void ProcessRequestBytes()
+    {
+        while (_inStart < _inEnd && _phase == ConnectionPhase.Handshaking && !_closeAfterResponse)
+        {
+            _head ??= new HttpRequestHeadParser(_runtime.HeadLimits);
+            var result = _head.Feed(_in.AsSpan(_inStart, _inEnd - _inStart));
+            switch (result.Status)
+            {
+                case HttpHeadParseStatus.NeedMore:
+                    _inStart = _inEnd;
+                    _partialRequest = true;
+                    return;
+                case HttpHeadParseStatus.Error:
+                    _inStart = _inEnd;
+                    Reject(new HandshakeRejection(result.ErrorStatusCode, result.ErrorReason ?? "malformed request", []), upgrade: false);
+                    return;
+                default:
+                    _inStart += result.Consumed;
+                    _partialRequest = false;
+                    var head = result.Head!;
+                    _head.Reset();
+                    HandleRequest(head);
+                    break;
+            }
+        }
+        // Bytes after a final response are not read.
+        if (_closeAfterResponse) _inStart = _inEnd;
+    }
+
+    private void HandleRequest(HttpRequestHead head)
+    {
+        switch (HttpRequestClassifier.Classify(head, out var rejection))
+        {
+            case HttpRequestKind.PlainHttp:
+                AnswerHttp(head);
+                break;
+            case HttpRequestKind.WebSocketUpgrade:
+                BeginUpgrade(head);
+                break;
+            default:
+                Reject(rejection!, upgrade: false);
+                break;
+        }
+    }
+
+    private void AnswerHttp(HttpRequestHead head)
+    {
+        HttpResponse response;
+        try
+        {
+            response = _runtime.Http.Answer(head, _runtime.Routes);
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "HTTP handler for {Path} failed", head.Path);
+            response = HttpResponse.Text(HttpStatus.InternalServerError, "internal server error\n");
+        }
+        bool keepAlive = _runtime.Options.Http.KeepAlive && !_runtime.Draining && WantsKeepAlive(head) && !HasBody(head);
+        var responseHead = new HttpResponseHead(response.StatusCode, response.Body.Length, keepAlive)
+        {
+            ContentType = response.ContentType,
+            ExtraHeaders = response.Headers,
+        };
+        bool isHead = head.Method == "HEAD";
+        int length = HttpResponseWriter.GetHeadLength(responseHead) + (isHead ? 0 : response.Body.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            bool written = isHead
+                ? HttpResponseWriter.TryWriteHead(buffer, responseHead, out int n)
+                : HttpResponseWriter.TryWriteResponse(buffer, responseHead, response.Body.Span, out n);
+            if (!written) throw new InvalidOperationException("response buffer was sized too small");
+            EnqueueRaw(buffer.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        _runtime.Metrics.HttpRequests.Add(1, new KeyValuePair<string, object?>("status", response.StatusCode));
+        if (keepAlive)
+        {
+            // The keep-alive connection gets a fresh handshake timeout as its idle timeout.
+            _phaseDeadline = _runtime.Time.GetTimestamp() + Ticks(_runtime.Options.HandshakeTimeout);
+            ScheduleDeadline();
+        }
+        else
+        {
+            _closeAfterResponse = true;
+        }
+    }
+
+    private static bool WantsKeepAlive(HttpRequestHead head)
+    {
+        if (head.Headers.ContainsToken(HttpHeaderNames.Connection, "close")) return false;
+        return head.Version.IsAtLeast(HttpProtocolVersion.Http11) || head.Headers.ContainsToken(HttpHeaderNames.Connection, "keep-alive");
+    }
+
+    /// <summary>Request bodies are not read here, so a request with one ends the connection after its answer.</summary>
+    private static bool HasBody(HttpRequestHead head) =>
+        head.IsChunked || (head.TryGetContentLength(out long length) && length > 0);
+
+    /// <summary>Answers with an error status and closes once it is out.</summary>
+    private void Reject(HandshakeRejection rejection, bool upgrade)
+    {
+        int length = HandshakeResponseWriter.GetRejectionLength(rejection);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            HandshakeResponseWriter.TryWriteRejection(buffer, rejection, out int n);
+            EnqueueRaw(buffer.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        var statusTag = new KeyValuePair<string, object?>("status", rejection.StatusCode);
+        if (upgrade) _runtime.Metrics.HandshakeFailures.Add(1, statusTag);
+        else _runtime.Metrics.HttpRequests.Add(1, statusTag);
+        ConnectionLog.Rejected(_log, Id, rejection.StatusCode, rejection.Reason);
+        _closeAfterResponse = true;
+        _phase = ConnectionPhase.Handshaking;
+        Become(Handshaking);
+    }
+
+    private void BeginUpgrade(HttpRequestHead head)
+    {
+        if (!WebSocketUpgradeValidator.TryValidate(head, out var request, out var rejection))
+        {
+            Reject(rejection, upgrade: true);
+            return;
+        }
+        if (_runtime.Draining)
+        {
+            Reject(new HandshakeRejection(HttpStatus.ServiceUnavailable, "the server is shutting down", []), upgrade: true);
+            return;
+        }
+        if (!_runtime.Routes.TryMatch(request.Path, out var route, out var values))
+        {
+            Reject(new HandshakeRejection(HttpStatus.NotFound, $"no WebSocket endpoint at {request.Path}", []), upgrade: true);
+            return;
+        }
+        if (!route.IsOriginAllowed(request.Origin, _runtime.Options.WebSocket.AllowedOrigins))
+        {
+            Reject(new HandshakeRejection(HttpStatus.Forbidden, "origin not allowed", []), upgrade: true);
+            return;
+        }
+        _route = route;
+        var upgrade = new UpgradeRequest(request, values, _transport.RemoteEndPoint);
+        if (route.Accept is null)
+        {
+            CompleteUpgrade(upgrade, AcceptDecision.Accept());
+            return;
+        }
+        _phase = ConnectionPhase.Authorizing;
+        Become(Upgrading);
+        ValueTask<AcceptDecision> pending;
+        try
+        {
+            pending = route.Accept(upgrade);
+        }
+        catch (Exception ex)
+        {
+            OnAcceptHookFailed(ex);
+            return;
+        }
+        if (pending.IsCompletedSuccessfully)
+        {
+            CompleteUpgrade(upgrade, pending.Result);
+            return;
+        }
+        var self = _self;
+        pending.AsTask().ContinueWith(
+            t => self.Tell(t.IsCompletedSuccessfully ? new AcceptHookCompleted(upgrade, t.Result) : new AcceptHookFailed(upgrade, t.Exception?.InnerException ?? t.Exception!), null),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void OnAcceptHookFailed(Exception ex)
+    {
+        _log.LogError(ex, "Accept hook of route {Route} failed for connection {ConnectionId}", _route?.Template.Text, Id);
+        Reject(new HandshakeRejection(HttpStatus.InternalServerError, "the server could not decide on this connection", []), upgrade: true);
+    }
+
+    /// <summary>While the accept hook decides and the session is created: nothing is read.</summary>
+    private bool Upgrading(object message)
+    {
+        if (Common(message)) return true;
+        switch (message)
+        {
+            case AcceptHookCompleted completed when _phase == ConnectionPhase.Authorizing:
+                CompleteUpgrade(completed.Request, completed.Decision);
+                return true;
+            case AcceptHookFailed failed when _phase == ConnectionPhase.Authorizing:
+                OnAcceptHookFailed(failed.Error);
+                return true;
+            case SessionStarted started:
+                OnSessionStarted(started.Session);
+                return true;
+            case ServerShuttingDown:
+                // No WebSocket yet: drop it (the session, if one is coming, follows through the death pact).
+                Context.Stop(_self);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void CompleteUpgrade(UpgradeRequest request, AcceptDecision decision)
+    {
+        if (!decision.Accepted)
+        {
+            Reject(new HandshakeRejection(decision.Status, decision.Reason, []), upgrade: true);
+            return;
+        }
+        var route = _route!;
+        string? subprotocol = WebSocketSubprotocols.Negotiate(request.OfferedSubprotocols, route.Subprotocols.ToArray());
+        string accept = request.Request.AcceptValue;
+        int length = HandshakeResponseWriter.GetSwitchingProtocolsLength(accept, subprotocol);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            HandshakeResponseWriter.TryWriteSwitchingProtocols(buffer, accept, subprotocol, null, out int n);
+            EnqueueRaw(buffer.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        _head?.Dispose();
+        _head = null;
+        _upgrade = request;
+        _reader = new WebSocketFrameReader(ReaderOptions)
+        {
+            MaxMessageSize = (int)Math.Min(int.MaxValue, route.MaxMessageSize ?? _runtime.Options.WebSocket.MaxMessageSize),
+        };
+        _queueLimit = _runtime.Options.WebSocket.OutboundQueueLimit;
+        _slowConsumerPolicy = route.SlowConsumerPolicy ?? _runtime.Options.WebSocket.SlowConsumerPolicy;
+        _phase = ConnectionPhase.Opening;
+        Become(Upgrading);
+        string sessionId = "s-" + Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        _runtime.SessionManager.Tell(new StartSession(new SessionSetup(sessionId, _self, route, request, decision.Identity, subprotocol)), _self);
+    }
+
+    private void OnSessionStarted(IActorRef session)
+    {
+        _session = session;
+        Context.Watch(session);
+        _phase = ConnectionPhase.Open;
+        _lastReceived = _runtime.Time.GetTimestamp();
+        _lastPing = _lastReceived;
+        ScheduleDeadline();
+        Become(Open);
+        ConnectionLog.WebSocketOpened(_log, Id, _route!.Template.Text, _upgrade!.Path, _transport.RemoteEndPoint?.ToString());
+        // Frames may have come right behind the request head, or while the session was being made.
+        ReadAvailable();
+    }
+}

@@ -1,0 +1,81 @@
+using ActorWs.Actors;
+using ActorWs.Protocol.Frames;
+using ActorWs.Server.Buffers;
+using ActorWs.Server.Messaging;
+using ActorWs.Server.Sessions;
+
+namespace ActorWs.Server.Connections;
+
+/// <summary>The open WebSocket: frames in, messages to the session, backpressure.</summary>
+internal sealed partial class ConnectionActor
+{
+    private bool Open(object message)
+    {
+        if (Common(message)) return true;
+        switch (message)
+        {
+            case ResumeReading:
+                ReadAvailable();
+                return true;
+            case CloseRequested close:
+                StartClose(close.Code, close.Reason);
+                return true;
+            case ServerShuttingDown:
+                StartClose(WebSocketCloseCode.GoingAway, "server shutting down");
+                return true;
+            case Terminated terminated when terminated.ActorRef.Equals(_session):
+                StartClose(WebSocketCloseCode.InternalServerError, "session ended");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Decodes frames from the input until it is used up, reading pauses, or the close starts.</summary>
+    private void ProcessFrames()
+    {
+        var reader = _reader!;
+        while (_inStart < _inEnd)
+        {
+            if (_phase == ConnectionPhase.Open && Volatile.Read(ref _readsPaused) == 1) return;
+            var frameEvent = reader.Read(_in.AsSpan(_inStart, _inEnd - _inStart), out int consumed);
+            _inStart += consumed;
+            switch (frameEvent.Kind)
+            {
+                case WebSocketFrameEventKind.NeedMoreData:
+                    return;
+                case WebSocketFrameEventKind.Message:
+                    // After our close frame, data is no longer delivered (RFC 6455 §5.5.1).
+                    if (_phase == ConnectionPhase.Open)
+                        Deliver(frameEvent.Opcode == WebSocketOpcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, frameEvent.Payload);
+                    break;
+                case WebSocketFrameEventKind.Ping:
+                    if (!_closeSent) Append(OutboundFrame.Create(WebSocketOpcode.Pong, frameEvent.Payload));
+                    break;
+                case WebSocketFrameEventKind.Pong:
+                    break;
+                case WebSocketFrameEventKind.Close:
+                    _inStart = _inEnd;
+                    OnPeerClose(frameEvent.CloseCode, frameEvent.CloseReason);
+                    return;
+                default:
+                    _inStart = _inEnd;
+                    FailConnection(frameEvent.ErrorCloseCode, frameEvent.ErrorReason, frameEvent.Violation);
+                    return;
+            }
+        }
+    }
+
+    /// <summary>Hands a whole message to the session; pauses reading when too many are waiting there.</summary>
+    private void Deliver(WebSocketMessageType type, ReadOnlySpan<byte> payload)
+    {
+        _messagesIn++;
+        var message = WebSocketMessage.Rent(payload, type, this);
+        int waiting = Interlocked.Increment(ref _inflight);
+        _session!.Tell(message, _self);
+        if (waiting < _maxInflight) return;
+        Volatile.Write(ref _readsPaused, 1);
+        // The session may have caught up between the increment and the pause: then carry on at once.
+        if (Volatile.Read(ref _inflight) <= _resumeAt) Interlocked.CompareExchange(ref _readsPaused, 0, 1);
+    }
+}

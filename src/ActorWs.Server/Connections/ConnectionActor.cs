@@ -1,0 +1,297 @@
+using System.Buffers;
+using ActorWs.Actors;
+using ActorWs.Protocol.Frames;
+using ActorWs.Protocol.Http;
+using ActorWs.Server.Buffers;
+using ActorWs.Server.Listener;
+using ActorWs.Server.Messaging;
+using ActorWs.Server.Routing;
+using ActorWs.Server.Sessions;
+using ActorWs.Server.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace ActorWs.Server.Connections;
+
+/// <summary>Where a connection is in its life.</summary>
+internal enum ConnectionPhase : byte
+{
+    /// <summary>Reading an HTTP request head (and answering plain HTTP requests, with keep-alive).</summary>
+    Handshaking,
+    /// <summary>The route's accept hook is deciding; reading waits.</summary>
+    Authorizing,
+    /// <summary>The 101 is queued; the session is being created; reading waits.</summary>
+    Opening,
+    /// <summary>A WebSocket: frames both ways.</summary>
+    Open,
+    /// <summary>Close frames are being exchanged.</summary>
+    Closing,
+    /// <summary>Our last bytes are going out; then our side of TCP is shut down.</summary>
+    Finishing,
+    /// <summary>We sent FIN; waiting for the peer's (or the close timeout) before releasing the socket.</summary>
+    AwaitingPeerFin,
+}
+
+/// <summary>
+/// Owns one accepted socket from the first byte to the last: reads the HTTP request head, answers plain HTTP
+/// on the same socket or upgrades to a WebSocket, then decodes frames, hands whole messages to its session,
+/// writes what the session and rooms send, and runs the close handshake.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each phase has its own receive handler, switched with <c>Become</c>: <see cref="Handshaking"/>,
+/// <see cref="Upgrading"/> (authorizing and opening), <see cref="Open"/> and <see cref="Closing"/>
+/// (closing, finishing and awaiting the peer's FIN).
+/// </para>
+/// <para>
+/// Reads are batched: one transport signal leads to as many non-blocking reads as there are bytes (up to a
+/// fairness budget), all frames in them are decoded, and the read buffer goes back to the pool when it is
+/// empty, so an idle connection holds none. Writes are batched too: frames are copied into one pooled buffer
+/// and flushed once per mailbox turn (<see cref="IWithBatchCompletion"/>), or when the socket can take more.
+/// </para>
+/// <para>
+/// Thread-safety: an actor; its state is touched only by its own turns, except the backpressure counter
+/// (<see cref="IInboundFlow.MessageHandled"/>, called from the session's thread through atomics) and
+/// <see cref="ITransportOwner.OnTransportSignal"/> (called from the I/O thread; it only Tells).
+/// </para>
+/// </remarks>
+internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInboundFlow, IWithBatchCompletion
+{
+    /// <summary>Size of the pooled read buffer (one per connection, only while bytes are being processed).</summary>
+    private const int ReadBufferSize = 16 * 1024;
+
+    /// <summary>Bytes read per turn before yielding to other messages (and other actors on this thread).</summary>
+    private const int ReadBudgetPerTurn = 256 * 1024;
+
+    private static readonly WebSocketFrameReaderOptions ReaderOptions = new() { Role = WebSocketRole.Server };
+
+    private readonly ServerRuntime _runtime;
+    private readonly IConnectionTransport _transport;
+    private readonly ConnectionEntry _entry;
+    private readonly ILogger _log;
+    private readonly long _openedAt;
+    private IActorRef _self = null!;
+
+    private ConnectionPhase _phase;
+    private byte[]? _in;
+    private int _inStart;
+    private int _inEnd;
+    private bool _readable;
+    private bool _peerFinished;
+
+    private int _inflight;
+    private int _readsPaused;
+    private int _maxInflight;
+    private int _resumeAt;
+
+    private int _messagesIn;
+    private long _bytesIn;
+
+    public ConnectionActor(ServerRuntime runtime, IConnectionTransport transport, ConnectionEntry entry)
+    {
+        _runtime = runtime;
+        _transport = transport;
+        _entry = entry;
+        _log = runtime.ConnectionLog;
+        _openedAt = runtime.Time.GetTimestamp();
+        _maxInflight = runtime.Options.WebSocket.MaxInflightMessages;
+        _resumeAt = Math.Max(0, _maxInflight / 2);
+    }
+
+    /// <summary>The connection's number, unique on this server (in logs and session ids).</summary>
+    private long Id => _entry.Id;
+
+    protected override void PreStart()
+    {
+        _self = Self;
+        _entry.Actor = _self;
+        _runtime.Metrics.ConnectionOpened();
+        _phaseDeadline = _openedAt + Ticks(_runtime.Options.HandshakeTimeout);
+        ScheduleDeadline();
+        Become(Handshaking);
+        _transport.Start(this);
+    }
+
+    protected override void PostStop()
+    {
+        _transport.Dispose();
+        _head?.Dispose();
+        _reader?.Dispose();
+        ReturnInput();
+        ReleaseOutput();
+        FlushCounters();
+        _runtime.Registry.Remove(_entry);
+        _runtime.Metrics.ConnectionClosed();
+        if (_session is not null)
+        {
+            var status = CloseStatus();
+            _session.Tell(new ConnectionClosed(status), _self);
+            _runtime.Metrics.Closes.Add(1, new KeyValuePair<string, object?>("code", status.Code));
+            ConnectionLog.WebSocketClosed(_log, Id, _route?.Template.Text, status.Code, status.Reason, status.ByPeer, _runtime.Time.GetElapsedTime(_openedAt));
+        }
+    }
+
+    protected override bool Receive(object message) => Handshaking(message);
+
+    void ITransportOwner.OnTransportSignal() => _self.Tell(TransportSignalled.Instance, null);
+
+    void IInboundFlow.MessageHandled()
+    {
+        int left = Interlocked.Decrement(ref _inflight);
+        if (left <= _resumeAt && Volatile.Read(ref _readsPaused) == 1 && Interlocked.CompareExchange(ref _readsPaused, 0, 1) == 1)
+            _self.Tell(ResumeReading.Instance, null);
+    }
+
+    /// <summary>After every mailbox turn: one flush for all frames queued in it, and the metrics of the turn.</summary>
+    void IWithBatchCompletion.OnBatchCompleted()
+    {
+        if (_flushNeeded && !_writeBlocked) Flush();
+        FlushCounters();
+    }
+
+    /// <summary>Messages every phase handles the same way.</summary>
+    private bool Common(object message)
+    {
+        switch (message)
+        {
+            case TransportSignalled:
+                var readiness = _transport.TakeReadiness();
+                if ((readiness & TransportReadiness.Writable) != 0 && _writeBlocked)
+                {
+                    _writeBlocked = false;
+                    Flush();
+                }
+                if ((readiness & TransportReadiness.Readable) != 0) _readable = true;
+                ReadAvailable();
+                return true;
+            case DeadlineReached:
+                OnDeadline();
+                return true;
+            case AbortConnection:
+                _transport.Abort();
+                Context.Stop(_self);
+                return true;
+            case OutboundFrame frame:
+                // Only an open WebSocket sends what sessions and rooms give it.
+                if (_phase == ConnectionPhase.Open) Enqueue(frame);
+                else frame.Release();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private bool CanRead => _phase switch
+    {
+        ConnectionPhase.Handshaking or ConnectionPhase.Closing or ConnectionPhase.AwaitingPeerFin or ConnectionPhase.Finishing => true,
+        ConnectionPhase.Open => Volatile.Read(ref _readsPaused) == 0,
+        _ => false,
+    };
+
+    /// <summary>Processes buffered input, then reads while the socket has bytes (within the turn's budget).</summary>
+    private void ReadAvailable()
+    {
+        ProcessInput();
+        int budget = ReadBudgetPerTurn;
+        while (_readable && CanRead && _inStart == _inEnd && !_peerFinished)
+        {
+            if (budget <= 0)
+            {
+                // More may be waiting: come back after whatever else is queued.
+                _self.Tell(TransportSignalled.Instance, null);
+                break;
+            }
+            _in ??= ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+            _inStart = _inEnd = 0;
+            var status = _transport.Receive(_in, out int received);
+            switch (status)
+            {
+                case ReceiveStatus.Data:
+                    // A short read drained the socket: the next bytes raise a new readiness edge.
+                    if (received < _in.Length) _readable = false;
+                    _inEnd = received;
+                    _bytesIn += received;
+                    budget -= received;
+                    _lastReceived = _runtime.Time.GetTimestamp();
+                    ProcessInput();
+                    break;
+                case ReceiveStatus.WouldBlock:
+                    _readable = false;
+                    break;
+                case ReceiveStatus.EndOfStream:
+                    _peerFinished = true;
+                    _readable = false;
+                    OnPeerFinished();
+                    break;
+                default:
+                    _readable = false;
+                    OnTransportFailed();
+                    break;
+            }
+        }
+        if (_inStart == _inEnd) ReturnInput();
+    }
+
+    /// <summary>Feeds the unprocessed input to the current phase.</summary>
+    private void ProcessInput()
+    {
+        if (_inStart == _inEnd) return;
+        switch (_phase)
+        {
+            case ConnectionPhase.Handshaking:
+                ProcessRequestBytes();
+                break;
+            case ConnectionPhase.Open:
+            case ConnectionPhase.Closing:
+                ProcessFrames();
+                break;
+            case ConnectionPhase.Finishing:
+            case ConnectionPhase.AwaitingPeerFin:
+                _inStart = _inEnd; // after our close: the peer's bytes no longer matter
+                break;
+        }
+    }
+
+    private void ReturnInput()
+    {
+        if (_in is null) return;
+        ArrayPool<byte>.Shared.Return(_in);
+        _in = null;
+        _inStart = _inEnd = 0;
+    }
+
+    private void FlushCounters()
+    {
+        var metrics = _runtime.Metrics;
+        if (_messagesIn != 0) { metrics.MessagesIn.Add(_messagesIn); _messagesIn = 0; }
+        if (_bytesIn != 0) { metrics.BytesIn.Add(_bytesIn); _bytesIn = 0; }
+        if (_messagesOut != 0) { metrics.MessagesOut.Add(_messagesOut); _messagesOut = 0; }
+        if (_bytesOut != 0) { metrics.BytesOut.Add(_bytesOut); _bytesOut = 0; }
+    }
+
+    /// <summary>The socket failed (reset, error): nothing more can be said on it.</summary>
+    private void OnTransportFailed()
+    {
+        if (_closeCode == 0) SetCloseStatus(WebSocketCloseCode.AbnormalClosure, "connection lost", byPeer: true);
+        Context.Stop(_self);
+    }
+
+    /// <summary>The peer sent FIN.</summary>
+    private void OnPeerFinished()
+    {
+        switch (_phase)
+        {
+            case ConnectionPhase.Finishing:
+                // Keep flushing our last bytes; the close completes when they are out.
+                break;
+            case ConnectionPhase.Handshaking when !_partialRequest && !_flushNeeded:
+            case ConnectionPhase.AwaitingPeerFin:
+                Context.Stop(_self);
+                break;
+            default:
+                if (_closeCode == 0) SetCloseStatus(WebSocketCloseCode.AbnormalClosure, "the peer closed the TCP connection without a close frame", byPeer: true);
+                if (_outStart == _outEnd && (_pending is null || _pending.Count == 0)) Context.Stop(_self);
+                else _phase = ConnectionPhase.Finishing; // a response or close frame is still going out
+                break;
+        }
+    }
+}

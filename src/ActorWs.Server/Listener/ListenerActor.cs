@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorWs.Actors;
+using ActorWs.Protocol.Http;
+using ActorWs.Server.Connections;
+using ActorWs.Server.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace ActorWs.Server.Listener;
+
+/// <summary>
+/// Binds the server's endpoint, accepts connections in batches as the transport signals them, and spawns one
+/// <see cref="ConnectionActor"/> per socket. Enforces the connection limit, checks connection deadlines
+/// periodically, and drains connections at shutdown.
+/// </summary>
+/// <remarks>
+/// Its strategy stops a connection that fails (and only that one): the failed connection's socket is closed
+/// in its <c>PostStop</c>, and no other connection is touched.
+/// </remarks>
+internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
+{
+    /// <summary>Connections accepted per turn before yielding to other messages.</summary>
+    private const int AcceptBatch = 128;
+
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly ServerRuntime _runtime;
+    private readonly ILogger _log;
+    private readonly byte[] _tooManyConnections;
+    private IConnectionListener? _listener;
+    private IActorRef _self = null!;
+    private IActorRef? _drainRequester;
+
+    public ListenerActor(ServerRuntime runtime)
+    {
+        _runtime = runtime;
+        _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Listener");
+        byte[] body = "the server is at its connection limit\n"u8.ToArray();
+        var head = new HttpResponseHead(HttpStatus.ServiceUnavailable, body.Length, keepAlive: false) { ContentType = "text/plain; charset=utf-8" };
+        _tooManyConnections = new byte[HttpResponseWriter.GetHeadLength(head) + body.Length];
+        HttpResponseWriter.TryWriteResponse(_tooManyConnections, head, body, out _);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(ex =>
+        {
+            _log.LogError(ex, "A connection actor failed; only that connection is closed");
+            return Directive.Stop;
+        });
+
+    protected override void PreStart() => _self = Self;
+
+    protected override void PostStop() => _listener?.Dispose();
+
+    void ITransportOwner.OnTransportSignal() => _self.Tell(Connections.TransportSignalled.Instance, null);
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case Bind:
+                OnBind();
+                return true;
+            case Connections.TransportSignalled:
+                _listener?.TakeReadiness();
+                AcceptPending();
+                return true;
+            case AcceptRetry:
+                AcceptPending();
+                return true;
+            case HousekeepingTick:
+                _runtime.Registry.SignalDue(_runtime.Time.GetTimestamp());
+                return true;
+            case Unbind:
+                StopAccepting();
+                Sender.Tell(Unbound.Instance, _self);
+                return true;
+            case Drain drain:
+                OnDrain(drain);
+                return true;
+            case AllConnectionsClosed:
+                FinishDrain(aborted: 0);
+                return true;
+            case DrainTimedOut:
+                int left = _runtime.Registry.Count;
+                if (left > 0) _runtime.Registry.TellAll(AbortConnection.Instance);
+                FinishDrain(left);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void OnBind()
+    {
+        var options = _runtime.Options;
+        try
+        {
+            var endPoint = new IPEndPoint(ResolveHost(options.Host), options.Port);
+            _listener = _runtime.Transport.Listen(endPoint, options.Backlog);
+        }
+        catch (SocketException ex)
+        {
+            string reason = ex.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => $"port {options.Port} in use on {options.Host}",
+                SocketError.AccessDenied => $"not allowed to bind port {options.Port} on {options.Host}",
+                SocketError.AddressNotAvailable => $"address {options.Host} is not available on this machine",
+                _ => $"cannot listen on {options.Host}:{options.Port}: {ex.Message}",
+            };
+            Sender.Tell(new BindFailed(reason), _self);
+            return;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            Sender.Tell(new BindFailed($"cannot listen on {options.Host}:{options.Port}: {ex.Message}"), _self);
+            return;
+        }
+        _runtime.Bound = true;
+        Timers.StartPeriodicTimer(HousekeepingTick.Instance, HousekeepingTick.Instance, options.TimerResolution);
+        _listener.Start(this);
+        Sender.Tell(new Bound(_listener.LocalEndPoint), _self);
+    }
+
+    /// <summary>An IP literal; <c>localhost</c>; <c>*</c>, <c>0.0.0.0</c> or <c>::</c> for all interfaces; else a DNS name.</summary>
+    internal static IPAddress ResolveHost(string host)
+    {
+        if (host is "*" or "+") return IPAddress.IPv6Any;
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address)) return address;
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) return IPAddress.Loopback;
+        var addresses = Dns.GetHostAddresses(host);
+        if (addresses.Length == 0) throw new ArgumentException($"host {host} has no address");
+        return addresses[0];
+    }
+
+    private void AcceptPending()
+    {
+        if (_listener is null) return;
+        int max = _runtime.Options.MaxConnections;
+        for (int i = 0; i < AcceptBatch; i++)
+        {
+            switch (_listener.TryAccept(out var transport))
+            {
+                case AcceptStatus.Accepted:
+                    _runtime.Metrics.ConnectionsAccepted.Add(1);
+                    if (_runtime.Draining) Refuse(transport!, "draining");
+                    else if (_runtime.Registry.Count >= max) Refuse(transport!, "max-connections");
+                    else Spawn(transport!);
+                    break;
+                case AcceptStatus.WouldBlock:
+                case AcceptStatus.Closed:
+                    return;
+                case AcceptStatus.TransientFailure:
+                    _log.LogWarning("Accepting connections failed (out of file descriptors or memory?); retrying in {Delay}", AcceptRetryDelay);
+                    Timers.StartSingleTimer(AcceptRetry.Instance, AcceptRetry.Instance, AcceptRetryDelay);
+                    return;
+            }
+        }
+        // More may be pending: continue after the messages already queued.
+        _self.Tell(AcceptRetry.Instance, null);
+    }
+
+    private void Spawn(IConnectionTransport transport)
+    {
+        long id = _runtime.NextConnectionId();
+        var entry = _runtime.Registry.Add(id);
+        var runtime = _runtime;
+        Context.ActorOf(Props.Create(() => new ConnectionActor(runtime, transport, entry)), "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Over the limit (or draining): a 503 and the socket is closed, without spawning an actor.</summary>
+    private void Refuse(IConnectionTransport transport, string reason)
+    {
+        _runtime.Metrics.ConnectionsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        transport.Send(_tooManyConnections, out _);
+        transport.ShutdownSend();
+        transport.Dispose();
+    }
+
+    private void StopAccepting()
+    {
+        _listener?.Dispose();
+        _listener = null;
+    }
+
+    private void OnDrain(Drain drain)
+    {
+        _runtime.Draining = true;
+        StopAccepting();
+        _drainRequester = Sender;
+        var self = _self;
+        _runtime.Registry.WhenEmpty(() => self.Tell(AllConnectionsClosed.Instance, null));
+        if (_runtime.Registry.Count == 0)
+        {
+            FinishDrain(0);
+            return;
+        }
+        _log.LogInformation("Draining {Count} connections (up to {Timeout})", _runtime.Registry.Count, drain.Timeout);
+        _runtime.Registry.TellAll(ServerShuttingDown.Instance);
+        Timers.StartSingleTimer(DrainTimedOut.Instance, DrainTimedOut.Instance, drain.Timeout);
+    }
+
+    private void FinishDrain(int aborted)
+    {
+        if (_drainRequester is null) return;
+        Timers.Cancel(DrainTimedOut.Instance);
+        _runtime.Registry.WhenEmpty(null);
+        if (aborted > 0) _log.LogWarning("Drain timeout: {Count} connections aborted", aborted);
+        _drainRequester.Tell(new Drained(aborted), _self);
+        _drainRequester = null;
+    }
+}

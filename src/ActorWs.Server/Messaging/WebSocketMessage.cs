@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace ActorWs.Server.Messaging;
+
+/// <summary>Whether a message is text (UTF-8, validated) or binary.</summary>
+public enum WebSocketMessageType
+{
+    /// <summary>UTF-8 text; the server has checked it is valid UTF-8.</summary>
+    Text,
+    /// <summary>Arbitrary bytes.</summary>
+    Binary,
+}
+
+/// <summary>
+/// One whole message received from a client, handed to its session's handler.
+/// </summary>
+/// <remarks>
+/// The message is pooled: it is valid only during the handler call it is passed to, after which its
+/// bytes are reused for another message. To keep the content, copy it (<see cref="ToArray"/>,
+/// <see cref="GetText"/>). Thread-safety: read it only on the thread running the handler.
+/// </remarks>
+public sealed class WebSocketMessage
+{
+    private const int KeptBufferSize = 4096;
+    private const int MaxPooled = 4096;
+    private static readonly ConcurrentQueue<WebSocketMessage> Pool = new();
+    private static int s_pooled;
+
+    private byte[] _buffer = [];
+    private int _length;
+    private IInboundFlow? _flow;
+
+    private WebSocketMessage()
+    {
+    }
+
+    /// <summary>Text or binary.</summary>
+    public WebSocketMessageType Type { get; private set; }
+
+    /// <summary>The payload bytes.</summary>
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
+
+    /// <summary>The payload bytes as memory (valid as long as <see cref="Span"/>).</summary>
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _length);
+
+    /// <summary>Payload length in bytes.</summary>
+    public int Length => _length;
+
+    /// <summary>Decodes a text message (allocates a string).</summary>
+    public string GetText() => Encoding.UTF8.GetString(Span);
+
+    /// <summary>Copies the payload.</summary>
+    public byte[] ToArray() => Span.ToArray();
+
+    /// <summary>Creates a detached message (for tests and for embedders sending to rooms); not pooled.</summary>
+    public static WebSocketMessage FromBytes(ReadOnlySpan<byte> payload, WebSocketMessageType type) => Rent(payload, type, flow: null);
+
+    /// <summary>Creates a detached text message.</summary>
+    public static WebSocketMessage FromText(string text) => FromBytes(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    internal static WebSocketMessage Rent(ReadOnlySpan<byte> payload, WebSocketMessageType type, IInboundFlow? flow)
+    {
+        if (!Pool.TryDequeue(out var message))
+        {
+            message = new WebSocketMessage();
+        }
+        else
+        {
+            Interlocked.Decrement(ref s_pooled);
+        }
+        if (message._buffer.Length < payload.Length)
+        {
+            if (message._buffer.Length > 0) ArrayPool<byte>.Shared.Return(message._buffer);
+            message._buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 64));
+        }
+        payload.CopyTo(message._buffer);
+        message._length = payload.Length;
+        message.Type = type;
+        message._flow = flow;
+        return message;
+    }
+
+    /// <summary>
+    /// The handler is done: tell the connection (for backpressure) and recycle the message.
+    /// </summary>
+    internal void Release()
+    {
+        var flow = _flow;
+        _flow = null;
+        _length = 0;
+        if (_buffer.Length > KeptBufferSize)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+        if (Interlocked.Increment(ref s_pooled) <= MaxPooled) Pool.Enqueue(this);
+        else Interlocked.Decrement(ref s_pooled);
+        flow?.MessageHandled();
+    }
+}
+
+/// <summary>Backpressure from a session to its connection: called once per message when its handler is done.</summary>
+/// <remarks>Called on the session's thread; implementations only touch atomics and may Tell.</remarks>
+internal interface IInboundFlow
+{
+    void MessageHandled();
+}

@@ -1,0 +1,32 @@
+using System.Text;
+using ActorWs.Server.Messaging;
+using ActorWs.Server.Protocols.JsonRooms;
+
+namespace ActorWs.Server.Rooms;
+
+/// <summary>
+/// The room behind the JSON room protocol (<c>/ws</c>): a member's <c>send</c> reaches every member as
+/// <c>{"op":"message","room":…,"from":…,"data":…}</c>, and joins and leaves are announced to the others
+/// as <c>{"op":"presence",…}</c>.
+/// </summary>
+public sealed class ChatRoom : Room
+{
+    /// <summary>The name this room type is registered under by default.</summary>
+    public const string TypeName = "chat";
+
+    private byte[]? _nameUtf8;
+
+    private byte[] NameUtf8 => _nameUtf8 ??= Encoding.UTF8.GetBytes(Name);
+
+    /// <inheritdoc />
+    protected internal override void OnJoin(RoomMember member) =>
+        Broadcast((Name, member.Id), static (w, s) => JsonRoomEvents.WritePresence(w, s.Name, joined: true, s.Id), WebSocketMessageType.Text, except: member);
+
+    /// <inheritdoc />
+    protected internal override void OnLeave(RoomMember member, bool consented) =>
+        Broadcast((Name, member.Id), static (w, s) => JsonRoomEvents.WritePresence(w, s.Name, joined: false, s.Id), WebSocketMessageType.Text);
+
+    /// <summary>The message's payload is the raw JSON <c>data</c> of the member's <c>send</c>.</summary>
+    protected internal override void OnMessage(RoomMember member, WebSocketMessage message) =>
+        Broadcast((Room: NameUtf8, From: member.Id, Data: message), static (w, s) => JsonRoomEvents.WriteMessage(w, s.Room, s.From, s.Data.Span), WebSocketMessageType.Text);
+}

@@ -1,0 +1,75 @@
+using ActorWs.Actors;
+using ActorWs.Server.Listener;
+using ActorWs.Server.Rooms;
+using ActorWs.Server.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace ActorWs.Server;
+
+/// <summary>
+/// The root of one server's actors: the listener (and under it every connection), the session manager and
+/// the room manager.
+/// </summary>
+/// <remarks>
+/// These three hold the server's state (the bound socket, every session, every room), so a failure of any
+/// of them is not papered over by a restart that would silently lose it: the failed actor is stopped and the
+/// server reports itself faulted, which the hosting layer turns into a non-zero exit for the supervisor
+/// (systemd and the like) to act on. Failures below them (a connection, a session, a room) are handled by
+/// their own strategies and never reach here.
+/// </remarks>
+internal sealed class ServerActor : ActorBase
+{
+    /// <summary>Stop everything; answered with <see cref="Done"/> once all of it is gone.</summary>
+    internal sealed record StopServer
+    {
+        public static readonly StopServer Instance = new();
+    }
+
+    private readonly ServerRuntime _runtime;
+    private readonly ILogger _log;
+    private IActorRef? _stopRequester;
+
+    public ServerActor(ServerRuntime runtime)
+    {
+        _runtime = runtime;
+        _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server");
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(ex =>
+        {
+            _log.LogCritical(ex, "A core server actor failed; the server can no longer serve");
+            _runtime.ReportFault(ex);
+            return Directive.Stop;
+        });
+
+    protected override void PreStart()
+    {
+        var runtime = _runtime;
+        _runtime.SessionManager = Context.Watch(Context.ActorOf(Props.Create(() => new SessionManager(runtime)), "sessions"));
+        _runtime.RoomManager = Context.Watch(Context.ActorOf(Props.Create(() => new RoomManager(runtime)), "rooms"));
+        _runtime.Listener = Context.Watch(Context.ActorOf(Props.Create(() => new ListenerActor(runtime)), "listener"));
+    }
+
+    protected override void PostStop() => _stopRequester?.Tell(Done.Instance, null);
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case Bind bind:
+                _runtime.Listener.Forward(bind);
+                return true;
+            case StopServer:
+                _stopRequester = Sender;
+                Context.Stop(Self);
+                return true;
+            case Terminated terminated:
+                if (_stopRequester is null)
+                    _runtime.ReportFault(new InvalidOperationException($"{terminated.ActorRef.Path} stopped unexpectedly"));
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using ActorWs.Actors;
+using ActorWs.Protocol.Http;
+using ActorWs.Server.Http;
+using ActorWs.Server.Listener;
+using ActorWs.Server.Metrics;
+using ActorWs.Server.Options;
+using ActorWs.Server.Rooms;
+using ActorWs.Server.Routing;
+using ActorWs.Server.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace ActorWs.Server;
+
+/// <summary>
+/// What every actor of one server shares: its settings, routes, room types, metrics and the refs of
+/// its long-lived actors. Built before the actors start; fields set later are written once, before any
+/// connection exists.
+/// </summary>
+internal sealed class ServerRuntime
+{
+    private long _nextConnectionId;
+    private volatile bool _draining;
+
+    public ServerRuntime(ServerOptions options, RouteTable routes, RoomTypeRegistry roomTypes, HttpEndpoints http, ActorWsMetrics metrics, ITransportFactory transport, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        Routes = routes;
+        RoomTypes = roomTypes;
+        Http = http;
+        Metrics = metrics;
+        Transport = transport;
+        Time = time;
+        LoggerFactory = loggerFactory;
+        HeadLimits = new HttpRequestHeadLimits { MaxHeadBytes = options.Http.MaxRequestHeadSize, MaxHeaderFields = options.Http.MaxHeaderCount };
+        StartedAt = time.GetUtcNow();
+        ConnectionLog = loggerFactory.CreateLogger("ActorWs.Server.Connections");
+    }
+
+    /// <summary>The logger every connection writes to (one category; the connection id is a property).</summary>
+    public ILogger ConnectionLog { get; }
+
+    /// <summary>Every open connection, for deadlines and shutdown.</summary>
+    public ConnectionRegistry Registry { get; } = new();
+
+    public ServerOptions Options { get; }
+    public RouteTable Routes { get; }
+    public RoomTypeRegistry RoomTypes { get; }
+    public HttpEndpoints Http { get; }
+    public ActorWsMetrics Metrics { get; }
+    public ITransportFactory Transport { get; }
+    public TimeProvider Time { get; }
+    public ILoggerFactory LoggerFactory { get; }
+    public HttpRequestHeadLimits HeadLimits { get; }
+    public DateTimeOffset StartedAt { get; }
+
+    public IActorRef SessionManager { get; set; } = null!;
+    public IActorRef Listener { get; set; } = null!;
+    public IActorRef RoomManager { get; set; } = null!;
+
+    /// <summary>Set when shutdown begins: new connections are refused and /ready says 503.</summary>
+    public bool Draining
+    {
+        get => _draining;
+        set => _draining = value;
+    }
+
+    /// <summary>Set once the listener is bound.</summary>
+    public bool Bound { get; set; }
+
+    private readonly TaskCompletionSource<Exception> _fault = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes (with the cause) if the server can no longer serve: its listener died.</summary>
+    public Task<Exception> Fault => _fault.Task;
+
+    public void ReportFault(Exception cause) => _fault.TrySetResult(cause);
+
+    public long NextConnectionId() => Interlocked.Increment(ref _nextConnectionId);
+
+    /// <summary>Converts elapsed timestamps of <see cref="Time"/> to a duration.</summary>
+    public TimeSpan Elapsed(long fromTimestamp, long toTimestamp) => Time.GetElapsedTime(fromTimestamp, toTimestamp);
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using ActorWs.Actors;
+using ActorWs.Server.Messaging;
+using ActorWs.Server.Rooms;
+
+namespace ActorWs.Server.Sessions;
+
+/// <summary>
+/// The application's code for one WebSocket connection: one instance per session, created by the
+/// route's factory when the connection opens, run inside the session actor.
+/// </summary>
+/// <remarks>
+/// All callbacks for one session run one at a time on the session actor (no locks needed for the
+/// handler's own fields). An exception thrown by a callback stops the session and closes the connection
+/// with 1011; other connections are not affected.
+/// </remarks>
+public abstract class WebSocketHandler
+{
+    /// <summary>The connection is open (after the 101 response); a good place to send a welcome or join rooms.</summary>
+    public virtual void OnOpen(IWebSocketSession session)
+    {
+    }
+
+    /// <summary>A whole message arrived. <paramref name="message"/> is valid only during this call.</summary>
+    public abstract void OnMessage(IWebSocketSession session, WebSocketMessage message);
+
+    /// <summary>Something happened in a room this session joined or tried to join.</summary>
+    public virtual void OnRoomEvent(IWebSocketSession session, RoomEvent roomEvent)
+    {
+    }
+
+    /// <summary>
+    /// A message told to the session actor that is not the server's own (e.g. from the embedding application).
+    /// Return false to have it logged as unhandled.
+    /// </summary>
+    public virtual bool OnActorMessage(IWebSocketSession session, object message) => false;
+
+    /// <summary>The connection has closed; <paramref name="status"/> says how (1006 when it just dropped).</summary>
+    public virtual void OnClose(IWebSocketSession session, WebSocketCloseStatus status)
+    {
+    }
+}
+
+/// <summary>How a WebSocket connection ended.</summary>
+/// <param name="Code">The close code (1000 normal, 1001 going away, 1006 abnormal: no close frame, …).</param>
+/// <param name="Reason">The close reason, possibly empty.</param>
+/// <param name="ByPeer">Whether the client started the close (or dropped the connection).</param>
+public sealed record WebSocketCloseStatus(ushort Code, string Reason, bool ByPeer);
+
+/// <summary>A session as its handler sees it: who the client is and what it can do.</summary>
+/// <remarks>Use it only from the handler's callbacks (the session actor's thread).</remarks>
+public interface IWebSocketSession
+{
+    /// <summary>A server-unique id, e.g. <c>s-3f</c>; also the member id in rooms.</summary>
+    string Id { get; }
+
+    /// <summary>What the route's accept hook attached (null when anonymous).</summary>
+    object? Identity { get; }
+
+    /// <summary>The request path.</summary>
+    string Path { get; }
+
+    /// <summary>The query string (without <c>?</c>, not decoded).</summary>
+    string Query { get; }
+
+    /// <summary>Route template parameters, e.g. <c>name</c> for <c>/rooms/{name}</c>.</summary>
+    IReadOnlyDictionary<string, string> RouteValues { get; }
+
+    /// <summary>The negotiated subprotocol, or null.</summary>
+    string? Subprotocol { get; }
+
+    /// <summary>The client's address.</summary>
+    EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The session actor.</summary>
+    IActorRef Self { get; }
+
+    /// <summary>The session actor's context (timers, children, watch) for advanced handlers.</summary>
+    IActorContext Context { get; }
+
+    /// <summary>The rooms this session is a member of.</summary>
+    IReadOnlyCollection<string> Rooms { get; }
+
+    /// <summary>Queues a message to the client.</summary>
+    void Send(ReadOnlySpan<byte> payload, WebSocketMessageType type);
+
+    /// <summary>Queues a text message to the client.</summary>
+    void SendText(string text);
+
+    /// <summary>Writes a message straight into the outgoing frame with <paramref name="write"/> (no intermediate copy).</summary>
+    void Send<TState>(TState state, Action<System.Buffers.IBufferWriter<byte>, TState> write, WebSocketMessageType type);
+
+    /// <summary>Starts the close handshake with the client.</summary>
+    void Close(ushort code = 1000, string? reason = null);
+
+    /// <summary>Joins (creating if needed) a room of the route's room type; the outcome arrives as a <see cref="RoomEvent"/>.</summary>
+    void JoinRoom(string room, object? tag = null);
+
+    /// <summary>Joins a room of a given registered room type.</summary>
+    void JoinRoom(string roomType, string room, object? tag);
+
+    /// <summary>Leaves a room; a <see cref="RoomLeft"/> event follows.</summary>
+    void LeaveRoom(string room, object? tag = null);
+
+    /// <summary>Sends a message to a room this session is a member of (the room's logic decides who gets what).</summary>
+    /// <returns>False when the session is not a member of that room.</returns>
+    bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type);
+}

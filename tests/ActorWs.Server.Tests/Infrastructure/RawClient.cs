@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using ActorWs.Protocol.Frames;
+
+namespace ActorWs.Server.Tests.Infrastructure;
+
+/// <summary>One frame as the raw client received it.</summary>
+internal sealed record ReceivedFrame(WebSocketOpcode Opcode, byte[] Payload, ushort CloseCode = 0, string CloseReason = "")
+{
+    public string Text => Encoding.UTF8.GetString(Payload);
+}
+
+/// <summary>A parsed HTTP response.</summary>
+internal sealed record RawHttpResponse(int Status, IReadOnlyDictionary<string, string> Headers, string Body);
+
+/// <summary>
+/// A byte-level client for tests that must send what a well-behaved client never would (bad handshakes,
+/// unmasked or broken frames, half requests) and see exactly what the server answers.
+/// </summary>
+internal sealed class RawClient : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly WebSocketFrameReader _reader = new(new WebSocketFrameReaderOptions { Role = WebSocketRole.Client, MaxMessageSize = 64 * 1024 * 1024 });
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+
+    private RawClient(Socket socket) => _socket = socket;
+
+    public static RawClient Connect(IPEndPoint endPoint)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        socket.ReceiveTimeout = (int)TestServer.Wait.TotalMilliseconds;
+        socket.SendTimeout = (int)TestServer.Wait.TotalMilliseconds;
+        socket.Connect(endPoint);
+        return new RawClient(socket);
+    }
+
+    public Socket Socket => _socket;
+
+    public static string UpgradeRequest(string path, string? extraHeaders = null, string version = "13", string? key = null) =>
+        $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        $"Sec-WebSocket-Key: {key ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\nSec-WebSocket-Version: {version}\r\n" +
+        (extraHeaders ?? "") + "\r\n";
+
+    public void Send(string text) => Send(Encoding.ASCII.GetBytes(text));
+
+    public void Send(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            int n = _socket.Send(bytes);
+            bytes = bytes[n..];
+        }
+    }
+
+    /// <summary>Opens a WebSocket (asserting the 101) and returns the response.</summary>
+    public RawHttpResponse Upgrade(string path, string? extraHeaders = null)
+    {
+        Send(UpgradeRequest(path, extraHeaders));
+        var response = ReadHttpResponse();
+        if (response.Status != 101) throw new InvalidOperationException($"expected 101, got {response.Status}: {response.Body}");
+        return response;
+    }
+
+    /// <summary>Sends a masked frame (as clients must), or an unmasked one to break the rules.</summary>
+    public void SendFrame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload, bool fin = true, bool masked = true, bool rsv1 = false)
+    {
+        var frame = new byte[payload.Length + 14];
+        int n = masked
+            ? WebSocketFrameWriter.WriteMaskedFrame(frame, opcode, fin, payload, BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)), rsv1)
+            : WebSocketFrameWriter.WriteFrame(frame, opcode, fin, payload, rsv1);
+        Send(frame.AsSpan(0, n));
+    }
+
+    public void SendText(string text, bool fin = true) => SendFrame(WebSocketOpcode.Text, Encoding.UTF8.GetBytes(text), fin);
+
+    public void SendClose(ushort code, string reason = "")
+    {
+        var frame = new byte[WebSocketFrameWriter.MaxCloseFrameLength + 4];
+        int n = WebSocketFrameWriter.WriteMaskedCloseFrame(frame, code, reason, 0x12345678);
+        Send(frame.AsSpan(0, n));
+    }
+
+    private bool Fill()
+    {
+        if (_start == _end) _start = _end = 0;
+        if (_end == _buffer.Length)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        int n;
+        try
+        {
+            n = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return false;
+        }
+        _end += n;
+        return n > 0;
+    }
+
+    public RawHttpResponse ReadHttpResponse()
+    {
+        int headEnd;
+        while ((headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
+            if (!Fill()) throw new IOException("connection closed before a complete response head");
+        string head = Encoding.ASCII.GetString(_buffer, _start, headEnd);
+        _start += headEnd + 4;
+        var lines = head.Split("\r\n");
+        int status = int.Parse(lines[0].Split(' ')[1]);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines.Skip(1))
+        {
+            int colon = line.IndexOf(':');
+            headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+        }
+        int length = headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl) : 0;
+        while (_end - _start < length)
+            if (!Fill()) throw new IOException("connection closed in the middle of a response body");
+        string body = Encoding.UTF8.GetString(_buffer, _start, length);
+        _start += length;
+        return new RawHttpResponse(status, headers, body);
+    }
+
+    /// <summary>Reads the next frame; null when the connection ends first.</summary>
+    public ReceivedFrame? ReadFrame()
+    {
+        while (true)
+        {
+            if (_start < _end)
+            {
+                var e = _reader.Read(_buffer.AsSpan(_start, _end - _start), out int consumed);
+                _start += consumed;
+                switch (e.Kind)
+                {
+                    case WebSocketFrameEventKind.NeedMoreData:
+                        break;
+                    case WebSocketFrameEventKind.Close:
+                        return new ReceivedFrame(WebSocketOpcode.Close, e.Payload.ToArray(), e.CloseCode, Encoding.UTF8.GetString(e.CloseReason));
+                    case WebSocketFrameEventKind.ProtocolError:
+                        throw new InvalidDataException($"server broke the protocol: {e.Violation}");
+                    default:
+                        return new ReceivedFrame(e.Opcode, e.Payload.ToArray());
+                }
+                continue;
+            }
+            if (!Fill()) return null;
+        }
+    }
+
+    /// <summary>Reads frames until a Close frame (returned), skipping others; null if the connection ends first.</summary>
+    public ReceivedFrame? ReadUntilClose()
+    {
+        while (true)
+        {
+            var frame = ReadFrame();
+            if (frame is null || frame.Opcode == WebSocketOpcode.Close) return frame;
+        }
+    }
+
+    /// <summary>True when the server has closed the TCP connection (FIN or reset), reading and discarding anything before.</summary>
+    public bool WaitForEndOfStream()
+    {
+        var scratch = new byte[4096];
+        try
+        {
+            while (_socket.Receive(scratch) > 0) { }
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _reader.Dispose();
+    }
+}
