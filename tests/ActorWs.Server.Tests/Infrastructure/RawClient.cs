@@ -106,7 +106,8 @@ internal sealed class RawClient : IDisposable
         return n > 0;
     }
 
-    public RawHttpResponse ReadHttpResponse()
+    /// <summary>Reads a response; a HEAD response has a Content-Length but no body (<paramref name="headOnly"/>).</summary>
+    public RawHttpResponse ReadHttpResponse(bool headOnly = false)
     {
         int headEnd;
         while ((headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
@@ -121,7 +122,7 @@ internal sealed class RawClient : IDisposable
             int colon = line.IndexOf(':');
             headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
         }
-        int length = headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl) : 0;
+        int length = !headOnly && headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl) : 0;
         while (_end - _start < length)
             if (!Fill()) throw new IOException("connection closed in the middle of a response body");
         string body = Encoding.UTF8.GetString(_buffer, _start, length);

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http;
+using System.Text.Json;
+using ActorWs.Server.Tests.Infrastructure;
+using Xunit;
+
+namespace ActorWs.Server.Tests.Integration;
+
+public sealed class HttpTests
+{
+    [Fact]
+    public async Task Health_Ready_StatusPage_AndErrors_AreAnsweredOnTheWebSocketPort()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = new HttpClient { Timeout = TestServer.Wait };
+
+        var health = await http.GetAsync(server.HttpUri("/health"));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("application/json", health.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("ok", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+
+        var ready = await http.GetAsync(server.HttpUri("/ready"));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        var page = await http.GetStringAsync(server.HttpUri("/"));
+        Assert.Contains("ActorWs is running", page);
+        Assert.Contains("/rooms/{name}", page);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(server.HttpUri("/nothing-here"))).StatusCode);
+        var post = await http.PostAsync(server.HttpUri("/health"), new StringContent("x"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        Assert.Equal("GET, HEAD", string.Join(", ", post.Content.Headers.Allow));
+
+        var plainGetOnWebSocketRoute = await http.GetAsync(server.HttpUri("/echo"));
+        Assert.Equal(HttpStatusCode.UpgradeRequired, plainGetOnWebSocketRoute.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_AreExposedInPrometheusFormat_AfterTraffic()
+    {
+        await using var server = await TestServer.StartAsync();
+        using (var client = await server.ConnectAsync("/echo"))
+        {
+            await EchoTests.SendTextAsync(client, "count me");
+            await EchoTests.ReceiveTextAsync(client);
+        }
+        using var http = new HttpClient { Timeout = TestServer.Wait };
+        var response = await http.GetAsync(server.HttpUri("/metrics"));
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE actorws_connections_accepted_total counter", text);
+        Assert.Matches(@"actorws_messages_received_total [1-9]", text);
+        Assert.Matches(@"actorws_messages_sent_total [1-9]", text);
+        Assert.Contains("actorws_http_requests_total", text);
+    }
+
+    [Fact]
+    public async Task KeepAlive_AnswersPipelinedRequestsInOrder_OnOneConnection()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var raw = RawClient.Connect(server.EndPoint);
+        raw.Send("GET /health HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nHEAD /health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        var first = raw.ReadHttpResponse();
+        Assert.Equal(200, first.Status);
+        Assert.Equal("{\"status\":\"ok\"}", first.Body);
+        Assert.Equal(404, raw.ReadHttpResponse().Status);
+        // HEAD: the GET's headers (length included) and no body; then the server closes as asked.
+        var head = raw.ReadHttpResponse(headOnly: true);
+        Assert.Equal(200, head.Status);
+        Assert.Equal("close", head.Headers["Connection"]);
+        Assert.Equal("15", head.Headers["Content-Length"]);
+        Assert.True(raw.WaitForEndOfStream());
+    }
+
+    [Fact]
+    public async Task HttpAndWebSocketRequests_Interleave_OnTheSamePort()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = new HttpClient { Timeout = TestServer.Wait };
+        var sockets = new List<System.Net.WebSockets.ClientWebSocket>();
+        try
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                sockets.Add(await server.ConnectAsync("/echo"));
+                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(server.HttpUri("/health"))).StatusCode);
+            }
+            for (int i = 0; i < sockets.Count; i++)
+            {
+                await EchoTests.SendTextAsync(sockets[i], $"m{i}");
+                Assert.Equal($"m{i}", await EchoTests.ReceiveTextAsync(sockets[i]));
+            }
+        }
+        finally
+        {
+            foreach (var s in sockets) s.Dispose();
+        }
+    }
+}
