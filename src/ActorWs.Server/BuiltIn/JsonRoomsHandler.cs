@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Protocols.JsonRooms;

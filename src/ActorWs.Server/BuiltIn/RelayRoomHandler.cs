@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;

@@ -42,10 +42,10 @@ internal sealed partial class ConnectionActor
         _closeByPeer = byPeer;
     }
 
-    private WebSocketCloseStatus CloseStatus() =>
+    private WebSocketClosed CloseStatus() =>
         _closeCode == 0
-            ? new WebSocketCloseStatus(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true)
-            : new WebSocketCloseStatus(_closeCode, _closeReason, _closeByPeer);
+            ? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true)
+            : new WebSocketClosed(_closeCode, _closeReason, _closeByPeer);
 
     /// <summary>Sends our Close frame and waits (up to the close timeout) for the peer's.</summary>
     private void StartClose(ushort code, string reason)

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using ActorWs.Actors;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;

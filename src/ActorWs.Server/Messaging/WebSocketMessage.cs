@@ -1,17 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Text;
 
 namespace ActorWs.Server.Messaging;
-
-/// <summary>Whether a message is text (UTF-8, validated) or binary.</summary>
-public enum WebSocketMessageType
-{
-    /// <summary>UTF-8 text; the server has checked it is valid UTF-8.</summary>
-    Text,
-    /// <summary>Arbitrary bytes.</summary>
-    Binary,
-}
 
 /// <summary>
 /// One whole message received from a client, handed to its session's handler.

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Buffers;
 using ActorWs.Actors;
 using ActorWs.Server.Buffers;

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using ActorWs.Actors;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
@@ -6,14 +7,26 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms;
 
-/// <summary>What survives a room's restarts: counters the manager and the backoff need.</summary>
+/// <summary>
+/// What survives a room's restarts: its members (a failure of the room's logic must not throw its members
+/// out) and the counters the manager and the backoff need.
+/// </summary>
 internal sealed class RoomLifetime
 {
+    /// <summary>Members by session.</summary>
+    public readonly Dictionary<IActorRef, RoomMember> Members = new();
+
+    /// <summary>Members in join order.</summary>
+    public readonly List<RoomMember> MemberList = new();
+
     /// <summary>Joins this room has processed over all its incarnations (compared with joins forwarded by the manager).</summary>
     public long JoinsProcessed;
 
     /// <summary>Restarts so far (for the backoff).</summary>
     public int Restarts;
+
+    /// <summary>Why the room last failed.</summary>
+    public string LastFailure = "";
 }
 
 /// <summary>
@@ -23,16 +36,18 @@ internal sealed class RoomLifetime
 /// <remarks>
 /// States: <see cref="Active"/>, and <see cref="BackingOff"/> right after a restart, when messages are
 /// stashed until the backoff pause is over. Members are sessions; the room watches each, so a session that
-/// stops leaves (not consented). A failure in the room's logic is escalated to the room manager, whose
-/// strategy restarts it (members are told and re-join) or stops it (members get Terminated).
+/// stops leaves (not consented). A failure in the room's logic goes to the room manager, whose strategy
+/// restarts it or, after too many failures, stops it (members then get Terminated). On a restart only the
+/// logic is new: the members stay members, the fresh logic sees each of them join again, and each is told;
+/// the message whose handling failed is the only one lost.
 /// </remarks>
 internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
 {
     private readonly ServerRuntime _runtime;
     private readonly Func<Room> _factory;
     private readonly RoomLifetime _lifetime;
-    private readonly Dictionary<IActorRef, RoomMember> _members = new();
-    private readonly List<RoomMember> _memberList = new();
+    private readonly Dictionary<IActorRef, RoomMember> _members;
+    private readonly List<RoomMember> _memberList;
     private Room _room = null!;
 
     public RoomActor(ServerRuntime runtime, string roomType, string roomName, Func<Room> factory, RoomLifetime lifetime)
@@ -42,6 +57,8 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
         RoomName = roomName;
         _factory = factory;
         _lifetime = lifetime;
+        _members = lifetime.Members;
+        _memberList = lifetime.MemberList;
         Log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Rooms." + roomType);
     }
 
@@ -87,14 +104,8 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
 
     protected override void PreRestart(Exception reason, object? message)
     {
-        // Tell every member before the instance (and its member list) is replaced, so each re-joins.
-        var notice = new RoomRestarting(RoomType, RoomName, reason.Message);
-        foreach (var member in _memberList)
-        {
-            Context.Unwatch(member.Session);
-            member.Session.Tell(notice, Self);
-        }
-        base.PreRestart(reason, message);
+        _lifetime.LastFailure = reason.Message;
+        base.PreRestart(reason, message); // stops children, runs PostStop (the old logic's OnDispose)
     }
 
     protected override void PostRestart(Exception reason)
@@ -110,6 +121,21 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
             Become(BackingOff);
             Timers.StartSingleTimer(RoomBackoffElapsed.Instance, RoomBackoffElapsed.Instance, pause);
         }
+        else
+        {
+            Readmit();
+        }
+    }
+
+    /// <summary>The fresh logic takes over the members: each joins it again and is told the room restarted.</summary>
+    private void Readmit()
+    {
+        var notice = new RoomRestartNotice(RoomName, _lifetime.LastFailure);
+        foreach (var member in _memberList.ToArray())
+        {
+            member.Session.Tell(notice, Self);
+            _room.OnJoin(member);
+        }
     }
 
     protected override bool Receive(object message) => Active(message);
@@ -119,15 +145,11 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
         if (message is RoomBackoffElapsed)
         {
             Become(Active);
+            Readmit();
             Stash.UnstashAll();
             return true;
         }
-        if (message is WebSocketMessage inbound)
-        {
-            // Messages sent while the room was failing are not kept: the sender's session was told to re-join.
-            inbound.Release();
-            return true;
-        }
+        // Everything else (members' messages included) waits for the pause to end.
         Stash.Stash();
         return true;
     }

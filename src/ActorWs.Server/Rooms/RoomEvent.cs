@@ -13,7 +13,7 @@ public sealed record RoomJoinFailed(string Room, string Reason, object? Tag) : R
 /// <summary>The session left the room on its own request.</summary>
 public sealed record RoomLeft(string Room, object? Tag) : RoomEvent(Room);
 
-/// <summary>The room failed and was restarted; the session has been re-joined to the fresh room.</summary>
+/// <summary>The room's logic failed and was restarted; the session is still a member (of the fresh logic).</summary>
 public sealed record RoomRestarted(string Room, string Reason) : RoomEvent(Room);
 
 /// <summary>The room stopped (it failed too often, or was shut down); the session is no longer a member.</summary>

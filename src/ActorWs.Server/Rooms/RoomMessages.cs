@@ -17,8 +17,8 @@ internal sealed record RoomJoinRefused(string Room, string Reason, object? Tag);
 /// <summary>Room → session: the leave went through.</summary>
 internal sealed record RoomLeaveConfirmed(string Room, object? Tag);
 
-/// <summary>Room → members: the room failed and is being restarted; join again.</summary>
-internal sealed record RoomRestarting(string RoomType, string Room, string Reason);
+/// <summary>Room → members: the room's logic failed and was restarted; the member is still in.</summary>
+internal sealed record RoomRestartNotice(string Room, string Reason);
 
 /// <summary>Room → manager: empty for the whole linger time, having processed this many joins.</summary>
 internal sealed record RoomIdle(long JoinsProcessed);

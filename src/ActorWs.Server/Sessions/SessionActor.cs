@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Net;
 using System.Text;
 using ActorWs.Actors;
@@ -17,9 +18,6 @@ namespace ActorWs.Server.Sessions;
 /// </summary>
 internal sealed class SessionActor : ActorBase, IWebSocketSession
 {
-    /// <summary>Tag of a join the session makes by itself to get back into a restarted room.</summary>
-    private sealed record Rejoin(string Reason);
-
     private readonly ServerRuntime _runtime;
     private readonly SessionSetup _setup;
     private WebSocketHandler _handler = null!;
@@ -78,28 +76,23 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
             case RoomJoinAccepted joined:
                 (_rooms ??= new Dictionary<string, IActorRef>(StringComparer.Ordinal))[joined.Room] = joined.RoomRef;
                 Context.Watch(joined.RoomRef);
-                _handler.OnRoomEvent(this, joined.Tag is Rejoin rejoin
-                    ? new RoomRestarted(joined.Room, rejoin.Reason)
-                    : new RoomJoined(joined.Room, joined.Members, joined.Tag));
+                _handler.OnRoomEvent(this, new RoomJoined(joined.Room, joined.Members, joined.Tag));
                 return true;
             case RoomJoinRefused refused:
-                _handler.OnRoomEvent(this, refused.Tag is Rejoin
-                    ? new RoomClosed(refused.Room, refused.Reason)
-                    : new RoomJoinFailed(refused.Room, refused.Reason, refused.Tag));
+                _handler.OnRoomEvent(this, new RoomJoinFailed(refused.Room, refused.Reason, refused.Tag));
                 return true;
             case RoomLeaveConfirmed left:
                 if (_rooms is not null && _rooms.Remove(left.Room, out var leftRef)) Context.Unwatch(leftRef);
                 _handler.OnRoomEvent(this, new RoomLeft(left.Room, left.Tag));
                 return true;
-            case RoomRestarting restarting:
-                if (_rooms is not null && _rooms.ContainsKey(restarting.Room))
-                    _runtime.RoomManager.Tell(Join(restarting.RoomType, restarting.Room, new Rejoin(restarting.Reason)), Self);
+            case RoomRestartNotice restarted:
+                _handler.OnRoomEvent(this, new RoomRestarted(restarted.Room, restarted.Reason));
                 return true;
             case ConnectionClosed closed:
                 CloseOnce(closed.Status);
                 return true;
             case Terminated terminated when terminated.ActorRef.Equals(_setup.Connection):
-                CloseOnce(new WebSocketCloseStatus(Protocol.Frames.WebSocketCloseCode.AbnormalClosure, "", ByPeer: true));
+                CloseOnce(new WebSocketClosed(Protocol.Frames.WebSocketCloseCode.AbnormalClosure, "", ByPeer: true));
                 return true;
             case Terminated terminated:
                 if (_rooms is not null)
@@ -118,7 +111,7 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
         }
     }
 
-    private void CloseOnce(WebSocketCloseStatus status)
+    private void CloseOnce(WebSocketClosed status)
     {
         if (_closed) return;
         _closed = true;

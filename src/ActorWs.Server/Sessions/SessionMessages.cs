@@ -19,7 +19,7 @@ internal sealed record StartSession(SessionSetup Setup);
 internal sealed record SessionStarted(IActorRef Session);
 
 /// <summary>Connection → session: the WebSocket is closed (sent once, as the connection stops).</summary>
-internal sealed record ConnectionClosed(WebSocketCloseStatus Status);
+internal sealed record ConnectionClosed(WebSocketClosed Status);
 
 /// <summary>Session → connection: start the close handshake.</summary>
 internal sealed record CloseRequested(ushort Code, string Reason);

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Net;
 using ActorWs.Actors;
 using ActorWs.Server.Messaging;
@@ -36,7 +37,7 @@ public abstract class WebSocketHandler
     public virtual bool OnActorMessage(IWebSocketSession session, object message) => false;
 
     /// <summary>The connection has closed; <paramref name="status"/> says how (1006 when it just dropped).</summary>
-    public virtual void OnClose(IWebSocketSession session, WebSocketCloseStatus status)
+    public virtual void OnClose(IWebSocketSession session, WebSocketClosed status)
     {
     }
 }
@@ -45,7 +46,7 @@ public abstract class WebSocketHandler
 /// <param name="Code">The close code (1000 normal, 1001 going away, 1006 abnormal: no close frame, …).</param>
 /// <param name="Reason">The close reason, possibly empty.</param>
 /// <param name="ByPeer">Whether the client started the close (or dropped the connection).</param>
-public sealed record WebSocketCloseStatus(ushort Code, string Reason, bool ByPeer);
+public sealed record WebSocketClosed(ushort Code, string Reason, bool ByPeer);
 
 /// <summary>A session as its handler sees it: who the client is and what it can do.</summary>
 /// <remarks>Use it only from the handler's callbacks (the session actor's thread).</remarks>
