@@ -29,9 +29,11 @@ internal sealed class RawClient : IDisposable
 
     private RawClient(Socket socket) => _socket = socket;
 
-    public static RawClient Connect(IPEndPoint endPoint)
+    /// <summary>Connects; a small <paramref name="receiveBufferSize"/> makes a slow reader (set before connecting, as TCP needs).</summary>
+    public static RawClient Connect(IPEndPoint endPoint, int? receiveBufferSize = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize is int size) socket.ReceiveBufferSize = size;
         socket.ReceiveTimeout = (int)TestServer.Wait.TotalMilliseconds;
         socket.SendTimeout = (int)TestServer.Wait.TotalMilliseconds;
         socket.Connect(endPoint);
