@@ -44,6 +44,8 @@ public sealed class ActorWsServer : IAsyncDisposable
     private ITransportFactory? _transport;
     private PrometheusExporter? _exporter;
     private Task? _stopping;
+    private Task? _draining;
+    private Task? _actorsStopping;
 
     /// <summary>Creates a server; it does nothing until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Settings (defaults when null).</param>
@@ -159,18 +161,24 @@ public sealed class ActorWsServer : IAsyncDisposable
         }
         catch
         {
-            await StopActorsAsync().ConfigureAwait(false);
+            await AbandonStartAsync().ConfigureAwait(false);
             throw;
         }
         if (reply is BindFailed failed)
         {
-            await StopActorsAsync().ConfigureAwait(false);
+            await AbandonStartAsync().ConfigureAwait(false);
             throw new ServerBindException(failed.Reason);
         }
         LocalEndPoint = ((Bound)reply).EndPoint;
+        // When the actor system shuts down (by whoever), the server drains and stops in the matching phases.
         System.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorws-drain", async () =>
         {
-            await StopAsync().ConfigureAwait(false);
+            await DrainOnceAsync().ConfigureAwait(false);
+            return Done.Instance;
+        });
+        System.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorws-stop", async () =>
+        {
+            await StopActorsOnceAsync().ConfigureAwait(false);
             return Done.Instance;
         });
         _log.LogInformation("ActorWs listening on {EndPoint} ({Transport} transport), routes: {Routes}", LocalEndPoint, _transport.GetType().Name, string.Join(", ", _routes.Routes.Select(r => r.Template.Text)));
@@ -199,8 +207,21 @@ public sealed class ActorWsServer : IAsyncDisposable
 
     private async Task StopCoreAsync()
     {
-        var runtime = _runtime;
-        if (runtime is null) return;
+        if (_runtime is null) return;
+        await DrainOnceAsync().ConfigureAwait(false);
+        await StopActorsOnceAsync().ConfigureAwait(false);
+        // The owned system's coordinated shutdown finds the two steps above already done.
+        if (_ownsSystem) await System.Terminate().ConfigureAwait(false);
+    }
+
+    private Task DrainOnceAsync()
+    {
+        lock (_routes) return _draining ??= DrainAsync();
+    }
+
+    private async Task DrainAsync()
+    {
+        var runtime = _runtime!;
         try
         {
             var drained = await runtime.Listener.Ask<Drained>(new Drain(Options.DrainTimeout), Options.DrainTimeout + TimeSpan.FromSeconds(10)).ConfigureAwait(false);
@@ -210,7 +231,19 @@ public sealed class ActorWsServer : IAsyncDisposable
         {
             _log.LogWarning("ActorWs drain did not answer in time; stopping anyway");
         }
-        await StopActorsAsync().ConfigureAwait(false);
+    }
+
+    private Task StopActorsOnceAsync()
+    {
+        lock (_routes) return _actorsStopping ??= StopActorsAsync();
+    }
+
+    /// <summary>Start failed: stop what was started; a later <see cref="StopAsync"/> has nothing left to do.</summary>
+    private async Task AbandonStartAsync()
+    {
+        lock (_routes) _stopping = Task.CompletedTask;
+        await StopActorsOnceAsync().ConfigureAwait(false);
+        if (_ownsSystem) await System.Terminate().ConfigureAwait(false);
     }
 
     private async Task StopActorsAsync()
@@ -228,7 +261,6 @@ public sealed class ActorWsServer : IAsyncDisposable
         }
         _transport?.Dispose();
         _exporter?.Dispose();
-        if (_ownsSystem) await System.Terminate().ConfigureAwait(false);
     }
 
     /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>

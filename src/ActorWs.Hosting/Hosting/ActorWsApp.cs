@@ -1,0 +1,63 @@
+using ActorWs.Hosting.Configuration;
+using ActorWs.Hosting.Configuration.Hocon;
+using ActorWs.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
+namespace ActorWs.Hosting.Hosting;
+
+/// <summary>
+/// The whole executable in one call: configuration, logging, the server as a hosted service, and exit codes
+/// (0 after a graceful stop; 1 if the server faults or cannot bind; 2 for a bad configuration).
+/// </summary>
+public static class ActorWsApp
+{
+    /// <summary>Runs until SIGTERM or Ctrl+C; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, Action<ActorWsServer> configure, TextWriter? errors = null)
+    {
+        errors ??= Console.Error;
+        HostApplicationBuilder builder;
+        try
+        {
+            builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+            builder.Configuration.AddActorWsConfiguration(args);
+        }
+        catch (Exception ex) when (ex is HoconException or FileNotFoundException or FormatException)
+        {
+            await errors.WriteLineAsync("ActorWs: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+        builder.Services.AddActorWs(builder.Configuration, configure);
+
+        using var host = builder.Build();
+        try
+        {
+            // Build the server first so a bad configuration is reported before anything starts.
+            host.Services.GetRequiredService<ActorWsServer>();
+            await host.RunAsync().ConfigureAwait(false);
+            return Environment.ExitCode;
+        }
+        catch (ConfigurationValidationException ex)
+        {
+            await errors.WriteLineAsync("ActorWs: bad configuration:\n" + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+        catch (ServerBindException ex)
+        {
+            await errors.WriteLineAsync("ActorWs: cannot start: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+    }
+}
