@@ -113,6 +113,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Both servers log at Warning, so neither pays for a log line per connection (Kestrel's app sets
+        // Warning itself; ActorWs reads this from its configuration).
+        start.Environment["ACTORWS__LOGGING__LEVEL"] = "warning";
+        start.Environment["ACTORWS__LOGGING__OVERRIDES__ActorWs.Server.Connections"] = "warning";
 
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(kind, port, process, time);

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ActorWs.Hosting.Settings;
 using Serilog;
-using Serilog.Events;
 
 namespace ActorWs.Hosting.Hosting;
 
@@ -32,12 +32,18 @@ public static class ActorWsApp
             return 2;
         }
 
-        var logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
+        Serilog.Core.Logger logger;
+        try
+        {
+            logger = LoggingSettings.CreateLogger(LoggingSettings.Read(builder.Configuration));
+        }
+        catch (ConfigurationValidationException ex)
+        {
+            await errors.WriteLineAsync("ActorWs: bad configuration:\n" + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
         builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's own levels decide
         builder.Logging.AddSerilog(logger, dispose: true);
         builder.Services.AddActorWs(builder.Configuration, configure);
 

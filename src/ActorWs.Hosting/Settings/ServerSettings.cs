@@ -64,7 +64,7 @@ public static class ServerSettings
             r.Fail("rooms:restart-backoff-max", $"a duration no shorter than rooms.restart-backoff-min ({rooms.RestartBackoffMin})");
     }
 
-    private static T ReadEnum<T>(ConfigurationSettingReader r, string key, T defaultValue) where T : struct, Enum
+    internal static T ReadEnum<T>(ConfigurationSettingReader r, string key, T defaultValue) where T : struct, Enum
     {
         string? text = r.GetString(key, null);
         if (text is null) return defaultValue;

@@ -18,7 +18,7 @@ internal sealed partial class ConnectionActor
     private WebSocketRoute? _route;
     private IActorRef? _session;
     private WebSocketFrameReader? _reader;
-    private UpgradeRequest? _upgrade;
+    private string? _path;
 
     private bool Handshaking(object message)
     {
@@ -263,7 +263,7 @@ internal sealed partial class ConnectionActor
         }
         _head?.Dispose();
         _head = null;
-        _upgrade = request;
+        _path = request.Path;
         _reader = new WebSocketFrameReader(ReaderOptions)
         {
             MaxMessageSize = (int)Math.Min(int.MaxValue, route.MaxMessageSize ?? _runtime.Options.WebSocket.MaxMessageSize),
@@ -273,7 +273,8 @@ internal sealed partial class ConnectionActor
         _phase = ConnectionPhase.Opening;
         Become(Upgrading);
         string sessionId = "s-" + Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        _runtime.SessionManager.Tell(new StartSession(new SessionSetup(sessionId, _self, route, request, decision.Identity, subprotocol)), _self);
+        var setup = new SessionSetup(sessionId, _self, route, request.Path, request.Query, request.RouteValues, request.RemoteEndPoint, decision.Identity, subprotocol);
+        _runtime.SessionManager.Tell(new StartSession(setup), _self);
     }
 
     private void OnSessionStarted(IActorRef session)
@@ -285,7 +286,8 @@ internal sealed partial class ConnectionActor
         _lastPing = _lastReceived;
         ScheduleDeadline();
         Become(Open);
-        ConnectionLog.WebSocketOpened(_log, Id, _route!.Template.Text, _upgrade!.Path, _transport.RemoteEndPoint?.ToString());
+        if (_log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+            ConnectionLog.WebSocketOpened(_log, Id, _route!.Template.Text, _path!, _transport.RemoteEndPoint?.ToString());
         // Frames may have come right behind the request head, or while the session was being made.
         ReadAvailable();
     }

@@ -32,11 +32,11 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
 
     public string Id => _setup.Id;
     public object? Identity => _setup.Identity;
-    public string Path => _setup.Request.Path;
-    public string Query => _setup.Request.Query;
-    public IReadOnlyDictionary<string, string> RouteValues => _setup.Request.RouteValues;
+    public string Path => _setup.Path;
+    public string Query => _setup.Query;
+    public IReadOnlyDictionary<string, string> RouteValues => _setup.RouteValues;
     public string? Subprotocol => _setup.Subprotocol;
-    public EndPoint? RemoteEndPoint => _setup.Request.RemoteEndPoint;
+    public EndPoint? RemoteEndPoint => _setup.RemoteEndPoint;
     IActorRef IWebSocketSession.Self => Self;
     IActorContext IWebSocketSession.Context => Context;
     public IReadOnlyCollection<string> Rooms => (IReadOnlyCollection<string>?)_rooms?.Keys ?? [];

@@ -3,12 +3,18 @@ using ActorWs.Server.Routing;
 
 namespace ActorWs.Server.Sessions;
 
-/// <summary>Everything a session is created with.</summary>
+/// <summary>
+/// Everything a session is created with. It lives as long as the session, so it keeps only what the session
+/// exposes, not the request's header fields (which would cost about a kilobyte per idle connection).
+/// </summary>
 internal sealed record SessionSetup(
     string Id,
     IActorRef Connection,
     WebSocketRoute Route,
-    UpgradeRequest Request,
+    string Path,
+    string Query,
+    IReadOnlyDictionary<string, string> RouteValues,
+    System.Net.EndPoint? RemoteEndPoint,
     object? Identity,
     string? Subprotocol);
 

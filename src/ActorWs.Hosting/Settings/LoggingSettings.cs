@@ -1,0 +1,136 @@
+using ActorWs.Hosting.Configuration;
+using ActorWs.Hosting.Logging;
+using Microsoft.Extensions.Configuration;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Display;
+
+namespace ActorWs.Hosting.Settings;
+
+/// <summary>Console output format.</summary>
+public enum LogFormat
+{
+    /// <summary>One human-readable line per event.</summary>
+    Text,
+    /// <summary>One compact JSON object per line (CLEF), for log shippers.</summary>
+    Json,
+}
+
+/// <summary>How often a log file rolls over.</summary>
+public enum LogRolling
+{
+    /// <summary>One file forever.</summary>
+    Infinite,
+    /// <summary>A new file every hour.</summary>
+    Hour,
+    /// <summary>A new file every day.</summary>
+    Day,
+}
+
+/// <summary>The <c>logging</c> section: levels, console, file.</summary>
+public sealed class LoggingOptions
+{
+    /// <summary>Minimum level for everything not overridden.</summary>
+    public LogEventLevel Level { get; set; } = LogEventLevel.Information;
+
+    /// <summary>Minimum level per namespace (source context prefix), e.g. <c>ActorWs.Server.Connections = debug</c>.</summary>
+    public IDictionary<string, LogEventLevel> Overrides { get; set; } = new Dictionary<string, LogEventLevel>(StringComparer.Ordinal)
+    {
+        ["Microsoft"] = LogEventLevel.Warning,
+    };
+
+    /// <summary>Whether events go to standard output.</summary>
+    public bool Console { get; set; } = true;
+
+    /// <summary>Console format.</summary>
+    public LogFormat ConsoleFormat { get; set; } = LogFormat.Text;
+
+    /// <summary>A log file path (Serilog adds the date for rolling files); null for none.</summary>
+    public string? FilePath { get; set; }
+
+    /// <summary>File format.</summary>
+    public LogFormat FileFormat { get; set; } = LogFormat.Json;
+
+    /// <summary>How often the file rolls.</summary>
+    public LogRolling FileRolling { get; set; } = LogRolling.Day;
+
+    /// <summary>Rolled files kept.</summary>
+    public int FileRetainedCount { get; set; } = 7;
+}
+
+/// <summary>Reads <c>logging.*</c> and builds the Serilog logger from it.</summary>
+public static class LoggingSettings
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Reads <c>logging.*</c>; throws <see cref="ConfigurationValidationException"/> listing bad settings.</summary>
+    public static LoggingOptions Read(IConfigurationRoot configuration)
+    {
+        var reader = new ConfigurationSettingReader(configuration, "logging");
+        var options = new LoggingOptions();
+        options.Level = ReadLevel(reader, "level", options.Level);
+        foreach (var child in configuration.GetSection("logging:overrides").GetChildren())
+        {
+            options.Overrides[child.Key] = ReadLevel(reader, "overrides:" + child.Key, LogEventLevel.Information);
+        }
+        options.Console = reader.GetBool("console:enabled", options.Console);
+        options.ConsoleFormat = ReadEnum(reader, "console:format", options.ConsoleFormat);
+        if (reader.GetBool("file:enabled", false))
+        {
+            options.FilePath = reader.GetString("file:path", "logs/actorws-.log");
+            if (string.IsNullOrWhiteSpace(options.FilePath)) reader.Fail("file:path", "a file path");
+        }
+        options.FileFormat = ReadEnum(reader, "file:format", options.FileFormat);
+        options.FileRolling = ReadEnum(reader, "file:rolling", options.FileRolling);
+        options.FileRetainedCount = reader.GetInt("file:retained-files", 1, 10_000, options.FileRetainedCount);
+        reader.ThrowIfInvalid();
+        return options;
+    }
+
+    /// <summary>Builds the logger the options describe.</summary>
+    public static Serilog.Core.Logger CreateLogger(LoggingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new LoggerConfiguration().MinimumLevel.Is(options.Level).Enrich.FromLogContext();
+        foreach (var (source, level) in options.Overrides) config.MinimumLevel.Override(source, level);
+        if (options.Console) config.WriteTo.Console(Formatter(options.ConsoleFormat));
+        if (options.FilePath is not null)
+        {
+            config.WriteTo.File(Formatter(options.FileFormat), options.FilePath,
+                rollingInterval: options.FileRolling switch
+                {
+                    LogRolling.Hour => RollingInterval.Hour,
+                    LogRolling.Day => RollingInterval.Day,
+                    _ => RollingInterval.Infinite,
+                },
+                retainedFileCountLimit: options.FileRetainedCount,
+                buffered: false);
+        }
+        return config.CreateLogger();
+    }
+
+    private static ITextFormatter Formatter(LogFormat format) =>
+        format == LogFormat.Json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static LogEventLevel ReadLevel(ConfigurationSettingReader reader, string key, LogEventLevel defaultValue)
+    {
+        string? text = reader.GetString(key, null);
+        if (text is null) return defaultValue;
+        switch (text.ToLowerInvariant())
+        {
+            case "verbose" or "trace": return LogEventLevel.Verbose;
+            case "debug": return LogEventLevel.Debug;
+            case "information" or "info": return LogEventLevel.Information;
+            case "warning" or "warn": return LogEventLevel.Warning;
+            case "error": return LogEventLevel.Error;
+            case "fatal" or "critical": return LogEventLevel.Fatal;
+            default:
+                reader.Fail(key, "a level: verbose, debug, information, warning, error or fatal");
+                return defaultValue;
+        }
+    }
+
+    private static T ReadEnum<T>(ConfigurationSettingReader reader, string key, T defaultValue) where T : struct, Enum =>
+        ServerSettings.ReadEnum(reader, key, defaultValue);
+}
