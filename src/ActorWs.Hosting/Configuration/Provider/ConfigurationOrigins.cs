@@ -21,6 +21,7 @@ internal static class ConfigurationOrigins
             return provider switch
             {
                 IHoconOriginLookup hocon when hocon.TryGetOrigin(key, out var origin) => origin.ToString(),
+                SettingsEnvironmentVariablesProvider settings when settings.TryGetVariable(key, out var variable) => $"environment variable {variable}",
                 EnvironmentVariablesConfigurationProvider => $"environment variable {EnvironmentPrefix(provider)}{key.Replace(ConfigurationPath.KeyDelimiter, EnvironmentDelimiter, StringComparison.Ordinal).ToUpperInvariant()}",
                 CommandLineConfigurationProvider => "command line",
                 _ => provider.ToString() ?? provider.GetType().Name,

@@ -5,7 +5,7 @@ namespace ActorWs.Hosting.Configuration;
 
 /// <summary>
 /// Adds HOCON to a configuration builder. Add it first so that the usual later sources override it:
-/// <c>AddHoconFile("hocon.conf").AddEnvironmentVariables("ACTORWS__").AddCommandLine(args)</c> gives
+/// <c>AddHoconFile("hocon.conf").Add(new SettingsEnvironmentVariablesSource("ACTORWS__")).AddCommandLine(args)</c> gives
 /// HOCON &lt; environment &lt; command line. <see cref="AddHoconWithOverrides"/> adds the three in that order.
 /// </summary>
 /// <remarks>Stateless and thread-safe; the builder itself is not thread-safe.</remarks>
@@ -38,7 +38,7 @@ public static class HoconConfigurationExtensions
         ArgumentException.ThrowIfNullOrEmpty(environmentPrefix);
         return builder
             .AddHoconFile(path, optional, readerOptions)
-            .AddEnvironmentVariables(environmentPrefix)
+            .Add(new SettingsEnvironmentVariablesSource(environmentPrefix))
             .AddCommandLine(args, switchMappings);
     }
 

@@ -55,7 +55,7 @@ public sealed class OverrideOrderTests : IDisposable
             .AddHoconWithOverrides("hocon.conf", _prefix, ["--server:port=9100"], readerOptions: files)
             .Build();
 
-        Assert.Equal(["HoconConfigurationProvider", "EnvironmentVariablesConfigurationProvider", "CommandLineConfigurationProvider"], configuration.Providers.Select(p => p.GetType().Name));
+        Assert.Equal(["HoconConfigurationProvider", "SettingsEnvironmentVariablesProvider", "CommandLineConfigurationProvider"], configuration.Providers.Select(p => p.GetType().Name));
         Assert.Equal("9100", configuration["server:port"]);
         Assert.Equal("0.0.0.0", configuration["server:host"]);
         Assert.Equal("hocon", configuration["server:name"]);
