@@ -1,4 +1,5 @@
 using ActorWs.Hosting.Configuration;
+using ActorWs.Protocol.Compression.Negotiation;
 using ActorWs.Server.Options;
 using Microsoft.Extensions.Configuration;
 
@@ -53,6 +54,17 @@ public static class ServerSettings
         ws.SlowConsumerPolicy = ReadEnum(r, "websocket:slow-consumer-policy", ws.SlowConsumerPolicy);
         ws.MaxInflightMessages = r.GetInt("websocket:max-inflight-messages", 1, 1_000_000, ws.MaxInflightMessages);
         ws.AllowedOrigins = r.GetStringList("websocket:allowed-origins", [.. ws.AllowedOrigins]).ToList();
+        var deflate = ws.Compression;
+        ws.Compression = new PerMessageDeflateSettings
+        {
+            Enabled = r.GetBool("websocket:compression:enabled", deflate.Enabled),
+            CompressionLevel = r.GetInt("websocket:compression:level", 0, 9, deflate.CompressionLevel),
+            Threshold = (int)r.GetBytes("websocket:compression:threshold", 0, int.MaxValue, deflate.Threshold),
+            ServerMaxWindowBits = r.GetInt("websocket:compression:server-max-window-bits", 9, 15, deflate.ServerMaxWindowBits),
+            ClientMaxWindowBits = r.GetInt("websocket:compression:client-max-window-bits", 8, 15, deflate.ClientMaxWindowBits),
+            MemoryLevel = r.GetInt("websocket:compression:memory-level", 1, 9, deflate.MemoryLevel),
+            ContextTakeover = ReadEnum(r, "websocket:compression:context-takeover", deflate.ContextTakeover),
+        };
 
         var rooms = o.Rooms;
         rooms.Linger = r.GetDuration("rooms:linger", TimeSpan.Zero, TimeSpan.FromDays(1), rooms.Linger);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using ActorWs.Protocol.Compression;
 using ActorWs.Protocol.Frames;
 
 namespace ActorWs.Server.Buffers;
@@ -34,6 +35,10 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
     private int _start;
     private int _end;
     private int _references;
+    private CompressedVariant? _compressed;
+
+    /// <summary>A compressed form of this frame for one set of compression settings (null frame: compression does not pay).</summary>
+    private sealed record CompressedVariant(long Key, OutboundFrame? Frame);
 
     private OutboundFrame()
     {
@@ -54,6 +59,12 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
     /// <summary>Whether this is a data message (counted in metrics and subject to the drop policy).</summary>
     public bool IsDataMessage { get; private set; }
 
+    /// <summary>The frame's opcode (once sealed).</summary>
+    public WebSocketOpcode Opcode { get; private set; }
+
+    /// <summary>Payload length.</summary>
+    public int PayloadLength => _payloadLength;
+
     /// <summary>Takes a frame from the pool with room for at least <paramref name="payloadCapacity"/> payload bytes.</summary>
     public static OutboundFrame Rent(int payloadCapacity = 0)
     {
@@ -70,6 +81,8 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
         frame._start = frame._end = 0;
         frame.IsClose = false;
         frame.IsDataMessage = false;
+        frame.Opcode = WebSocketOpcode.Continuation;
+        frame._compressed = null;
         frame.EnsureCapacity(payloadCapacity);
         return frame;
     }
@@ -140,8 +153,38 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
         _start = HeaderReserve - headerLength;
         WebSocketFrameWriter.WriteHeader(_buffer.AsSpan(_start, headerLength), opcode, fin: true, _payloadLength, rsv1);
         _end = HeaderReserve + _payloadLength;
+        Opcode = opcode;
         IsDataMessage = opcode is WebSocketOpcode.Text or WebSocketOpcode.Binary;
         IsClose = opcode == WebSocketOpcode.Close;
+    }
+
+    /// <summary>
+    /// This data frame compressed with <paramref name="compressor"/> (RSV1 set), or null when compressing does not
+    /// pay. With stateless compressors (no context takeover) the result depends only on the payload and
+    /// <paramref name="settingsKey"/>, so it is made once and shared by every connection with the same key: a
+    /// broadcast to a thousand compressing members compresses once. The caller owns one reference of the result.
+    /// </summary>
+    public OutboundFrame? GetCompressed(PerMessageDeflateCompressor compressor, long settingsKey, bool shareable)
+    {
+        if (shareable && Volatile.Read(ref _compressed) is { } cached && cached.Key == settingsKey)
+        {
+            cached.Frame?.AddReferences(1);
+            return cached.Frame;
+        }
+        var variant = Rent(PerMessageDeflateCompressor.GetMaxCompressedLength(_payloadLength));
+        var result = compressor.Compress(Payload, variant);
+        if (result.IsCompressed)
+        {
+            variant.Seal(Opcode, rsv1: true);
+        }
+        else
+        {
+            variant.Release();
+            variant = null;
+        }
+        if (shareable && Interlocked.CompareExchange(ref _compressed, new CompressedVariant(settingsKey, variant), null) is null)
+            variant?.AddReferences(1); // the cache's own reference, given back when this frame is recycled
+        return variant;
     }
 
     /// <summary>Adds <paramref name="count"/> holders (one per further connection it is handed to).</summary>
@@ -153,6 +196,12 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
         int left = Interlocked.Decrement(ref _references);
         if (left > 0) return;
         if (left < 0) throw new InvalidOperationException("OutboundFrame released more often than referenced.");
+        if (_compressed is { Frame: { } variant })
+        {
+            _compressed = null;
+            variant.Release();
+        }
+        _compressed = null;
         if (_buffer.Length > KeptBufferSize)
         {
             ArrayPool<byte>.Shared.Return(_buffer);

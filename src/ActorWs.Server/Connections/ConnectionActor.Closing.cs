@@ -86,7 +86,7 @@ internal sealed partial class ConnectionActor
     /// <summary>The peer broke the protocol: close with the rule's code without waiting for its close (§7.1.7).</summary>
     private void FailConnection(ushort code, string reason, WebSocketProtocolViolation violation)
     {
-        ConnectionLog.ProtocolViolation(_log, Id, violation, code);
+        ConnectionLog.ProtocolViolation(_log, Id, violation == WebSocketProtocolViolation.None ? reason : violation.ToString(), code);
         _failing = true;
         StartClose(code, reason);
         TryFinish();

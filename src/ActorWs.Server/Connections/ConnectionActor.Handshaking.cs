@@ -1,5 +1,7 @@
 using System.Buffers;
 using ActorWs.Actors;
+using ActorWs.Protocol.Compression;
+using ActorWs.Protocol.Compression.Negotiation;
 using ActorWs.Protocol.Frames;
 using ActorWs.Protocol.Http;
 using ActorWs.Server.Buffers;
@@ -250,11 +252,16 @@ internal sealed partial class ConnectionActor
         var route = _route!;
         string? subprotocol = WebSocketSubprotocols.Negotiate(request.OfferedSubprotocols, route.Subprotocols.ToArray());
         string accept = request.Request.AcceptValue;
-        int length = HandshakeResponseWriter.GetSwitchingProtocolsLength(accept, subprotocol);
+        var compression = route.Compression ?? _runtime.Options.WebSocket.Compression;
+        var deflate = compression.Enabled && request.Request.ExtensionOffers.Count > 0
+            ? PerMessageDeflateNegotiator.Negotiate(request.Request.ExtensionOffers, compression)
+            : PerMessageDeflateNegotiation.NotNegotiated;
+        string? extensions = deflate.IsAccepted ? deflate.ResponseHeaderValue : null;
+        int length = HandshakeResponseWriter.GetSwitchingProtocolsLength(accept, subprotocol, extensions);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            HandshakeResponseWriter.TryWriteSwitchingProtocols(buffer, accept, subprotocol, null, out int n);
+            HandshakeResponseWriter.TryWriteSwitchingProtocols(buffer, accept, subprotocol, extensions, out int n);
             EnqueueRaw(buffer.AsSpan(0, n));
         }
         finally
@@ -264,10 +271,9 @@ internal sealed partial class ConnectionActor
         _head?.Dispose();
         _head = null;
         _path = request.Path;
-        _reader = new WebSocketFrameReader(ReaderOptions)
-        {
-            MaxMessageSize = (int)Math.Min(int.MaxValue, route.MaxMessageSize ?? _runtime.Options.WebSocket.MaxMessageSize),
-        };
+        int maxMessageSize = (int)Math.Min(int.MaxValue, route.MaxMessageSize ?? _runtime.Options.WebSocket.MaxMessageSize);
+        _reader = new WebSocketFrameReader(ReaderOptions) { MaxMessageSize = maxMessageSize };
+        if (deflate.IsAccepted) EnableCompression(deflate.Parameters!, compression, maxMessageSize);
         _queueLimit = _runtime.Options.WebSocket.OutboundQueueLimit;
         _slowConsumerPolicy = route.SlowConsumerPolicy ?? _runtime.Options.WebSocket.SlowConsumerPolicy;
         _phase = ConnectionPhase.Opening;

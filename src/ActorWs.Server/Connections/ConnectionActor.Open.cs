@@ -47,8 +47,19 @@ internal sealed partial class ConnectionActor
                     return;
                 case WebSocketFrameEventKind.Message:
                     // After our close frame, data is no longer delivered (RFC 6455 §5.5.1).
-                    if (_phase == ConnectionPhase.Open)
+                    if (_phase != ConnectionPhase.Open) break;
+                    if (frameEvent.IsCompressed)
+                    {
+                        if (!DeliverCompressed(frameEvent.Opcode, frameEvent.Payload))
+                        {
+                            _inStart = _inEnd;
+                            return;
+                        }
+                    }
+                    else
+                    {
                         Deliver(frameEvent.Opcode == WebSocketOpcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, frameEvent.Payload);
+                    }
                     break;
                 case WebSocketFrameEventKind.Ping:
                     if (!_closeSent) Append(OutboundFrame.Create(WebSocketOpcode.Pong, frameEvent.Payload));

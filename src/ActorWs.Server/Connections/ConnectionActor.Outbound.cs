@@ -37,6 +37,7 @@ internal sealed partial class ConnectionActor
                 frame.Release();
                 return;
             }
+            frame = MaybeCompress(frame);
             // One message is always taken when nothing waits, however large (it is the one being sent).
             if (_queuedBytes > 0 && _queuedBytes + frame.Length > _queueLimit)
             {

@@ -116,6 +116,7 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
         _transport.Dispose();
         _head?.Dispose();
         _reader?.Dispose();
+        DisposeCompression();
         ReturnInput();
         ReleaseOutput();
         FlushCounters();

@@ -16,7 +16,7 @@ internal static partial class ConnectionLog
     public static partial void Rejected(ILogger logger, long connectionId, int status, string reason);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Connection {ConnectionId} broke the protocol ({Violation}); closing with {CloseCode}")]
-    public static partial void ProtocolViolation(ILogger logger, long connectionId, WebSocketProtocolViolation violation, ushort closeCode);
+    public static partial void ProtocolViolation(ILogger logger, long connectionId, string violation, ushort closeCode);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Connection {ConnectionId} timed out in its handshake (partial request: {PartialRequest})")]
     public static partial void HandshakeTimedOut(ILogger logger, long connectionId, bool partialRequest);

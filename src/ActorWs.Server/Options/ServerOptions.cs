@@ -1,3 +1,5 @@
+using ActorWs.Protocol.Compression.Negotiation;
+
 namespace ActorWs.Server.Options;
 
 /// <summary>Which socket layer carries the bytes.</summary>
@@ -109,6 +111,12 @@ public sealed class WebSocketOptions
 
     /// <summary>Origins allowed to open WebSockets (exact, case-insensitive); empty allows any.</summary>
     public IList<string> AllowedOrigins { get; set; } = new List<string>();
+
+    /// <summary>
+    /// permessage-deflate (RFC 7692). The default accepts it with no context takeover either way, so an idle
+    /// connection holds no compression state; messages under the threshold go uncompressed.
+    /// </summary>
+    public PerMessageDeflateSettings Compression { get; set; } = PerMessageDeflateSettings.Default;
 }
 
 /// <summary>Rooms: lifetimes and failure handling.</summary>

@@ -1,3 +1,4 @@
+using ActorWs.Protocol.Compression.Negotiation;
 using ActorWs.Server.Options;
 using ActorWs.Server.Sessions;
 
@@ -35,6 +36,9 @@ public sealed class WebSocketRoute
 
     /// <summary>Largest message on this route; null uses the server's.</summary>
     public long? MaxMessageSize { get; set; }
+
+    /// <summary>permessage-deflate on this route (e.g. <see cref="PerMessageDeflateSettings.Disabled"/>); null uses the server's.</summary>
+    public PerMessageDeflateSettings? Compression { get; set; }
 
     /// <summary>Slow-consumer policy on this route; null uses the server's.</summary>
     public SlowConsumerPolicy? SlowConsumerPolicy { get; set; }
