@@ -185,7 +185,9 @@ public sealed class ActorWsServer : IAsyncDisposable
         return LocalEndPoint;
     }
 
-    private static ITransportFactory CreateTransport(ServerOptions options) => options.Transport switch
+    private static ITransportFactory CreateTransport(ServerOptions options) => options.Tls.Enabled
+        ? new StreamTransportFactory(TlsCertificates.Load(options.Tls))  // TLS goes through SslStream
+        : options.Transport switch
     {
         TransportKind.Epoll when !OperatingSystem.IsLinux() => throw new PlatformNotSupportedException("The epoll transport needs Linux; use transport = sockets (or auto)."),
         TransportKind.Epoll => new EpollTransportFactory(options.IoThreads),

@@ -40,6 +40,21 @@ public static class ServerSettings
         o.DrainTimeout = r.GetDuration("drain-timeout", TimeSpan.Zero, hour, o.DrainTimeout);
         o.TimerResolution = r.GetDuration("timer-resolution", TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10), o.TimerResolution);
 
+        o.Tls.CertificatePath = NullIfEmpty(r.GetString("tls:certificate", o.Tls.CertificatePath));
+        o.Tls.KeyPath = NullIfEmpty(r.GetString("tls:key", o.Tls.KeyPath));
+        o.Tls.Password = NullIfEmpty(r.GetString("tls:password", o.Tls.Password));
+        if (o.Tls.Enabled)
+        {
+            try
+            {
+                using var _ = o.Tls.LoadCertificate();
+            }
+            catch (InvalidOperationException ex)
+            {
+                r.Fail("tls:certificate", "a readable certificate with its private key (" + ex.Message + ")");
+            }
+        }
+
         o.Http.MaxRequestHeadSize = (int)r.GetBytes("http:max-request-head-size", 1024, 1024 * 1024, o.Http.MaxRequestHeadSize);
         o.Http.MaxHeaderCount = r.GetInt("http:max-header-count", 1, 10_000, o.Http.MaxHeaderCount);
         o.Http.KeepAlive = r.GetBool("http:keep-alive", o.Http.KeepAlive);
@@ -75,6 +90,8 @@ public static class ServerSettings
         if (rooms.RestartBackoffMax < rooms.RestartBackoffMin)
             r.Fail("rooms:restart-backoff-max", $"a duration no shorter than rooms.restart-backoff-min ({rooms.RestartBackoffMin})");
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     internal static T ReadEnum<T>(ConfigurationSettingReader r, string key, T defaultValue) where T : struct, Enum
     {

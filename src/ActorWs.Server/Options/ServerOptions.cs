@@ -59,11 +59,38 @@ public sealed class ServerOptions
     /// <summary>HTTP side of the port.</summary>
     public HttpOptions Http { get; set; } = new();
 
+    /// <summary>TLS for the whole port (<c>wss://</c> and <c>https://</c>); off unless a certificate is given.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>WebSocket connections.</summary>
     public WebSocketOptions WebSocket { get; set; } = new();
 
     /// <summary>Rooms.</summary>
     public RoomOptions Rooms { get; set; } = new();
+}
+
+/// <summary>
+/// TLS: a certificate and its key as PEM files, or a PKCS#12 (PFX) file with an optional password.
+/// When set, every connection on the port speaks TLS.
+/// </summary>
+public sealed class TlsOptions
+{
+    /// <summary>The certificate: a PEM file (with <see cref="KeyPath"/>) or a <c>.pfx</c>/<c>.p12</c> file; null for no TLS.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The private key PEM file (when the certificate is PEM and the key is not in the same file).</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>The PFX password, or the password of an encrypted PEM key.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Whether TLS is on.</summary>
+    public bool Enabled => !string.IsNullOrEmpty(CertificatePath);
+
+    /// <summary>Loads the certificate with its private key.</summary>
+    /// <exception cref="InvalidOperationException">It cannot be loaded; the message names the file and the reason.</exception>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate() =>
+        Transport.Streams.TlsCertificates.Load(this);
 }
 
 /// <summary>Limits of the HTTP/1.1 request heads the server reads.</summary>

@@ -78,6 +78,11 @@ internal interface IConnectionTransport : IDisposable
     TransportReadiness TakeReadiness();
 
     /// <summary>Copies available bytes into <paramref name="destination"/> without blocking.</summary>
+    /// <remarks>
+    /// Contract the owner relies on: when fewer bytes than <paramref name="destination"/> holds come back, or
+    /// <see cref="ReceiveStatus.WouldBlock"/>, nothing more is available right now and a signal follows when
+    /// something is; so the owner need not ask again until then.
+    /// </remarks>
     ReceiveStatus Receive(Span<byte> destination, out int bytesReceived);
 
     /// <summary>Takes as many bytes as it can without blocking.</summary>

@@ -28,6 +28,7 @@ internal sealed class StreamConnectionTransport : IConnectionTransport
     private readonly object _gate = new();
     private readonly Stream _stream;
     private readonly Socket _socket;
+    private Func<Stream, Task>? _authenticate;
     private ITransportOwner? _owner;
 
     private byte[]? _readBuffer;
@@ -46,10 +47,14 @@ internal sealed class StreamConnectionTransport : IConnectionTransport
     private int _readiness;
     private int _signalled = 1;
 
-    public StreamConnectionTransport(Socket socket, Stream stream)
+    /// <param name="socket">The accepted socket.</param>
+    /// <param name="stream">The stream over it.</param>
+    /// <param name="authenticate">The TLS handshake to run before the first read, or null.</param>
+    public StreamConnectionTransport(Socket socket, Stream stream, Func<Stream, Task>? authenticate = null)
     {
         _socket = socket;
         _stream = stream;
+        _authenticate = authenticate;
         RemoteEndPoint = socket.RemoteEndPoint;
     }
 
@@ -89,18 +94,24 @@ internal sealed class StreamConnectionTransport : IConnectionTransport
                 {
                     ArrayPool<byte>.Shared.Return(_readBuffer);
                     _readBuffer = null;
+                    // Drained: wait for more at once, so a signal follows (the owner takes a short read as
+                    // "nothing more for now" and will not ask again until signalled).
+                    StartReadLocked();
                 }
                 return ReceiveStatus.Data;
             }
             if (_failed) return ReceiveStatus.Failed;
             if (_endOfStream) return ReceiveStatus.EndOfStream;
-            if (!_readInFlight)
-            {
-                _readInFlight = true;
-                _ = ReadInBackground();
-            }
+            StartReadLocked();
             return ReceiveStatus.WouldBlock;
         }
+    }
+
+    private void StartReadLocked()
+    {
+        if (_readInFlight || _failed || _endOfStream) return;
+        _readInFlight = true;
+        _ = ReadInBackground();
     }
 
     private async Task ReadInBackground()
@@ -108,6 +119,12 @@ internal sealed class StreamConnectionTransport : IConnectionTransport
         byte[]? buffer = null;
         try
         {
+            if (_authenticate is { } authenticate)
+            {
+                // TLS: the handshake runs before the first read; the connection's handshake timeout covers it.
+                _authenticate = null;
+                await authenticate(_stream).ConfigureAwait(false);
+            }
             // Wait for data without holding a buffer, then take what is there.
             await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
             buffer = ArrayPool<byte>.Shared.Rent(ReadChunkSize);
