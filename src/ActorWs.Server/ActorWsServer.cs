@@ -72,6 +72,7 @@ public sealed class ActorWsServer : IAsyncDisposable
         }
         System = system;
         Metrics = new ActorWsMetrics(meterFactory);
+        Rooms = new RoomDirectory(() => _runtime?.RoomManager ?? throw new InvalidOperationException("The server is not started."));
         _roomTypes.Define(RelayRoom.TypeName, () => new RelayRoom());
         _roomTypes.Define(ChatRoom.TypeName, () => new ChatRoom());
     }
@@ -84,6 +85,9 @@ public sealed class ActorWsServer : IAsyncDisposable
 
     /// <summary>The server's instruments.</summary>
     public ActorWsMetrics Metrics { get; }
+
+    /// <summary>The server's rooms, for the application to find, create and talk to (once started).</summary>
+    public RoomDirectory Rooms { get; }
 
     /// <summary>The bound endpoint (with the real port) once started.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }

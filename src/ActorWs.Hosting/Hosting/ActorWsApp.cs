@@ -17,7 +17,7 @@ namespace ActorWs.Hosting.Hosting;
 public static class ActorWsApp
 {
     /// <summary>Runs until SIGTERM or Ctrl+C; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, Action<ActorWsServer> configure, TextWriter? errors = null)
+    public static async Task<int> RunAsync(string[] args, Action<ActorWsBuilder> configure, TextWriter? errors = null)
     {
         errors ??= Console.Error;
         HostApplicationBuilder builder;

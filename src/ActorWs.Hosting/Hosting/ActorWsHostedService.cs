@@ -13,13 +13,19 @@ namespace ActorWs.Hosting.Hosting;
 public sealed class ActorWsHostedService : IHostedService
 {
     private readonly ActorWsServer _server;
+    private readonly ActorWsBuilder _builder;
+    private readonly IActorRegistry _registry;
+    private readonly IServiceProvider _services;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ActorWsHostedService> _log;
 
     /// <summary>Created by dependency injection.</summary>
-    public ActorWsHostedService(ActorWsServer server, IHostApplicationLifetime lifetime, ILogger<ActorWsHostedService> log)
+    public ActorWsHostedService(ActorWsServer server, ActorWsBuilder builder, IActorRegistry registry, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<ActorWsHostedService> log)
     {
         _server = server;
+        _builder = builder;
+        _registry = registry;
+        _services = services;
         _lifetime = lifetime;
         _log = log;
     }
@@ -27,6 +33,7 @@ public sealed class ActorWsHostedService : IHostedService
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        foreach (var setup in _builder.ActorSetups) setup(_server.System, _registry, _services);
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
         _ = _server.Faulted.ContinueWith(t =>
         {
@@ -44,5 +51,10 @@ public sealed class ActorWsHostedService : IHostedService
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Drain and stop the server, then the rest of the actor system (the application's actors too).
+        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _server.System.Terminate().ConfigureAwait(false);
+    }
 }

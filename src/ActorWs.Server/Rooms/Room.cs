@@ -59,6 +59,12 @@ public abstract class Room
     {
     }
 
+    /// <summary>
+    /// A message told to the room from outside its members (the embedding application through
+    /// <see cref="RoomDirectory"/>, a timer, another actor). Return false to have it logged as unhandled.
+    /// </summary>
+    protected internal virtual bool OnActorMessage(object message) => false;
+
     /// <summary>The room is stopping (or being replaced after a failure).</summary>
     protected internal virtual void OnDispose()
     {

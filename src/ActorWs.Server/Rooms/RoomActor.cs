@@ -197,7 +197,7 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
                 if (_members.Count == 0) Context.Parent.Tell(new RoomIdle(_lifetime.JoinsProcessed), Self);
                 return true;
             default:
-                return false;
+                return _room.OnActorMessage(message);
         }
     }
 

@@ -44,28 +44,48 @@ internal sealed class RoomManager : ActorBase
     /// <summary>Looks up a room (for embedders): replies with the ref, or <see cref="ActorRefs.Nobody"/> if there is none.</summary>
     internal sealed record FindRoom(string Type, string Name);
 
+    /// <summary>Creates the room if it does not exist; replies with its ref (or a <see cref="RoomJoinRefused"/> for an unknown type).</summary>
+    internal sealed record EnsureRoom(string Type, string Name);
+
+    /// <summary>Forwards <paramref name="Message"/> to the room if it exists; replies true/false.</summary>
+    internal sealed record TellRoom(string Type, string Name, object Message);
+
+    /// <summary>The room's entry, creating the room if needed; null for an unknown room type.</summary>
+    private Entry? GetOrCreate(string type, string name)
+    {
+        if (_rooms.TryGetValue((type, name), out var entry)) return entry;
+        if (!_runtime.RoomTypes.TryGet(type, out var factory)) return null;
+        var lifetime = new RoomLifetime();
+        var room = Context.ActorOf(Props.Create(() => new RoomActor(_runtime, type, name, factory, lifetime)), "r" + (++_nextRoomId).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Context.Watch(room);
+        entry = new Entry(room, lifetime);
+        _rooms[(type, name)] = entry;
+        _keys[room] = (type, name);
+        return entry;
+    }
+
     protected override bool Receive(object message)
     {
         switch (message)
         {
             case JoinRoomRequest join:
-                if (!_rooms.TryGetValue((join.RoomType, join.Room), out var entry))
+                var entry = GetOrCreate(join.RoomType, join.Room);
+                if (entry is null)
                 {
-                    if (!_runtime.RoomTypes.TryGet(join.RoomType, out var factory))
-                    {
-                        Sender.Tell(new RoomJoinRefused(join.Room, $"unknown room type \"{join.RoomType}\"", join.Tag), Self);
-                        return true;
-                    }
-                    var lifetime = new RoomLifetime();
-                    string type = join.RoomType, name = join.Room;
-                    var room = Context.ActorOf(Props.Create(() => new RoomActor(_runtime, type, name, factory, lifetime)), "r" + (++_nextRoomId).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    Context.Watch(room);
-                    entry = new Entry(room, lifetime);
-                    _rooms[(type, name)] = entry;
-                    _keys[room] = (type, name);
+                    Sender.Tell(new RoomJoinRefused(join.Room, $"unknown room type \"{join.RoomType}\"", join.Tag), Self);
+                    return true;
                 }
                 entry.JoinsForwarded++;
                 entry.Room.Forward(join);
+                return true;
+            case EnsureRoom ensure:
+                var ensured = GetOrCreate(ensure.Type, ensure.Name);
+                Sender.Tell(ensured is null ? new RoomJoinRefused(ensure.Name, $"unknown room type \"{ensure.Type}\"", null) : ensured.Room, Self);
+                return true;
+            case TellRoom tell:
+                bool exists = _rooms.TryGetValue((tell.Type, tell.Name), out var target);
+                if (exists) target!.Room.Forward(tell.Message);
+                Sender.Tell(exists, Self);
                 return true;
             case RoomIdle idle:
                 if (_keys.TryGetValue(Sender, out var key) && _rooms.TryGetValue(key, out var idleEntry)

@@ -1,0 +1,43 @@
+using System.Text;
+using System.Text.Json;
+using ActorWs.Actors;
+using ActorWs.Hosting.Configuration;
+using ActorWs.Hosting.Configuration.Hocon;
+using ActorWs.Hosting.Hosting;
+using ActorWs.Server.BuiltIn;
+using ActorWs.Server.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ActorWs.Samples.Embedded;
+
+/// <summary>How the sample host is put together (also used by its tests).</summary>
+public static class EmbeddedApp
+{
+    /// <summary>Builds the host; <c>--port</c>, <c>--clock:interval</c> and the usual overrides apply.</summary>
+    public static IHost Build(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        string config = Path.Combine(AppContext.BaseDirectory, "embedded.conf");
+        builder.Configuration.AddHoconWithOverrides(config, ActorWsConfiguration.EnvironmentPrefix, args, new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
+
+        builder.Services.AddActorWs(builder.Configuration, actorws => actorws
+            .ConfigureServer(server =>
+            {
+                server.MapDefaultRoutes();
+                server.DefineRoom<ClockRoom>(ClockRoom.TypeName);
+                server.MapRoute<ClockHandler>("/clock");
+            })
+            .WithActors((system, registry, _) =>
+                registry.Register<AnnouncementLog>(system.ActorOf(Props.Create<AnnouncementLog>(), "announcements"))));
+
+        string interval = builder.Configuration["clock:interval"] ?? "1s";
+        builder.Services.AddSingleton(new ClockSettings(HoconDuration.Parse(interval)));
+        builder.Services.AddHostedService<ClockService>();
+        return builder.Build();
+    }
+}
+
+/// <summary>The clock service's settings.</summary>
+public sealed record ClockSettings(TimeSpan Interval);

@@ -1,0 +1,43 @@
+using ActorWs.Actors;
+
+namespace ActorWs.Server.Rooms;
+
+/// <summary>
+/// The application's way to the server's rooms from outside the actors (a background service, an HTTP
+/// handler, another subsystem): find a room, create it, or tell it something its <see cref="Room.OnActorMessage"/>
+/// handles.
+/// </summary>
+/// <remarks>Thread-safe. Every call is a message to the room manager, answered asynchronously.</remarks>
+public sealed class RoomDirectory
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private readonly Func<IActorRef> _manager;
+
+    internal RoomDirectory(Func<IActorRef> manager) => _manager = manager;
+
+    /// <summary>The room's actor, or null when no room of that type and name exists now.</summary>
+    public async Task<IActorRef?> FindAsync(string type, string name, CancellationToken cancellationToken = default)
+    {
+        var reply = await _manager().Ask<IActorRef>(new RoomManager.FindRoom(type, name), AskTimeout, cancellationToken).ConfigureAwait(false);
+        return ReferenceEquals(reply, ActorRefs.Nobody) ? null : reply;
+    }
+
+    /// <summary>The room's actor, creating the room (empty) if it does not exist.</summary>
+    /// <exception cref="ArgumentException">No room type of that name is defined.</exception>
+    public async Task<IActorRef> GetOrCreateAsync(string type, string name, CancellationToken cancellationToken = default)
+    {
+        var reply = await _manager().Ask<object>(new RoomManager.EnsureRoom(type, name), AskTimeout, cancellationToken).ConfigureAwait(false);
+        return reply as IActorRef ?? throw new ArgumentException(((RoomJoinRefused)reply).Reason, nameof(type));
+    }
+
+    /// <summary>Delivers <paramref name="message"/> to the room's <see cref="Room.OnActorMessage"/>; false when the room does not exist.</summary>
+    public Task<bool> TellAsync(string type, string name, object message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _manager().Ask<bool>(new RoomManager.TellRoom(type, name, message), AskTimeout, cancellationToken);
+    }
+
+    /// <summary>How many rooms exist now.</summary>
+    public Task<int> CountAsync(CancellationToken cancellationToken = default) =>
+        _manager().Ask<int>(RoomManager.CountRooms.Instance, AskTimeout, cancellationToken);
+}

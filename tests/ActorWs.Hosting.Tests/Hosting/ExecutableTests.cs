@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ActorWs.Hosting.Tests.Hosting;
+
+/// <summary>The real executable as a process, as a supervisor (systemd) runs it.</summary>
+public sealed partial class ExecutableTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private readonly string _workDir = Directory.CreateTempSubdirectory("actorws-exe-").FullName;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    private const int SIGTERM = 15;
+
+    [GeneratedRegex(@"listening on 127\.0\.0\.1:(\d+)")]
+    private static partial Regex ListeningLine();
+
+    private sealed class RunningServer(Process process, StringBuilder output) : IDisposable
+    {
+        public Process Process { get; } = process;
+        public StringBuilder Output { get; } = output;
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+            Process.Dispose();
+        }
+    }
+
+    private RunningServer Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorWs.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        var output = new StringBuilder();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new RunningServer(process, output);
+    }
+
+    private static async Task<int> WaitForPortAsync(RunningServer server)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (DateTime.UtcNow < deadline)
+        {
+            string text;
+            lock (server.Output) text = server.Output.ToString();
+            var match = ListeningLine().Match(text);
+            if (match.Success) return int.Parse(match.Groups[1].Value);
+            if (server.Process.HasExited) throw new InvalidOperationException("exited early:\n" + text);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the server never said where it listens");
+    }
+
+    [Fact]
+    public async Task Sigterm_Closes_OpenWebSockets_With1001_AndExitsZero_WithinTheDrainTimeout()
+    {
+        if (!OperatingSystem.IsLinux()) return; // signals are POSIX; CI runs on Linux
+        using var server = Start("--port", "0", "--server:drain-timeout=5s");
+        int port = await WaitForPortAsync(server);
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/echo"), new CancellationTokenSource(Wait).Token);
+
+        var stopwatch = Stopwatch.StartNew();
+        Assert.Equal(0, kill(server.Process.Id, SIGTERM));
+        var buffer = new byte[256];
+        var result = await client.ReceiveAsync(buffer, new CancellationTokenSource(Wait).Token);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
+        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", new CancellationTokenSource(Wait).Token);
+
+        await server.Process.WaitForExitAsync(new CancellationTokenSource(Wait).Token);
+        Assert.Equal(0, server.Process.ExitCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task ABadConfigFile_StopsTheStart_WithFileLineAndKey_AndExitCode2()
+    {
+        string config = Path.Combine(_workDir, "bad.conf");
+        await File.WriteAllTextAsync(config, "server {\n  host = \"127.0.0.1\"\n  port = \"80a\"\n}\n");
+        using var server = Start("--config", config);
+        await server.Process.WaitForExitAsync(new CancellationTokenSource(Wait).Token);
+        Assert.Equal(2, server.Process.ExitCode);
+        server.Process.WaitForExit(); // flush the output readers
+        Assert.Contains($"server.port at {config}:3: expected an integer 0–65535, got \"80a\"", server.Output.ToString());
+    }
+
+    [Fact]
+    public async Task APortInUse_IsReported_AndExitCode1()
+    {
+        using var blocker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        blocker.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        blocker.Listen();
+        int port = ((IPEndPoint)blocker.LocalEndPoint!).Port;
+        using var server = Start("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await server.Process.WaitForExitAsync(new CancellationTokenSource(Wait).Token);
+        Assert.Equal(1, server.Process.ExitCode);
+        server.Process.WaitForExit();
+        Assert.Contains($"port {port} in use on 127.0.0.1", server.Output.ToString());
+    }
+
+    public void Dispose() => Directory.Delete(_workDir, recursive: true);
+}
