@@ -72,7 +72,9 @@ public static class LoggingSettings
         options.Level = ReadLevel(reader, "level", options.Level);
         foreach (var child in configuration.GetSection("logging:overrides").GetChildren())
         {
-            options.Overrides[child.Key] = ReadLevel(reader, "overrides:" + child.Key, LogEventLevel.Information);
+            // Namespaces contain dots, which the setting reader would take for path separators: parse directly.
+            if (TryParseLevel(child.Value, out var level)) options.Overrides[child.Key] = level;
+            else reader.Fail("overrides", $"a level for \"{child.Key}\" (verbose, debug, information, warning, error or fatal)");
         }
         options.Console = reader.GetBool("console:enabled", options.Console);
         options.ConsoleFormat = ReadEnum(reader, "console:format", options.ConsoleFormat);
@@ -117,17 +119,22 @@ public static class LoggingSettings
     {
         string? text = reader.GetString(key, null);
         if (text is null) return defaultValue;
-        switch (text.ToLowerInvariant())
+        if (TryParseLevel(text, out var level)) return level;
+        reader.Fail(key, "a level: verbose, debug, information, warning, error or fatal");
+        return defaultValue;
+    }
+
+    private static bool TryParseLevel(string? text, out LogEventLevel level)
+    {
+        switch (text?.ToLowerInvariant())
         {
-            case "verbose" or "trace": return LogEventLevel.Verbose;
-            case "debug": return LogEventLevel.Debug;
-            case "information" or "info": return LogEventLevel.Information;
-            case "warning" or "warn": return LogEventLevel.Warning;
-            case "error": return LogEventLevel.Error;
-            case "fatal" or "critical": return LogEventLevel.Fatal;
-            default:
-                reader.Fail(key, "a level: verbose, debug, information, warning, error or fatal");
-                return defaultValue;
+            case "verbose" or "trace": level = LogEventLevel.Verbose; return true;
+            case "debug": level = LogEventLevel.Debug; return true;
+            case "information" or "info": level = LogEventLevel.Information; return true;
+            case "warning" or "warn": level = LogEventLevel.Warning; return true;
+            case "error": level = LogEventLevel.Error; return true;
+            case "fatal" or "critical": level = LogEventLevel.Fatal; return true;
+            default: level = LogEventLevel.Information; return false;
         }
     }
 
