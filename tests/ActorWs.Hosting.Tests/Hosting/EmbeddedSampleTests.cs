@@ -53,6 +53,28 @@ public sealed class EmbeddedSampleTests
     }
 
     [Fact]
+    public async Task WhenTheActorSystemDies_TheHostStops_WithExitCode1()
+    {
+        using var host = EmbeddedApp.Build(["--port", "0"]);
+        await host.StartAsync().WaitAsync(Wait);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = new TaskCompletionSource();
+        lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        int before = Environment.ExitCode;
+        try
+        {
+            await host.Services.GetRequiredService<ActorSystem>().Terminate().WaitAsync(Wait);
+            await stopping.Task.WaitAsync(Wait);
+            Assert.Equal(1, Environment.ExitCode);
+        }
+        finally
+        {
+            Environment.ExitCode = before; // this test process must still exit 0
+            await host.StopAsync().WaitAsync(Wait);
+        }
+    }
+
+    [Fact]
     public async Task TheRegistry_HandsOutRegisteredActors_AndWaitsForLateOnes()
     {
         var registry = new ActorRegistry();
