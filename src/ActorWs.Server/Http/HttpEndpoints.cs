@@ -68,8 +68,19 @@ internal sealed class HttpEndpoints
                 Headers = [new HttpHeaderField("Allow", "GET, HEAD")],
             };
 
+    /// <summary>The browser client, embedded in this assembly; null if it was built without it.</summary>
+    private static readonly Lazy<byte[]?> BrowserClient = new(() =>
+    {
+        using var stream = typeof(HttpEndpoints).Assembly.GetManifestResourceStream("ActorWs.Server.Web.actorws.js");
+        if (stream is null) return null;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
     private bool IsBuiltIn(string path) => path switch
     {
+        "/actorws.js" => BrowserClient.Value is not null,
         "/health" or "/ready" => true,
         "/metrics" => Exporter is not null,
         "/" => Status is not null && (Status().StatusPage),
@@ -88,6 +99,8 @@ internal sealed class HttpEndpoints
                 return HttpResponse.Json(HttpStatus.ServiceUnavailable, status is { Draining: true } ? "{\"status\":\"draining\"}" : "{\"status\":\"starting\"}");
             case "/metrics":
                 return new HttpResponse(HttpStatus.Ok, PrometheusExporter.ContentType, Encoding.UTF8.GetBytes(Exporter!.Scrape()));
+            case "/actorws.js":
+                return new HttpResponse(HttpStatus.Ok, "text/javascript; charset=utf-8", BrowserClient.Value!);
             default:
                 return HttpResponse.Html(HttpStatus.Ok, StatusPage.Render(status!));
         }
