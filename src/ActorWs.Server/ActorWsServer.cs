@@ -110,14 +110,20 @@ public sealed class ActorWsServer : IAsyncDisposable
     public WebSocketRoute MapRoute<THandler>(string template) where THandler : WebSocketHandler, new() =>
         MapRoute(template, static () => new THandler());
 
-    /// <summary>Registers a room type under a name (used by <see cref="IWebSocketSession.JoinRoom(string, string, object?)"/>).</summary>
-    public void DefineRoom<TRoom>(string name) where TRoom : Room, new() => DefineRoom(name, static () => new TRoom());
+    /// <summary>
+    /// Registers a room type under a name, for matchmaking (<c>joinOrCreate</c>, <c>create</c>, <c>joinById</c>) and for
+    /// <see cref="IWebSocketSession.JoinRoom(string, string, object?)"/>; <paramref name="configure"/> sets its policies.
+    /// </summary>
+    public void DefineRoom<TRoom>(string name, Action<RoomTypeOptions>? configure = null) where TRoom : Room, new() =>
+        DefineRoom(name, static () => new TRoom(), configure);
 
     /// <summary>Registers a room type made by a factory.</summary>
-    public void DefineRoom(string name, Func<Room> factory)
+    public void DefineRoom(string name, Func<Room> factory, Action<RoomTypeOptions>? configure = null)
     {
         EnsureNotStarted();
-        _roomTypes.Define(name, factory);
+        var options = new RoomTypeOptions();
+        configure?.Invoke(options);
+        _roomTypes.Define(name, factory, options);
     }
 
     /// <summary>Answers GET and HEAD requests for <paramref name="path"/> on the server's port.</summary>

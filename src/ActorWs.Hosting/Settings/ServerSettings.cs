@@ -87,6 +87,9 @@ public static class ServerSettings
         rooms.RestartWindow = r.GetDuration("rooms:restart-window", second, TimeSpan.FromDays(1), rooms.RestartWindow);
         rooms.RestartBackoffMin = r.GetDuration("rooms:restart-backoff-min", TimeSpan.Zero, hour, rooms.RestartBackoffMin);
         rooms.RestartBackoffMax = r.GetDuration("rooms:restart-backoff-max", TimeSpan.Zero, hour, rooms.RestartBackoffMax);
+        rooms.ReconnectionWindow = r.GetDuration("rooms:reconnection-window", TimeSpan.Zero, TimeSpan.FromDays(1), rooms.ReconnectionWindow);
+        rooms.ResumeBufferMessages = r.GetInt("rooms:resume-buffer-messages", 1, 1_000_000, rooms.ResumeBufferMessages);
+        rooms.ResumeBufferBytes = r.GetBytes("rooms:resume-buffer-bytes", 1024, 1L << 32, rooms.ResumeBufferBytes);
         if (rooms.RestartBackoffMax < rooms.RestartBackoffMin)
             r.Fail("rooms:restart-backoff-max", $"a duration no shorter than rooms.restart-backoff-min ({rooms.RestartBackoffMin})");
     }

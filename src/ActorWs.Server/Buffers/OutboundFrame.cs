@@ -65,6 +65,19 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
     /// <summary>Payload length.</summary>
     public int PayloadLength => _payloadLength;
 
+    /// <summary>For a room's delivery: the room it comes from.</summary>
+    public string? Room { get; private set; }
+
+    /// <summary>For a room's delivery: how JSON-protocol sessions frame it.</summary>
+    public Rooms.RoomPayload PayloadKind { get; private set; }
+
+    /// <summary>Marks a sealed frame as a room's delivery (read by sessions that number and wrap deliveries).</summary>
+    public void MarkRoomDelivery(string room, Rooms.RoomPayload kind)
+    {
+        Room = room;
+        PayloadKind = kind;
+    }
+
     /// <summary>Takes a frame from the pool with room for at least <paramref name="payloadCapacity"/> payload bytes.</summary>
     public static OutboundFrame Rent(int payloadCapacity = 0)
     {
@@ -83,6 +96,8 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
         frame.IsDataMessage = false;
         frame.Opcode = WebSocketOpcode.Continuation;
         frame._compressed = null;
+        frame.Room = null;
+        frame.PayloadKind = default;
         frame.EnsureCapacity(payloadCapacity);
         return frame;
     }

@@ -11,7 +11,9 @@ public static class DefaultRoutes
         ArgumentNullException.ThrowIfNull(server);
         server.MapRoute<EchoHandler>("/echo");
         server.MapRoute<RelayRoomHandler>("/rooms/{name}").RoomType = RelayRoom.TypeName;
-        server.MapRoute<JsonRoomsHandler>("/ws").RoomType = ChatRoom.TypeName;
+        var ws = server.MapRoute<JsonRoomsHandler>("/ws");
+        ws.RoomType = ChatRoom.TypeName;
+        ws.Resumable = true;
         return server;
     }
 }

@@ -8,17 +8,29 @@ using ActorWs.Server.Sessions;
 namespace ActorWs.Server.BuiltIn;
 
 /// <summary>
-/// <c>/ws</c>: the JSON room protocol (documented in the README). Bad requests get an
-/// <c>{"op":"error",…}</c> reply; the connection stays.
+/// <c>/ws</c>: the JSON room protocol (documented in the README): chat rooms by name, game rooms by matchmaking,
+/// numbered room messages and session resume. Bad requests get an <c>{"op":"error",…}</c> reply; the connection stays.
 /// </summary>
 public sealed class JsonRoomsHandler : WebSocketHandler
 {
+    /// <inheritdoc />
+    public override void OnOpen(IWebSocketSession session) => SendWelcome(session, resumed: false, lastSeq: 0);
+
+    /// <inheritdoc />
+    public override void OnReattached(IWebSocketSession session, long lastSeq) => SendWelcome(session, resumed: true, lastSeq);
+
+    private static void SendWelcome(IWebSocketSession session, bool resumed, long lastSeq) =>
+        session.Send((session.Id, session.ResumeToken, resumed, lastSeq, session.ResumeError),
+            static (w, s) => JsonRoomEvents.WriteWelcome(w, s.Id, s.ResumeToken, s.resumed, s.lastSeq, s.ResumeError), WebSocketMessageType.Text);
+
     /// <inheritdoc />
     public override void OnMessage(IWebSocketSession session, WebSocketMessage message)
     {
         if (message.Type != WebSocketMessageType.Text)
         {
-            Reply(session, default, "binary messages are not part of the JSON room protocol");
+            // Binary messages are a game room's own business: they go to the room the client joined last.
+            if (!session.SendToCurrentRoom(message.Span, message.Type))
+                Reply(session, default, "binary messages need a game room: join one first");
             return;
         }
         Span<byte> scratch = stackalloc byte[JsonRoomCommandParser.MaxRoomNameBytes];
@@ -46,8 +58,29 @@ public sealed class JsonRoomsHandler : WebSocketHandler
             case JsonRoomOp.Ping:
                 ReplyOk(session, command.Ref, default);
                 break;
+            case JsonRoomOp.JoinOrCreate:
+                session.JoinOrCreate(Encoding.UTF8.GetString(command.Type), Options(command.Options), Tag(command.Ref));
+                break;
+            case JsonRoomOp.Create:
+                session.CreateRoom(Encoding.UTF8.GetString(command.Type), Options(command.Options), Tag(command.Ref));
+                break;
+            case JsonRoomOp.JoinById:
+                session.JoinById(Encoding.UTF8.GetString(command.Room), Options(command.Options), Tag(command.Ref));
+                break;
+            case JsonRoomOp.ListRooms:
+                session.ListRooms(command.Type.IsEmpty ? null : Encoding.UTF8.GetString(command.Type),
+                    command.Filter.IsEmpty ? null : Encoding.UTF8.GetString(command.Filter), Tag(command.Ref));
+                break;
+            case JsonRoomOp.Ack:
+                session.Acknowledge(command.Seq);
+                break;
+            case JsonRoomOp.End:
+                session.End();
+                break;
         }
     }
+
+    private static string Options(ReadOnlySpan<byte> options) => options.IsEmpty ? "{}" : Encoding.UTF8.GetString(options);
 
     /// <inheritdoc />
     public override void OnRoomEvent(IWebSocketSession session, RoomEvent roomEvent)
@@ -55,14 +88,20 @@ public sealed class JsonRoomsHandler : WebSocketHandler
         switch (roomEvent)
         {
             case RoomJoined joined:
-                session.Send((Ref: RefBytes(joined.Tag), Room: joined.Room, joined.Members),
-                    static (w, s) => JsonRoomEvents.WriteOk(w, s.Ref, Encoding.UTF8.GetBytes(s.Room), s.Members.ToArray()), WebSocketMessageType.Text);
+                session.Send((Ref: RefBytes(joined.Tag), joined.Room, joined.RoomType, joined.Members),
+                    static (w, s) => JsonRoomEvents.WriteJoined(w, s.Ref, s.Room, s.RoomType, s.Members), WebSocketMessageType.Text);
                 break;
             case RoomJoinFailed failed:
                 Reply(session, RefBytes(failed.Tag), failed.Reason);
                 break;
             case RoomLeft left:
                 ReplyOk(session, RefBytes(left.Tag), Encoding.UTF8.GetBytes(left.Room));
+                break;
+            case RoomsListed listed:
+                session.Send((Ref: RefBytes(listed.Tag), listed.Rooms), static (w, s) => JsonRoomEvents.WriteRoomList(w, s.Ref, s.Rooms), WebSocketMessageType.Text);
+                break;
+            case RoomMessageRejected rejected:
+                Reply(session, default, rejected.Reason);
                 break;
             case RoomRestarted restarted:
                 session.Send(restarted, static (w, s) => JsonRoomEvents.WriteRoomNotice(w, s.Room, restarted: true, s.Reason), WebSocketMessageType.Text);

@@ -280,6 +280,12 @@ internal sealed partial class ConnectionActor
         Become(Upgrading);
         string sessionId = "s-" + Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         var setup = new SessionSetup(sessionId, _self, route, request.Path, request.Query, request.RouteValues, request.RemoteEndPoint, decision.Identity, subprotocol);
+        if (route.Resumable && request.GetQueryValue("resume") is { Length: > 0 } token)
+        {
+            // A client coming back: resume?resume=<token>&lastSeq=<n> (a missing or bad number counts as 0).
+            long.TryParse(request.GetQueryValue("lastSeq"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long lastSeq);
+            setup = setup with { ResumeRequestedToken = token, ResumeLastSeq = lastSeq };
+        }
         _runtime.SessionManager.Tell(new StartSession(setup), _self);
     }
 

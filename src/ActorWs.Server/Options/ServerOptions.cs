@@ -163,4 +163,13 @@ public sealed class RoomOptions
 
     /// <summary>Largest delay between restarts.</summary>
     public TimeSpan RestartBackoffMax { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a resumable session outlives a dropped connection (a room type may set its own; the longest of its rooms wins).</summary>
+    public TimeSpan ReconnectionWindow { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Most room messages a session keeps for a resume (unacknowledged).</summary>
+    public int ResumeBufferMessages { get; set; } = 512;
+
+    /// <summary>Most bytes of room messages a session keeps for a resume.</summary>
+    public long ResumeBufferBytes { get; set; } = 1024 * 1024;
 }

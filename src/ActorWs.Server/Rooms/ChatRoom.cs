@@ -21,13 +21,17 @@ public sealed class ChatRoom : Room
 
     /// <inheritdoc />
     protected internal override void OnJoin(RoomMember member) =>
-        Broadcast((Name, member.Id), static (w, s) => JsonRoomEvents.WritePresence(w, s.Name, joined: true, s.Id), WebSocketMessageType.Text, except: member);
+        BroadcastEvent((Name, member.Id), static (w, s) => JsonRoomEvents.WritePresence(w, s.Name, joined: true, s.Id), except: member);
 
     /// <inheritdoc />
     protected internal override void OnLeave(RoomMember member, bool consented) =>
-        Broadcast((Name, member.Id), static (w, s) => JsonRoomEvents.WritePresence(w, s.Name, joined: false, s.Id), WebSocketMessageType.Text);
+        BroadcastEvent((Name, member.Id), static (w, s) => JsonRoomEvents.WritePresence(w, s.Name, joined: false, s.Id));
 
     /// <summary>The message's payload is the raw JSON <c>data</c> of the member's <c>send</c>.</summary>
-    protected internal override void OnMessage(RoomMember member, WebSocketMessage message) =>
-        Broadcast((Room: NameUtf8, From: member.Id, Data: message), static (w, s) => JsonRoomEvents.WriteMessage(w, s.Room, s.From, s.Data.Span), WebSocketMessageType.Text);
+    protected internal override void OnMessage(RoomMember member, WebSocketMessage message)
+    {
+        // Chat messages are the JSON data of a "send"; binary has no place in them.
+        if (message.Type != WebSocketMessageType.Text) throw new RoomMessageRejectedException("chat rooms take JSON messages (op send), not binary");
+        BroadcastEvent((Room: NameUtf8, From: member.Id, Data: message), static (w, s) => JsonRoomEvents.WriteMessage(w, s.Room, s.From, s.Data.Span));
+    }
 }

@@ -1,5 +1,7 @@
-using System.Net.WebSockets;
 using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ActorWs.Actors;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Messaging;
@@ -9,22 +11,28 @@ namespace ActorWs.Server.Rooms;
 
 /// <summary>
 /// The logic of one room, run inside its room actor: one message at a time, so a room's own fields
-/// need no locks. Subclass it and register the type with the server.
+/// need no locks. Subclass it and register the type with the server (<c>server.DefineRoom&lt;T&gt;("name")</c>).
 /// </summary>
 /// <remarks>
-/// An exception thrown from a callback fails the room: it is restarted with a fresh instance (its
-/// members are told and re-joined) or, after too many failures, stopped; no connection is dropped.
-/// Broadcasts encode the frame once and hand the same bytes to every member's connection.
+/// <para>Lifecycle: <see cref="OnCreate"/> → (<see cref="OnAuth"/> → <see cref="OnJoin"/>)* with
+/// <see cref="OnMessage"/>, <see cref="OnTick"/> and <see cref="OnLeave"/> as they come → <see cref="OnDispose"/>.</para>
+/// <para>An exception thrown from a callback fails the room: it is restarted with a fresh instance (its
+/// members stay, are told, and are joined to the fresh logic again) or, after too many failures, stopped; no
+/// connection is dropped. To refuse a member's message without failing the room, throw
+/// <see cref="RoomMessageRejectedException"/>: the sender gets an error reply.</para>
+/// <para>Broadcasts encode the message once; the same bytes go to every member.</para>
 /// </remarks>
 public abstract class Room
 {
     private RoomActor? _host;
+    private int _maxClients = int.MaxValue;
+    private readonly Dictionary<string, JsonNode?> _metadata = new(StringComparer.Ordinal);
 
     internal void Attach(RoomActor host) => _host = host;
 
     private RoomActor Host => _host ?? throw new InvalidOperationException("The room is not running yet (use OnCreate, not the constructor).");
 
-    /// <summary>The room's name, e.g. <c>lobby</c>.</summary>
+    /// <summary>The room's id: its name for rooms joined by name, <c>type-n</c> for rooms made by matchmaking.</summary>
     public string Name => Host.RoomName;
 
     /// <summary>The registered room type it was created as.</summary>
@@ -33,29 +41,91 @@ public abstract class Room
     /// <summary>Current members, in join order.</summary>
     public IReadOnlyCollection<RoomMember> Members => Host.MemberList;
 
+    /// <summary>Seats: matchmaking admits no more members than this (reserved seats count). Default: unlimited.</summary>
+    public int MaxClients
+    {
+        get => _maxClients;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxClients = value;
+            _host?.ListingChanged();
+        }
+    }
+
+    /// <summary>Whether matchmaking skips the room (and joins by id are refused).</summary>
+    public bool IsLocked { get; private set; }
+
+    /// <summary>Data shown in room listings and matched by their filters.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Metadata => _metadata;
+
     /// <summary>The room actor's context (timers, scheduler, self).</summary>
     protected IActorContext Context => Host.ActorContext;
 
-    /// <summary>The room's logger (the room name is in its scope).</summary>
+    /// <summary>The room's logger.</summary>
     protected ILogger Log => Host.Log;
 
-    /// <summary>The room was created (or re-created after a failure).</summary>
-    protected internal virtual void OnCreate()
+    /// <summary>Stops new members from joining (members already in stay).</summary>
+    protected void Lock()
+    {
+        IsLocked = true;
+        Host.ListingChanged();
+    }
+
+    /// <summary>Lets new members join again.</summary>
+    protected void Unlock()
+    {
+        IsLocked = false;
+        Host.ListingChanged();
+    }
+
+    /// <summary>Sets (or with null, removes) a metadata field.</summary>
+    protected void SetMetadata(string key, JsonNode? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (value is null) _metadata.Remove(key);
+        else _metadata[key] = value;
+        Host.ListingChanged();
+    }
+
+    /// <summary>
+    /// Runs <see cref="OnTick"/> <paramref name="hz"/> times a second (1–120), driven by the actor scheduler with the
+    /// measured time since the last tick; 0 stops it. A tick that overruns its slot is logged and the next one
+    /// comes on the next slot: ticks are never stacked.
+    /// </summary>
+    protected void SetTickRate(double hz) => Host.SetTickRate(hz);
+
+    /// <summary>The room was created (or re-created after a failure) with the creator's options (an empty object when none).</summary>
+    protected internal virtual void OnCreate(JsonElement options)
     {
     }
+
+    /// <summary>A client asks to join with <paramref name="options"/>: accept it, or refuse with a reason it will be told.</summary>
+    protected internal virtual RoomAuthResult OnAuth(RoomMember client, JsonElement options) => RoomAuthResult.Accept();
 
     /// <summary>A member joined.</summary>
     protected internal virtual void OnJoin(RoomMember member)
     {
     }
 
-    /// <summary>A member left: <paramref name="consented"/> is true when it asked to, false when its connection went away.</summary>
+    /// <summary>
+    /// A member left: <paramref name="consented"/> is true when it asked to (leave, or ended its session), false when
+    /// its connection went away and did not come back within the reconnection window.
+    /// </summary>
     protected internal virtual void OnLeave(RoomMember member, bool consented)
     {
     }
 
-    /// <summary>A member sent a message to the room. <paramref name="message"/> is valid only during this call.</summary>
+    /// <summary>
+    /// A member sent a message to the room: the <c>data</c> of a JSON <c>send</c>, or a binary message's bytes.
+    /// <paramref name="message"/> is valid only during this call.
+    /// </summary>
     protected internal virtual void OnMessage(RoomMember member, WebSocketMessage message)
+    {
+    }
+
+    /// <summary>One tick of the loop started by <see cref="SetTickRate"/>; <paramref name="delta"/> is the time since the previous one.</summary>
+    protected internal virtual void OnTick(TimeSpan delta)
     {
     }
 
@@ -71,16 +141,24 @@ public abstract class Room
     }
 
     /// <summary>Sends <paramref name="payload"/> to every member (but <paramref name="except"/>), encoded once.</summary>
+    /// <remarks>JSON-protocol clients get text as <c>{"op":"message","room":…,"data":&lt;payload&gt;}</c>, so text must be JSON.</remarks>
     protected void Broadcast(ReadOnlySpan<byte> payload, WebSocketMessageType type, RoomMember? except = null)
     {
         var frame = OutboundFrame.Rent(payload.Length);
         payload.CopyTo(frame.GetSpan(payload.Length));
         frame.Advance(payload.Length);
-        Host.Broadcast(frame, type, except);
+        Host.Broadcast(frame, type, except, RoomPayload.Data);
     }
 
     /// <summary>Writes a message once with <paramref name="write"/> and sends it to every member (but <paramref name="except"/>).</summary>
-    protected void Broadcast<TState>(TState state, Action<IBufferWriter<byte>, TState> write, WebSocketMessageType type, RoomMember? except = null)
+    protected void Broadcast<TState>(TState state, Action<IBufferWriter<byte>, TState> write, WebSocketMessageType type, RoomMember? except = null) =>
+        BroadcastCore(state, write, type, except, RoomPayload.Data);
+
+    /// <summary>Broadcasts a whole protocol event (already wrapped; only the sequence number is added).</summary>
+    internal void BroadcastEvent<TState>(TState state, Action<IBufferWriter<byte>, TState> write, RoomMember? except = null) =>
+        BroadcastCore(state, write, WebSocketMessageType.Text, except, RoomPayload.Event);
+
+    private void BroadcastCore<TState>(TState state, Action<IBufferWriter<byte>, TState> write, WebSocketMessageType type, RoomMember? except, RoomPayload kind)
     {
         ArgumentNullException.ThrowIfNull(write);
         var frame = OutboundFrame.Rent();
@@ -93,14 +171,17 @@ public abstract class Room
             frame.Release();
             throw;
         }
-        Host.Broadcast(frame, type, except);
+        Host.Broadcast(frame, type, except, kind);
     }
 
     /// <summary>Sends a message to one member.</summary>
     protected void Send(RoomMember member, ReadOnlySpan<byte> payload, WebSocketMessageType type)
     {
         ArgumentNullException.ThrowIfNull(member);
-        member.Connection.Tell(OutboundFrame.Create(RoomActor.Opcode(type), payload), Host.ActorContext.Self);
+        var frame = OutboundFrame.Rent(payload.Length);
+        payload.CopyTo(frame.GetSpan(payload.Length));
+        frame.Advance(payload.Length);
+        Host.SendTo(member, frame, type);
     }
 
     /// <summary>Writes a message with <paramref name="write"/> and sends it to one member.</summary>
@@ -118,21 +199,37 @@ public abstract class Room
             frame.Release();
             throw;
         }
-        frame.Seal(RoomActor.Opcode(type));
-        member.Connection.Tell(frame, Host.ActorContext.Self);
+        Host.SendTo(member, frame, type);
     }
 }
+
+/// <summary>What <see cref="Room.OnAuth"/> decided.</summary>
+public readonly record struct RoomAuthResult(bool Accepted, string? Reason)
+{
+    /// <summary>Let the client in.</summary>
+    public static RoomAuthResult Accept() => new(true, null);
+
+    /// <summary>Keep the client out; it is told <paramref name="reason"/>.</summary>
+    public static RoomAuthResult Reject(string reason) => new(false, reason);
+}
+
+/// <summary>
+/// Thrown by a room's logic for a member's invalid message: the member gets an error reply with this message,
+/// and the room carries on (it is not a failure of the room).
+/// </summary>
+public sealed class RoomMessageRejectedException(string reason) : Exception(reason);
 
 /// <summary>A session that is a member of a room.</summary>
 /// <remarks>Owned by the room actor; use it only from the room's callbacks.</remarks>
 public sealed class RoomMember
 {
-    internal RoomMember(string id, object? identity, IActorRef session, IActorRef connection)
+    internal RoomMember(string id, object? identity, IActorRef session, IActorRef connection, bool sequenced)
     {
         Id = id;
         Identity = identity;
         Session = session;
         Connection = connection;
+        Sequenced = sequenced;
     }
 
     /// <summary>The session id (unique on this server).</summary>
@@ -147,6 +244,16 @@ public sealed class RoomMember
     internal IActorRef Session { get; }
 
     internal IActorRef Connection { get; }
+
+    /// <summary>Whether deliveries go through the session (numbered and kept for resume) rather than straight to the connection.</summary>
+    internal bool Sequenced { get; }
+
+    /// <summary>Rate-limit state (token buckets and recent violations), kept by the room actor.</summary>
+    internal double MessageTokens;
+    internal double ByteTokens;
+    internal long LastRefill;
+    internal int Violations;
+    internal long ViolationWindowStart;
 
     /// <inheritdoc />
     public override string ToString() => Id;

@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ActorWs.Actors;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
@@ -9,15 +11,18 @@ namespace ActorWs.Server.Rooms;
 
 /// <summary>
 /// What survives a room's restarts: its members (a failure of the room's logic must not throw its members
-/// out) and the counters the manager and the backoff need.
+/// out), how it was created, and the counters the manager and the backoff need.
 /// </summary>
-internal sealed class RoomLifetime
+internal sealed class RoomLifetime(string optionsJson)
 {
     /// <summary>Members by session.</summary>
     public readonly Dictionary<IActorRef, RoomMember> Members = new();
 
     /// <summary>Members in join order.</summary>
     public readonly List<RoomMember> MemberList = new();
+
+    /// <summary>The creator's options, given to every incarnation's <see cref="Room.OnCreate"/>.</summary>
+    public string OptionsJson { get; } = optionsJson;
 
     /// <summary>Joins this room has processed over all its incarnations (compared with joins forwarded by the manager).</summary>
     public long JoinsProcessed;
@@ -30,43 +35,46 @@ internal sealed class RoomLifetime
 }
 
 /// <summary>
-/// Hosts one <see cref="Room"/>: keeps its members, delivers their messages to it, and fans its
-/// broadcasts out to their connections.
+/// Hosts one <see cref="Room"/>: admits members on the seats the manager reserved, delivers their messages to it
+/// (within the type's size and rate limits), runs its tick loop, and fans its broadcasts out.
 /// </summary>
 /// <remarks>
-/// States: <see cref="Active"/>, and <see cref="BackingOff"/> right after a restart, when messages are
-/// stashed until the backoff pause is over. Members are sessions; the room watches each, so a session that
-/// stops leaves (not consented). A failure in the room's logic goes to the room manager, whose strategy
-/// restarts it or, after too many failures, stops it (members then get Terminated). On a restart only the
-/// logic is new: the members stay members, the fresh logic sees each of them join again, and each is told;
-/// the message whose handling failed is the only one lost.
+/// <para>States: <see cref="Active"/>, and <see cref="BackingOff"/> right after a restart, when messages are
+/// stashed until the backoff pause is over.</para>
+/// <para>Members are sessions; the room watches each, so a session that ends leaves (not consented unless it
+/// asked). A failure in the room's logic goes to the room manager, whose strategy restarts it or, after too
+/// many failures, stops it (members then get Terminated). On a restart only the logic is new: the members stay
+/// members, the fresh logic is created with the same options and sees each of them join again, and each is told;
+/// the message whose handling failed is the only one lost.</para>
+/// <para>Delivery: a broadcast is encoded once; members on resumable sessions get it through their session (which
+/// numbers and keeps it), the others straight from their connection.</para>
 /// </remarks>
-internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
+internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IWithBatchCompletion
 {
     private readonly ServerRuntime _runtime;
-    private readonly Func<Room> _factory;
+    private readonly RoomType _type;
     private readonly RoomLifetime _lifetime;
     private readonly Dictionary<IActorRef, RoomMember> _members;
     private readonly List<RoomMember> _memberList;
     private Room _room = null!;
+    private bool _listingChanged = true;
 
-    public RoomActor(ServerRuntime runtime, string roomType, string roomName, Func<Room> factory, RoomLifetime lifetime)
+    public RoomActor(ServerRuntime runtime, RoomType type, string roomName, RoomLifetime lifetime)
     {
         _runtime = runtime;
-        RoomType = roomType;
+        _type = type;
         RoomName = roomName;
-        _factory = factory;
         _lifetime = lifetime;
         _members = lifetime.Members;
         _memberList = lifetime.MemberList;
-        Log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Rooms." + roomType);
+        Log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Rooms." + type.Name);
     }
 
     public IStash Stash { get; set; } = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public string RoomType { get; }
+    public string RoomType => _type.Name;
 
     public string RoomName { get; }
 
@@ -79,18 +87,23 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
     internal static WebSocketOpcode Opcode(WebSocketMessageType type) =>
         type == WebSocketMessageType.Text ? WebSocketOpcode.Text : WebSocketOpcode.Binary;
 
+    /// <summary>Seats, lock or metadata changed: the manager hears of it at the end of this turn.</summary>
+    internal void ListingChanged() => _listingChanged = true;
+
     protected override void PreStart()
     {
         _runtime.Metrics.RoomStarted();
-        _room = _factory();
+        _room = _type.Factory();
         _room.Attach(this);
-        _room.OnCreate();
+        using (var options = JsonDocument.Parse(_lifetime.OptionsJson))
+            _room.OnCreate(options.RootElement.Clone());
         Become(Active);
     }
 
     protected override void PostStop()
     {
         _runtime.Metrics.RoomStopped();
+        StopTicking();
         try
         {
             _room?.OnDispose();
@@ -136,6 +149,7 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
             member.Session.Tell(notice, Self);
             _room.OnJoin(member);
         }
+        _listingChanged = true;
     }
 
     protected override bool Receive(object message) => Active(message);
@@ -161,29 +175,21 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
             case WebSocketMessage inbound:
                 try
                 {
-                    if (_members.TryGetValue(Sender, out var from)) _room.OnMessage(from, inbound);
+                    if (_members.TryGetValue(Sender, out var from)) HandleMemberMessage(from, inbound);
                 }
                 finally
                 {
                     inbound.Release();
                 }
                 return true;
-            case JoinRoomRequest join:
+            case RoomTickDue:
+                Tick();
+                return true;
+            case ReservedJoin join:
                 HandleJoin(join);
                 return true;
             case LeaveRoomRequest leave:
-                if (_members.TryGetValue(Sender, out var leaving))
-                {
-                    Remove(leaving);
-                    Context.Unwatch(leaving.Session);
-                    Sender.Tell(new RoomLeaveConfirmed(RoomName, leave.Tag), Self);
-                    _room.OnLeave(leaving, consented: true);
-                    CheckEmpty();
-                }
-                else
-                {
-                    Sender.Tell(new RoomLeaveConfirmed(RoomName, leave.Tag), Self);
-                }
+                HandleLeave(leave);
                 return true;
             case Terminated terminated:
                 if (_members.TryGetValue(terminated.ActorRef, out var gone))
@@ -201,48 +207,30 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
         }
     }
 
-    private void HandleJoin(JoinRoomRequest join)
+    /// <summary>At the end of each turn: tell the manager what listings show, if it changed.</summary>
+    void IWithBatchCompletion.OnBatchCompleted()
     {
-        _lifetime.JoinsProcessed++;
-        if (_members.ContainsKey(Sender))
-        {
-            Sender.Tell(new RoomJoinAccepted(RoomName, Self, MemberIds(), join.Tag), Self);
-            return;
-        }
-        var member = new RoomMember(join.MemberId, join.Identity, Sender, join.Connection);
-        _members.Add(Sender, member);
-        _memberList.Add(member);
-        Context.Watch(Sender);
-        Timers.Cancel(RoomLingerElapsed.Instance);
-        Sender.Tell(new RoomJoinAccepted(RoomName, Self, MemberIds(), join.Tag), Self);
-        _room.OnJoin(member);
+        if (!_listingChanged || _room is null) return;
+        _listingChanged = false;
+        Context.Parent.Tell(new RoomListing(RoomName, RoomType, _memberList.Count, _room.MaxClients, _room.IsLocked, MetadataJson()), Self);
     }
 
-    private string[] MemberIds()
+    private string MetadataJson()
     {
-        var ids = new string[_memberList.Count];
-        for (int i = 0; i < ids.Length; i++) ids[i] = _memberList[i].Id;
-        return ids;
+        if (_room.Metadata.Count == 0) return "{}";
+        var node = new JsonObject();
+        foreach (var (key, value) in _room.Metadata) node[key] = value?.DeepClone();
+        return node.ToJsonString();
     }
 
-    private void Remove(RoomMember member)
-    {
-        _members.Remove(member.Session);
-        _memberList.Remove(member);
-    }
-
-    private void CheckEmpty()
-    {
-        if (_members.Count > 0) return;
-        var linger = _runtime.Options.Rooms.Linger;
-        if (linger <= TimeSpan.Zero) Context.Parent.Tell(new RoomIdle(_lifetime.JoinsProcessed), Self);
-        else Timers.StartSingleTimer(RoomLingerElapsed.Instance, RoomLingerElapsed.Instance, linger);
-    }
-
-    /// <summary>Seals <paramref name="frame"/> (payload already written) and gives it to every member's connection but one.</summary>
-    internal void Broadcast(OutboundFrame frame, WebSocketMessageType type, RoomMember? except)
+    /// <summary>
+    /// Seals <paramref name="frame"/> (payload already written) and gives it to every member but one: through the
+    /// session for resumable members (which numbers it and, for room data, wraps it), to the connection otherwise.
+    /// </summary>
+    internal void Broadcast(OutboundFrame frame, WebSocketMessageType type, RoomMember? except, RoomPayload kind)
     {
         frame.Seal(Opcode(type));
+        frame.MarkRoomDelivery(RoomName, kind);
         int recipients = _memberList.Count - (except is not null && _members.ContainsKey(except.Session) ? 1 : 0);
         if (recipients <= 0)
         {
@@ -253,7 +241,16 @@ internal sealed class RoomActor : ActorBase, IWithStash, IWithTimers
         var self = Self;
         foreach (var member in _memberList)
         {
-            if (!ReferenceEquals(member, except)) member.Connection.Tell(frame, self);
+            if (ReferenceEquals(member, except)) continue;
+            (member.Sequenced ? member.Session : member.Connection).Tell(frame, self);
         }
+    }
+
+    /// <summary>Seals <paramref name="frame"/> and gives it to one member.</summary>
+    internal void SendTo(RoomMember member, OutboundFrame frame, WebSocketMessageType type)
+    {
+        frame.Seal(Opcode(type));
+        frame.MarkRoomDelivery(RoomName, RoomPayload.Data);
+        (member.Sequenced ? member.Session : member.Connection).Tell(frame, Self);
     }
 }

@@ -4,8 +4,8 @@ namespace ActorWs.Server.Rooms;
 /// <param name="Room">The room's name.</param>
 public abstract record RoomEvent(string Room);
 
-/// <summary>The session is now a member; <paramref name="Members"/> are the ids of all members, itself included.</summary>
-public sealed record RoomJoined(string Room, IReadOnlyList<string> Members, object? Tag) : RoomEvent(Room);
+/// <summary>The session is now a member of <paramref name="Room"/> (of <paramref name="RoomType"/>); <paramref name="Members"/> are the ids of all members, itself included.</summary>
+public sealed record RoomJoined(string Room, string RoomType, IReadOnlyList<string> Members, object? Tag) : RoomEvent(Room);
 
 /// <summary>A join was refused (unknown room type, the room refused it, or the room failed).</summary>
 public sealed record RoomJoinFailed(string Room, string Reason, object? Tag) : RoomEvent(Room);
@@ -18,3 +18,18 @@ public sealed record RoomRestarted(string Room, string Reason) : RoomEvent(Room)
 
 /// <summary>The room stopped (it failed too often, or was shut down); the session is no longer a member.</summary>
 public sealed record RoomClosed(string Room, string Reason) : RoomEvent(Room);
+
+/// <summary>A room refused one of the session's messages (too large, over the rate limit, invalid); the session stays in.</summary>
+public sealed record RoomMessageRejected(string Room, string Reason) : RoomEvent(Room);
+
+/// <summary>The answer to <see cref="Sessions.IWebSocketSession.ListRooms"/>.</summary>
+public sealed record RoomsListed(IReadOnlyList<RoomInfo> Rooms, object? Tag) : RoomEvent("");
+
+/// <summary>One room in a listing.</summary>
+/// <param name="Room">Its id.</param>
+/// <param name="RoomType">Its type.</param>
+/// <param name="Clients">Members now.</param>
+/// <param name="MaxClients">Its capacity (<see cref="int.MaxValue"/> when unlimited).</param>
+/// <param name="Locked">Whether it takes new members.</param>
+/// <param name="MetadataJson">Its metadata as a JSON object.</param>
+public sealed record RoomInfo(string Room, string RoomType, int Clients, int MaxClients, bool Locked, string MetadataJson);

@@ -1,38 +1,67 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ActorWs.Actors;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms;
 
 /// <summary>
-/// Parent of all rooms: creates a room on its first join, forwards joins to it, stops it once it has been
-/// empty for its linger time, and supervises it (restart with backoff, or stop after too many failures).
+/// Parent of all rooms and their matchmaker: creates rooms, reserves seats, forwards each join to its room,
+/// lists rooms, stops a room once it has been empty for its linger time, and supervises rooms (restart with
+/// backoff, or stop after too many failures).
 /// </summary>
 /// <remarks>
-/// Every join passes through the manager, which counts the joins it forwarded to each room. A room that
-/// reports itself idle also reports how many joins it processed; only when the two counts agree is no
-/// join on its way, and only then is the room stopped. A later join creates a fresh room.
+/// <para>Seats: every join passes through here, one at a time, and reserves a seat (held up to the type's
+/// reservation time) before the room admits it; the manager counts members (as rooms report them) plus
+/// reservations against each room's capacity, so two clients racing for the last seat never both get it. The
+/// room has the last word (its capacity, its lock, its <c>OnAuth</c>); a join-or-create that a room turns
+/// down as full comes back here to be placed elsewhere.</para>
+/// <para>Idle rooms: the manager counts the joins it forwarded to each room; a room that reports itself idle
+/// reports the joins it processed, and only when the counts agree (no join on its way) is it stopped.</para>
 /// </remarks>
-internal sealed class RoomManager : ActorBase
+internal sealed class RoomManager : ActorBase, IWithTimers
 {
-    private sealed class Entry(IActorRef room, RoomLifetime lifetime)
+    private sealed class Entry(string id, RoomType type, IActorRef room, RoomLifetime lifetime, bool matchmade)
     {
+        public string Id { get; } = id;
+        public bool Matchmade { get; } = matchmade;
+        public RoomType Type { get; } = type;
         public IActorRef Room { get; } = room;
         public RoomLifetime Lifetime { get; } = lifetime;
         public long JoinsForwarded;
+        public RoomListing Listing = new(id, type.Name, 0, int.MaxValue, false, "{}");
+        public readonly Dictionary<long, long> Reservations = new();
+
+        public bool HasFreeSeat => !Listing.Locked && Listing.Clients + Reservations.Count < Listing.MaxClients;
     }
 
+    private static readonly TimeSpan ReservationSweep = TimeSpan.FromSeconds(1);
+
     private readonly ServerRuntime _runtime;
-    private readonly Dictionary<(string Type, string Name), Entry> _rooms = new();
-    private readonly Dictionary<IActorRef, (string Type, string Name)> _keys = new();
-    private long _nextRoomId;
+    private readonly Dictionary<string, Entry> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, Entry> _byRef = new();
+    private readonly Dictionary<string, long> _nextIdPerType = new(StringComparer.Ordinal);
+    private long _nextActorId;
+    private long _nextReservation;
 
     public RoomManager(ServerRuntime runtime) => _runtime = runtime;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     protected override SupervisorStrategy SupervisorStrategy()
     {
         var options = _runtime.Options.Rooms;
         // A room that throws is restarted (its actor pauses with backoff); one that keeps failing is stopped.
         return new OneForOneStrategy(options.MaxRestarts, options.RestartWindow, _ => Directive.Restart);
+    }
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer("sweep", SweepReservations.Instance, ReservationSweep);
+
+    private sealed record SweepReservations
+    {
+        public static readonly SweepReservations Instance = new();
     }
 
     /// <summary>How many rooms exist (for tests and the status page).</summary>
@@ -50,18 +79,29 @@ internal sealed class RoomManager : ActorBase
     /// <summary>Forwards <paramref name="Message"/> to the room if it exists; replies true/false.</summary>
     internal sealed record TellRoom(string Type, string Name, object Message);
 
-    /// <summary>The room's entry, creating the room if needed; null for an unknown room type.</summary>
-    private Entry? GetOrCreate(string type, string name)
+    /// <summary>Rooms are keyed by id; a room made by name under a type is keyed <c>type:name</c> so types never collide.</summary>
+    private static string Key(string type, string name) => type + ":" + name;
+
+    private Entry? Find(string type, string name) => _rooms.GetValueOrDefault(Key(type, name));
+
+    private Entry Create(RoomType type, string? name, string optionsJson)
     {
-        if (_rooms.TryGetValue((type, name), out var entry)) return entry;
-        if (!_runtime.RoomTypes.TryGet(type, out var factory)) return null;
-        var lifetime = new RoomLifetime();
-        var room = Context.ActorOf(Props.Create(() => new RoomActor(_runtime, type, name, factory, lifetime)), "r" + (++_nextRoomId).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string id = name ?? NextId(type.Name);
+        var lifetime = new RoomLifetime(optionsJson);
+        var runtime = _runtime;
+        var room = Context.ActorOf(Props.Create(() => new RoomActor(runtime, type, id, lifetime)), "r" + (++_nextActorId).ToString(CultureInfo.InvariantCulture));
         Context.Watch(room);
-        entry = new Entry(room, lifetime);
-        _rooms[(type, name)] = entry;
-        _keys[room] = (type, name);
+        var entry = new Entry(id, type, room, lifetime, matchmade: name is null);
+        _rooms[Key(type.Name, id)] = entry;
+        _byRef[room] = entry;
         return entry;
+    }
+
+    private string NextId(string type)
+    {
+        long n = _nextIdPerType.GetValueOrDefault(type) + 1;
+        _nextIdPerType[type] = n;
+        return type + "-" + n.ToString(CultureInfo.InvariantCulture);
     }
 
     protected override bool Receive(object message)
@@ -69,43 +109,66 @@ internal sealed class RoomManager : ActorBase
         switch (message)
         {
             case JoinRoomRequest join:
-                var entry = GetOrCreate(join.RoomType, join.Room);
-                if (entry is null)
+                Matchmake(join, Sender);
+                return true;
+            case SeatRefused refused:
+                if (_byRef.TryGetValue(Sender, out var full))
                 {
-                    Sender.Tell(new RoomJoinRefused(join.Room, $"unknown room type \"{join.RoomType}\"", join.Tag), Self);
-                    return true;
+                    full.Reservations.Remove(refused.ReservationId);
+                    // Its capacity is reached as far as we know now, whatever it reported before.
+                    full.Listing = full.Listing with { Clients = Math.Max(full.Listing.Clients, full.Listing.MaxClients) };
                 }
-                entry.JoinsForwarded++;
-                entry.Room.Forward(join);
+                Matchmake(refused.Request, refused.Session);
                 return true;
-            case EnsureRoom ensure:
-                var ensured = GetOrCreate(ensure.Type, ensure.Name);
-                Sender.Tell(ensured is null ? new RoomJoinRefused(ensure.Name, $"unknown room type \"{ensure.Type}\"", null) : ensured.Room, Self);
+            case SeatSettled settled:
+                if (_byRef.TryGetValue(Sender, out var settledIn)) settledIn.Reservations.Remove(settled.ReservationId);
                 return true;
-            case TellRoom tell:
-                bool exists = _rooms.TryGetValue((tell.Type, tell.Name), out var target);
-                if (exists) target!.Room.Forward(tell.Message);
-                Sender.Tell(exists, Self);
+            case RoomListing listing:
+                if (_byRef.TryGetValue(Sender, out var listed)) listed.Listing = listing;
+                return true;
+            case SweepReservations:
+                long now = _runtime.Time.GetTimestamp();
+                foreach (var entry in _rooms.Values)
+                {
+                    if (entry.Reservations.Count == 0) continue;
+                    foreach (var (id, expires) in entry.Reservations.ToArray())
+                        if (expires < now) entry.Reservations.Remove(id);
+                }
+                return true;
+            case ListRoomsRequest list:
+                Sender.Tell(new RoomList(ListRooms(list), list.Tag), Self);
                 return true;
             case RoomIdle idle:
-                if (_keys.TryGetValue(Sender, out var key) && _rooms.TryGetValue(key, out var idleEntry)
-                    && ReferenceEquals(idleEntry.Room, Sender) && idleEntry.JoinsForwarded == idle.JoinsProcessed)
+                if (_byRef.TryGetValue(Sender, out var idleEntry) && idleEntry.JoinsForwarded == idle.JoinsProcessed && idleEntry.Reservations.Count == 0)
                 {
-                    _rooms.Remove(key);
+                    _rooms.Remove(Key(idleEntry.Type.Name, idleEntry.Id));
+                    _byRef.Remove(Sender);
                     Context.Stop(Sender);
                 }
                 return true;
             case Terminated terminated:
-                if (_keys.Remove(terminated.ActorRef, out var gone)
-                    && _rooms.TryGetValue(gone, out var goneEntry) && ReferenceEquals(goneEntry.Room, terminated.ActorRef))
+                if (_byRef.Remove(terminated.ActorRef, out var gone))
                 {
                     // Stopped by the supervisor strategy after too many failures.
-                    _rooms.Remove(gone);
-                    Context.GetLogger().LogWarning("Room {Room} ({Type}) stopped after repeated failures", gone.Name, gone.Type);
+                    _rooms.Remove(Key(gone.Type.Name, gone.Id));
+                    Context.GetLogger().LogWarning("Room {Room} ({Type}) stopped after repeated failures", gone.Id, gone.Type.Name);
                 }
                 return true;
             case FindRoom find:
-                Sender.Tell(_rooms.TryGetValue((find.Type, find.Name), out var found) ? found.Room : ActorRefs.Nobody, Self);
+                Sender.Tell(Find(find.Type, find.Name)?.Room ?? ActorRefs.Nobody, Self);
+                return true;
+            case EnsureRoom ensure:
+                if (!_runtime.RoomTypes.TryGet(ensure.Type, out var ensureType))
+                {
+                    Sender.Tell(new RoomJoinRefused(ensure.Name, $"unknown room type \"{ensure.Type}\"", null), Self);
+                    return true;
+                }
+                Sender.Tell((Find(ensure.Type, ensure.Name) ?? Create(ensureType, ensure.Name, "{}")).Room, Self);
+                return true;
+            case TellRoom tell:
+                var target = Find(tell.Type, tell.Name);
+                target?.Room.Forward(tell.Message);
+                Sender.Tell(target is not null, Self);
                 return true;
             case CountRooms:
                 Sender.Tell(_rooms.Count, Self);
@@ -113,5 +176,67 @@ internal sealed class RoomManager : ActorBase
             default:
                 return false;
         }
+    }
+
+    /// <summary>Picks (or makes) the room for a join, reserves a seat in it, and forwards the join to it.</summary>
+    private void Matchmake(JoinRoomRequest join, IActorRef session)
+    {
+        if (!_runtime.RoomTypes.TryGet(join.RoomType, out var type))
+        {
+            session.Tell(new RoomJoinRefused(join.Room ?? join.RoomType, $"unknown room type \"{join.RoomType}\"", join.Tag), Self);
+            return;
+        }
+        Entry? entry;
+        switch (join.Kind)
+        {
+            case MatchmakeKind.ByName:
+                entry = Find(type.Name, join.Room!) ?? Create(type, join.Room!, join.OptionsJson);
+                break;
+            case MatchmakeKind.Create:
+                entry = Create(type, null, join.OptionsJson);
+                break;
+            case MatchmakeKind.JoinById:
+                entry = Find(type.Name, join.Room!);
+                if (entry is null)
+                {
+                    session.Tell(new RoomJoinRefused(join.Room!, "no such room", join.Tag), Self);
+                    return;
+                }
+                break;
+            default:
+                entry = _rooms.Values.FirstOrDefault(e => e.Matchmade && ReferenceEquals(e.Type, type) && e.HasFreeSeat)
+                        ?? Create(type, null, join.OptionsJson);
+                break;
+        }
+        if (!entry.HasFreeSeat && join.Kind != MatchmakeKind.Create)
+        {
+            session.Tell(new RoomJoinRefused(entry.Id, entry.Listing.Locked ? "room is locked" : "room is full", join.Tag), Self);
+            return;
+        }
+        long reservation = ++_nextReservation;
+        long expires = _runtime.Time.GetTimestamp() + (long)(type.Options.SeatReservationTime.TotalSeconds * _runtime.Time.TimestampFrequency);
+        entry.Reservations[reservation] = expires;
+        entry.JoinsForwarded++;
+        entry.Room.Tell(new ReservedJoin(reservation, expires, join), session);
+    }
+
+    private List<RoomListing> ListRooms(ListRoomsRequest request)
+    {
+        JsonObject? filter = null;
+        if (!string.IsNullOrEmpty(request.FilterJson)) filter = JsonNode.Parse(request.FilterJson) as JsonObject;
+        var result = new List<RoomListing>();
+        foreach (var entry in _rooms.Values)
+        {
+            if (request.RoomType is not null && entry.Type.Name != request.RoomType) continue;
+            var listing = entry.Listing;
+            if (filter is not null && filter.Count > 0)
+            {
+                var metadata = JsonNode.Parse(listing.MetadataJson) as JsonObject;
+                bool matches = metadata is not null && filter.All(f => metadata.TryGetPropertyValue(f.Key, out var value) && JsonNode.DeepEquals(value, f.Value));
+                if (!matches) continue;
+            }
+            result.Add(listing);
+        }
+        return result;
     }
 }

@@ -2,20 +2,63 @@ using ActorWs.Actors;
 
 namespace ActorWs.Server.Rooms;
 
-/// <summary>A session asks to join (to the manager, which forwards to the room, creating it if needed).</summary>
-internal sealed record JoinRoomRequest(string RoomType, string Room, string MemberId, object? Identity, IActorRef Connection, object? Tag);
+/// <summary>How a matchmaking request picks its room.</summary>
+internal enum MatchmakeKind
+{
+    /// <summary>By name, creating it if needed (chat rooms, embedders' rooms).</summary>
+    ByName,
+    /// <summary>The first room of the type with a free seat that is not locked; a new one if none.</summary>
+    JoinOrCreate,
+    /// <summary>Always a new room.</summary>
+    Create,
+    /// <summary>An existing room by id.</summary>
+    JoinById,
+}
+
+/// <summary>A session asks the room manager for a seat in a room (and then to be admitted).</summary>
+internal sealed record JoinRoomRequest(
+    MatchmakeKind Kind,
+    string RoomType,
+    string? Room,
+    string OptionsJson,
+    string MemberId,
+    object? Identity,
+    IActorRef Connection,
+    bool Sequenced,
+    object? Tag);
+
+/// <summary>Manager → room: a seat is reserved for the sender (the session) until <paramref name="ExpiresAt"/> (a timestamp).</summary>
+internal sealed record ReservedJoin(long ReservationId, long ExpiresAt, JoinRoomRequest Request);
+
+/// <summary>Room → manager: the reservation was used (the member is in) or given up (refused, expired).</summary>
+internal sealed record SeatSettled(long ReservationId);
+
+/// <summary>Room → manager: the room was full or locked after all; find another (join-or-create only).</summary>
+internal sealed record SeatRefused(long ReservationId, JoinRoomRequest Request, IActorRef Session);
+
+/// <summary>Room → manager: what listings show (sent whenever it changes).</summary>
+internal sealed record RoomListing(string Room, string Type, int Clients, int MaxClients, bool Locked, string MetadataJson);
+
+/// <summary>Session → manager: list rooms of a type whose metadata matches a filter (JSON object).</summary>
+internal sealed record ListRoomsRequest(string? RoomType, string? FilterJson, object? Tag);
+
+/// <summary>Manager → session: the rooms that matched.</summary>
+internal sealed record RoomList(IReadOnlyList<RoomListing> Rooms, object? Tag);
 
 /// <summary>A session asks to leave.</summary>
 internal sealed record LeaveRoomRequest(string Room, object? Tag);
 
 /// <summary>Room → session: the join went through.</summary>
-internal sealed record RoomJoinAccepted(string Room, IActorRef RoomRef, IReadOnlyList<string> Members, object? Tag);
+internal sealed record RoomJoinAccepted(string Room, string RoomType, IActorRef RoomRef, IReadOnlyList<string> Members, object? Tag);
 
 /// <summary>Room or manager → session: the join was refused.</summary>
 internal sealed record RoomJoinRefused(string Room, string Reason, object? Tag);
 
 /// <summary>Room → session: the leave went through.</summary>
 internal sealed record RoomLeaveConfirmed(string Room, object? Tag);
+
+/// <summary>Room → member's session: its message was refused (validation, size, rate limit); the member stays.</summary>
+internal sealed record RoomMessageRefused(string Room, string Reason);
 
 /// <summary>Room → members: the room's logic failed and was restarted; the member is still in.</summary>
 internal sealed record RoomRestartNotice(string Room, string Reason);
@@ -33,4 +76,19 @@ internal sealed record RoomBackoffElapsed
 internal sealed record RoomLingerElapsed
 {
     public static readonly RoomLingerElapsed Instance = new();
+}
+
+/// <summary>Room (to itself): time for the next tick.</summary>
+internal sealed record RoomTickDue
+{
+    public static readonly RoomTickDue Instance = new();
+}
+
+/// <summary>How a room's delivery is framed for JSON-protocol members.</summary>
+internal enum RoomPayload : byte
+{
+    /// <summary>Room data: JSON members get it wrapped as <c>{"op":"message","room":…,"data":…}</c>.</summary>
+    Data,
+    /// <summary>A complete protocol event (presence, chat message): only the sequence number is added.</summary>
+    Event,
 }

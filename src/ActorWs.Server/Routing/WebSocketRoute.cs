@@ -34,6 +34,12 @@ public sealed class WebSocketRoute
     /// <summary>The room type <see cref="IWebSocketSession.JoinRoom(string, object?)"/> uses on this route.</summary>
     public string? RoomType { get; set; }
 
+    /// <summary>
+    /// Whether sessions on this route survive a dropped connection for the reconnection window and can be resumed
+    /// (room deliveries are then numbered and kept). The JSON room protocol's route is.
+    /// </summary>
+    public bool Resumable { get; set; }
+
     /// <summary>Largest message on this route; null uses the server's.</summary>
     public long? MaxMessageSize { get; set; }
 

@@ -1,34 +1,43 @@
-using System.Net.WebSockets;
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using ActorWs.Actors;
+using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
-using ActorWs.Server.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Sessions;
 
 /// <summary>
-/// One per WebSocket connection: runs the route's handler, keeps the client's identity and the rooms it
-/// joined. A death pact binds it to its connection: when the connection stops, the handler's
-/// <see cref="WebSocketHandler.OnClose"/> runs once and the session stops; when the session stops
-/// (or fails), the connection closes.
+/// One per WebSocket client: runs the route's handler, keeps the client's identity and the rooms it joined.
 /// </summary>
-internal sealed class SessionActor : ActorBase, IWebSocketSession
+/// <remarks>
+/// <para>On ordinary routes a death pact binds it to its connection: when the connection stops, the handler's
+/// <see cref="WebSocketHandler.OnClose"/> runs once and the session stops; when the session stops (or fails),
+/// the connection closes with 1011.</para>
+/// <para>On resumable routes the session outlives a dropped connection for the reconnection window, still in its
+/// rooms, numbering and keeping what they send; a client that comes back with the resume token is attached again
+/// and gets exactly what it missed, then live traffic. Only when the window expires (or the client ends the session)
+/// do its rooms see it leave.</para>
+/// </remarks>
+internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWithTimers
 {
     private readonly ServerRuntime _runtime;
-    private readonly SessionSetup _setup;
+    private SessionSetup _setup;
+    private IActorRef? _connection;
     private WebSocketHandler _handler = null!;
-    private Dictionary<string, IActorRef>? _rooms;
     private bool _closed;
 
     public SessionActor(ServerRuntime runtime, SessionSetup setup)
     {
         _runtime = runtime;
         _setup = setup;
+        _connection = setup.Connection;
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public string Id => _setup.Id;
     public object? Identity => _setup.Identity;
@@ -37,9 +46,10 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
     public IReadOnlyDictionary<string, string> RouteValues => _setup.RouteValues;
     public string? Subprotocol => _setup.Subprotocol;
     public EndPoint? RemoteEndPoint => _setup.RemoteEndPoint;
+    public string? ResumeToken => _setup.ResumeToken;
+    public string? ResumeError => _setup.ResumeError;
     IActorRef IWebSocketSession.Self => Self;
     IActorContext IWebSocketSession.Context => Context;
-    public IReadOnlyCollection<string> Rooms => (IReadOnlyCollection<string>?)_rooms?.Keys ?? [];
 
     protected override void PreStart()
     {
@@ -50,12 +60,13 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
 
     protected override void PostStop()
     {
-        // Rooms watch their members, so they notice this stop by themselves.
+        _resumeBuffer?.Clear();
+        if (_setup.ResumeToken is { } token) Context.Parent.Tell(new SessionEnded(token), Self);
         if (!_closed)
         {
             _closed = true;
             // Stopped without its connection closing first (a handler failure): close the connection.
-            _setup.Connection.Tell(new CloseRequested(Protocol.Frames.WebSocketCloseCode.InternalServerError, "session ended"), Self);
+            _connection?.Tell(new CloseRequested(WebSocketCloseCode.InternalServerError, "session ended"), Self);
         }
     }
 
@@ -73,45 +84,38 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
                     inbound.Release();
                 }
                 return true;
-            case RoomJoinAccepted joined:
-                (_rooms ??= new Dictionary<string, IActorRef>(StringComparer.Ordinal))[joined.Room] = joined.RoomRef;
-                Context.Watch(joined.RoomRef);
-                _handler.OnRoomEvent(this, new RoomJoined(joined.Room, joined.Members, joined.Tag));
+            case OutboundFrame delivery:
+                Deliver(delivery);
                 return true;
-            case RoomJoinRefused refused:
-                _handler.OnRoomEvent(this, new RoomJoinFailed(refused.Room, refused.Reason, refused.Tag));
+            case ConnectionClosed closed when Sender.Equals(_connection):
+                OnConnectionLost(closed.Status);
                 return true;
-            case RoomLeaveConfirmed left:
-                if (_rooms is not null && _rooms.Remove(left.Room, out var leftRef)) Context.Unwatch(leftRef);
-                _handler.OnRoomEvent(this, new RoomLeft(left.Room, left.Tag));
+            case ConnectionClosed:
+                return true; // a connection this session has already left
+            case Terminated terminated when terminated.ActorRef.Equals(_connection):
+                OnConnectionLost(new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true));
                 return true;
-            case RoomRestartNotice restarted:
-                _handler.OnRoomEvent(this, new RoomRestarted(restarted.Room, restarted.Reason));
+            case Reattach reattach:
+                OnReattach(reattach.Setup);
                 return true;
-            case ConnectionClosed closed:
-                CloseOnce(closed.Status);
+            case ReconnectionWindowExpired:
+                if (_connection is null) CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);
                 return true;
-            case Terminated terminated when terminated.ActorRef.Equals(_setup.Connection):
-                CloseOnce(new WebSocketClosed(Protocol.Frames.WebSocketCloseCode.AbnormalClosure, "", ByPeer: true));
+            case CloseRequested close:
+                // A room closing this member (e.g. rate-limit abuse): pass it on to the connection.
+                _connection?.Tell(close, Self);
                 return true;
-            case Terminated terminated:
-                if (_rooms is not null)
-                {
-                    foreach (var (name, room) in _rooms)
-                    {
-                        if (!room.Equals(terminated.ActorRef)) continue;
-                        _rooms.Remove(name);
-                        _handler.OnRoomEvent(this, new RoomClosed(name, "the room stopped"));
-                        break;
-                    }
-                }
+            case EndingTimedOut:
+                Context.Stop(Self);
                 return true;
             default:
+                if (HandleRoomMessage(message)) return true;
                 return _handler.OnActorMessage(this, message);
         }
     }
 
-    private void CloseOnce(WebSocketClosed status)
+    /// <summary>The session is over: the handler hears it once, then the session leaves its rooms and stops.</summary>
+    private void CloseOnce(WebSocketClosed status, bool consented)
     {
         if (_closed) return;
         _closed = true;
@@ -121,15 +125,13 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
         }
         finally
         {
-            Context.Stop(Self);
+            if (consented) LeaveAllThenStop();
+            else Context.Stop(Self); // rooms watching the session see it leave (not consented)
         }
     }
 
-    private JoinRoomRequest Join(string roomType, string room, object? tag) =>
-        new(roomType, room, Id, Identity, _setup.Connection, tag);
-
     public void Send(ReadOnlySpan<byte> payload, WebSocketMessageType type) =>
-        _setup.Connection.Tell(OutboundFrame.Create(RoomActor.Opcode(type), payload), Self);
+        _connection?.Tell(OutboundFrame.Create(RoomActor.Opcode(type), payload), Self);
 
     public void SendText(string text)
     {
@@ -137,8 +139,8 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
         var frame = OutboundFrame.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         int n = Encoding.UTF8.GetBytes(text, frame.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
         frame.Advance(n);
-        frame.Seal(Protocol.Frames.WebSocketOpcode.Text);
-        _setup.Connection.Tell(frame, Self);
+        frame.Seal(WebSocketOpcode.Text);
+        SendFrame(frame);
     }
 
     public void Send<TState>(TState state, Action<System.Buffers.IBufferWriter<byte>, TState> write, WebSocketMessageType type)
@@ -155,32 +157,21 @@ internal sealed class SessionActor : ActorBase, IWebSocketSession
             throw;
         }
         frame.Seal(RoomActor.Opcode(type));
-        _setup.Connection.Tell(frame, Self);
+        SendFrame(frame);
+    }
+
+    private void SendFrame(OutboundFrame frame)
+    {
+        if (_connection is null) frame.Release(); // detached: only room messages are kept for a resume
+        else _connection.Tell(frame, Self);
     }
 
     public void Close(ushort code = 1000, string? reason = null) =>
-        _setup.Connection.Tell(new CloseRequested(code, reason ?? ""), Self);
+        _connection?.Tell(new CloseRequested(code, reason ?? ""), Self);
 
-    public void JoinRoom(string room, object? tag = null) =>
-        JoinRoom(_setup.Route.RoomType ?? throw new InvalidOperationException($"Route {_setup.Route.Template} has no room type; name one."), room, tag);
-
-    public void JoinRoom(string roomType, string room, object? tag)
+    public void End()
     {
-        ArgumentException.ThrowIfNullOrEmpty(roomType);
-        ArgumentException.ThrowIfNullOrEmpty(room);
-        _runtime.RoomManager.Tell(Join(roomType, room, tag), Self);
-    }
-
-    public void LeaveRoom(string room, object? tag = null)
-    {
-        if (_rooms is not null && _rooms.TryGetValue(room, out var roomRef)) roomRef.Tell(new LeaveRoomRequest(room, tag), Self);
-        else Self.Tell(new RoomLeaveConfirmed(room, tag), Self);
-    }
-
-    public bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type)
-    {
-        if (_rooms is null || !_rooms.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(room, out var roomRef)) return false;
-        roomRef.Tell(WebSocketMessage.Rent(payload, type, flow: null), Self);
-        return true;
+        _connection?.Tell(new CloseRequested(WebSocketCloseCode.NormalClosure, "session ended"), Self);
+        CloseOnce(new WebSocketClosed(WebSocketCloseCode.NormalClosure, "session ended", ByPeer: true), consented: true);
     }
 }

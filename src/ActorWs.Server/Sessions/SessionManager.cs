@@ -1,16 +1,23 @@
+using System.Security.Cryptography;
 using ActorWs.Actors;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Sessions;
 
 /// <summary>
-/// Parent of all sessions. A session whose handler throws is stopped (not restarted: its handler's state
-/// would be lost mid-conversation); its connection, watching it, then closes with 1011.
+/// Parent of all sessions, and the keeper of resume tokens. A session whose handler throws is stopped (not
+/// restarted: its handler's state would be lost mid-conversation); its connection, watching it, then closes with 1011.
 /// </summary>
+/// <remarks>
+/// Resume tokens are 128 random bits, unguessable; a client that comes back with one is handed to the session it
+/// names (which checks the identity and what it still keeps), or, if that is not possible, gets a fresh session that
+/// tells it why.
+/// </remarks>
 internal sealed class SessionManager : ActorBase
 {
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
+    private readonly Dictionary<string, IActorRef> _byToken = new(StringComparer.Ordinal);
 
     public SessionManager(ServerRuntime runtime)
     {
@@ -25,16 +32,43 @@ internal sealed class SessionManager : ActorBase
             return Directive.Stop;
         });
 
+    /// <summary>A new resume token: 16 random bytes, base64url (22 characters).</summary>
+    internal static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     protected override bool Receive(object message)
     {
-        if (message is StartSession start)
+        switch (message)
         {
-            var setup = start.Setup;
-            var runtime = _runtime;
-            var session = Context.ActorOf(Props.Create(() => new SessionActor(runtime, setup)), setup.Id);
-            Sender.Tell(new SessionStarted(session), Self);
-            return true;
+            case StartSession start:
+                var setup = start.Setup;
+                if (setup.ResumeRequestedToken is { } requested)
+                {
+                    if (_byToken.TryGetValue(requested, out var earlier))
+                    {
+                        earlier.Tell(new Reattach(setup), Self);
+                        return true;
+                    }
+                    setup = setup with { ResumeError = "unknown or expired token" };
+                }
+                Create(setup);
+                return true;
+            case ReattachRefused refused:
+                Create(refused.Setup with { ResumeError = refused.Reason });
+                return true;
+            case SessionEnded ended:
+                if (_byToken.TryGetValue(ended.Token, out var session) && session.Equals(Sender)) _byToken.Remove(ended.Token);
+                return true;
+            default:
+                return false;
         }
-        return false;
+    }
+
+    private void Create(SessionSetup setup)
+    {
+        if (setup.Route.Resumable) setup = setup with { ResumeToken = NewToken() };
+        var runtime = _runtime;
+        var session = Context.ActorOf(Props.Create(() => new SessionActor(runtime, setup)), setup.Id);
+        if (setup.ResumeToken is { } token) _byToken[token] = session;
+        setup.Connection.Tell(new SessionStarted(session), Self);
     }
 }

@@ -16,7 +16,29 @@ internal sealed record SessionSetup(
     IReadOnlyDictionary<string, string> RouteValues,
     System.Net.EndPoint? RemoteEndPoint,
     object? Identity,
-    string? Subprotocol);
+    string? Subprotocol)
+{
+    /// <summary>The resume token this session answers to (resumable routes only).</summary>
+    public string? ResumeToken { get; init; }
+
+    /// <summary>The token the client came back with, asking to resume an earlier session.</summary>
+    public string? ResumeRequestedToken { get; init; }
+
+    /// <summary>The last sequence number the resuming client processed.</summary>
+    public long ResumeLastSeq { get; init; }
+
+    /// <summary>Why the requested resume was refused (then this is a fresh session).</summary>
+    public string? ResumeError { get; init; }
+}
+
+/// <summary>Session manager → an earlier session: a client came back with your token on <paramref name="Setup"/>'s connection.</summary>
+internal sealed record Reattach(SessionSetup Setup);
+
+/// <summary>Session → session manager: the resume was refused; make a fresh session instead.</summary>
+internal sealed record ReattachRefused(SessionSetup Setup, string Reason);
+
+/// <summary>Session → session manager: forget my token (I am stopping).</summary>
+internal sealed record SessionEnded(string Token);
 
 /// <summary>Connection → session manager: create my session.</summary>
 internal sealed record StartSession(SessionSetup Setup);

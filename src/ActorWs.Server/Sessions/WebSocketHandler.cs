@@ -36,7 +36,18 @@ public abstract class WebSocketHandler
     /// </summary>
     public virtual bool OnActorMessage(IWebSocketSession session, object message) => false;
 
-    /// <summary>The connection has closed; <paramref name="status"/> says how (1006 when it just dropped).</summary>
+    /// <summary>
+    /// A resumable session got a new connection (the client came back with its token): called before the messages it
+    /// missed (numbered after <paramref name="lastSeq"/>) are sent again; a good place to send a welcome.
+    /// </summary>
+    public virtual void OnReattached(IWebSocketSession session, long lastSeq)
+    {
+    }
+
+    /// <summary>
+    /// The session is over; <paramref name="status"/> says how its last connection closed (1006 when it just dropped).
+    /// For a resumable session this comes when the reconnection window expired or the client ended the session.
+    /// </summary>
     public virtual void OnClose(IWebSocketSession session, WebSocketClosed status)
     {
     }
@@ -97,8 +108,23 @@ public interface IWebSocketSession
     /// <summary>Joins (creating if needed) a room of the route's room type; the outcome arrives as a <see cref="RoomEvent"/>.</summary>
     void JoinRoom(string room, object? tag = null);
 
-    /// <summary>Joins a room of a given registered room type.</summary>
+    /// <summary>Joins a room of a given registered room type by name, creating it if needed.</summary>
     void JoinRoom(string roomType, string room, object? tag);
+
+    /// <summary>Matchmaking: joins the first room of <paramref name="roomType"/> with a free seat that is not locked, or a new one.</summary>
+    /// <param name="roomType">A registered room type.</param>
+    /// <param name="optionsJson">A JSON object for the room's <c>OnCreate</c> (if one is made) and <c>OnAuth</c>.</param>
+    /// <param name="tag">Comes back in the <see cref="RoomEvent"/>.</param>
+    void JoinOrCreate(string roomType, string optionsJson = "{}", object? tag = null);
+
+    /// <summary>Matchmaking: creates a new room of <paramref name="roomType"/> and joins it.</summary>
+    void CreateRoom(string roomType, string optionsJson = "{}", object? tag = null);
+
+    /// <summary>Matchmaking: joins an existing room by id (as listed, e.g. <c>arena-3</c>).</summary>
+    void JoinById(string roomId, string optionsJson = "{}", object? tag = null);
+
+    /// <summary>Lists rooms (of a type, or all) whose metadata has every field of <paramref name="filterJson"/>; a <see cref="RoomsListed"/> event follows.</summary>
+    void ListRooms(string? roomType, string? filterJson = null, object? tag = null);
 
     /// <summary>Leaves a room; a <see cref="RoomLeft"/> event follows.</summary>
     void LeaveRoom(string room, object? tag = null);
@@ -106,4 +132,20 @@ public interface IWebSocketSession
     /// <summary>Sends a message to a room this session is a member of (the room's logic decides who gets what).</summary>
     /// <returns>False when the session is not a member of that room.</returns>
     bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type);
+
+    /// <summary>Sends a message to the room this session joined last (its current game room).</summary>
+    /// <returns>False when it is in no room.</returns>
+    bool SendToCurrentRoom(ReadOnlySpan<byte> payload, WebSocketMessageType type);
+
+    /// <summary>The resume token (on resumable routes), for the client to come back with; null otherwise.</summary>
+    string? ResumeToken { get; }
+
+    /// <summary>Why the resume this connection asked for was refused (the client must join its rooms again); null if none was asked or it worked.</summary>
+    string? ResumeError { get; }
+
+    /// <summary>The client has processed every room message up to <paramref name="seq"/>: they need not be kept for a resume.</summary>
+    void Acknowledge(long seq);
+
+    /// <summary>Ends the session now: leaves every room (consented) and closes the connection with 1000.</summary>
+    void End();
 }

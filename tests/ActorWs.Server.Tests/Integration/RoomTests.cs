@@ -125,7 +125,7 @@ public sealed class RoomTests
     }
 
     [Fact]
-    public async Task ADroppedMember_IsAnnouncedAsLeaving()
+    public async Task AMemberThatClosesWith1000_LeavesAtOnce()
     {
         await using var server = await TestServer.StartAsync();
         using var stay = await server.ConnectAsync("/ws");
@@ -134,8 +134,30 @@ public sealed class RoomTests
         var leaver = await server.ConnectAsync("/ws");
         await EchoTests.SendTextAsync(leaver, """{"op":"join","room":"r","ref":1}""");
         string leaverId = (await ReceiveJsonAsync(leaver, e => IsReply(e, 1))).GetProperty("members")[1].GetString()!;
+        await leaver.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", new CancellationTokenSource(TestServer.Wait).Token);
+        var left = await ReceiveJsonAsync(stay, e => e.GetProperty("op").GetString() == "presence" && e.GetProperty("event").GetString() == "leave");
+        Assert.Equal(leaverId, left.GetProperty("member").GetString());
+    }
+
+    [Fact]
+    public async Task ADroppedMember_StaysForTheReconnectionWindow_ThenIsAnnouncedAsLeaving()
+    {
+        await using var server = await TestServer.StartAsync(fakeTime: true);
+        using var stay = await server.ConnectAsync("/ws");
+        await EchoTests.SendTextAsync(stay, """{"op":"join","room":"r","ref":1}""");
+        await ReceiveJsonAsync(stay, e => IsReply(e, 1));
+        var leaver = await server.ConnectAsync("/ws");
+        await EchoTests.SendTextAsync(leaver, """{"op":"join","room":"r","ref":1}""");
+        string leaverId = (await ReceiveJsonAsync(leaver, e => IsReply(e, 1))).GetProperty("members")[1].GetString()!;
         leaver.Abort();
         leaver.Dispose();
+        await server.AdvanceAsync(TimeSpan.FromSeconds(19));
+        // Still a member: a message sent now reaches only "stay", and no leave came before it.
+        await EchoTests.SendTextAsync(stay, """{"op":"send","room":"r","data":"still there?"}""");
+        var next = await ReceiveJsonAsync(stay, e => e.GetProperty("op").GetString() == "message"
+            || (e.GetProperty("op").GetString() == "presence" && e.GetProperty("event").GetString() == "leave"));
+        Assert.Equal("message", next.GetProperty("op").GetString());
+        await server.AdvanceAsync(TimeSpan.FromSeconds(2));
         var left = await ReceiveJsonAsync(stay, e => e.GetProperty("op").GetString() == "presence" && e.GetProperty("event").GetString() == "leave");
         Assert.Equal(leaverId, left.GetProperty("member").GetString());
     }

@@ -14,6 +14,18 @@ public enum JsonRoomOp
     Send,
     /// <summary>Application-level heartbeat (browsers cannot send WebSocket pings): <c>{"op":"ping","ref":4}</c>.</summary>
     Ping,
+    /// <summary>Matchmaking: <c>{"op":"joinOrCreate","type":"arena","options":{…}}</c>.</summary>
+    JoinOrCreate,
+    /// <summary>Matchmaking: <c>{"op":"create","type":"arena","options":{…}}</c>.</summary>
+    Create,
+    /// <summary>Matchmaking: <c>{"op":"joinById","room":"arena-3","options":{…}}</c>.</summary>
+    JoinById,
+    /// <summary><c>{"op":"listRooms","type":"arena","filter":{…}}</c>.</summary>
+    ListRooms,
+    /// <summary><c>{"op":"ack","seq":57}</c>: processed up to 57.</summary>
+    Ack,
+    /// <summary><c>{"op":"end"}</c>: end the session now.</summary>
+    End,
 }
 
 /// <summary>
@@ -33,6 +45,18 @@ public readonly ref struct JsonRoomCommand
 
     /// <summary>The <c>data</c> value as raw JSON, forwarded verbatim; empty when absent.</summary>
     public ReadOnlySpan<byte> Data { get; init; }
+
+    /// <summary>The room type (unescaped UTF-8) of a matchmaking or listing request; empty when absent.</summary>
+    public ReadOnlySpan<byte> Type { get; init; }
+
+    /// <summary>The <c>options</c> object as raw JSON; empty when absent.</summary>
+    public ReadOnlySpan<byte> Options { get; init; }
+
+    /// <summary>The <c>filter</c> object as raw JSON; empty when absent.</summary>
+    public ReadOnlySpan<byte> Filter { get; init; }
+
+    /// <summary>The <c>seq</c> of an <c>ack</c>.</summary>
+    public long Seq { get; init; }
 }
 
 /// <summary>
@@ -61,8 +85,9 @@ public static class JsonRoomCommandParser
     {
         command = default;
         errorRef = default;
-        ReadOnlySpan<byte> op = default, room = default, @ref = default, data = default;
-        bool hasOp = false, hasRoom = false;
+        ReadOnlySpan<byte> op = default, room = default, @ref = default, data = default, type = default, options = default, filter = default;
+        bool hasOp = false, hasRoom = false, hasSeq = false;
+        long seq = 0;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
@@ -118,6 +143,24 @@ public static class JsonRoomCommandParser
                     reader.Skip();
                     data = json[(int)start..(int)reader.BytesConsumed];
                 }
+                else if (!escaped && name.SequenceEqual("type"u8))
+                {
+                    if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) { error = "\"type\" must be a plain string"; errorRef = @ref; return false; }
+                    type = reader.ValueSpan;
+                }
+                else if (!escaped && (name.SequenceEqual("options"u8) || name.SequenceEqual("filter"u8)))
+                {
+                    bool isOptions = name.SequenceEqual("options"u8);
+                    if (reader.TokenType != JsonTokenType.StartObject) { error = isOptions ? "\"options\" must be an object" : "\"filter\" must be an object"; errorRef = @ref; return false; }
+                    reader.Skip();
+                    if (isOptions) options = json[(int)start..(int)reader.BytesConsumed];
+                    else filter = json[(int)start..(int)reader.BytesConsumed];
+                }
+                else if (!escaped && name.SequenceEqual("seq"u8))
+                {
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out seq) || seq < 0) { error = "\"seq\" must be a non-negative integer"; errorRef = @ref; return false; }
+                    hasSeq = true;
+                }
                 else
                 {
                     reader.Skip();
@@ -144,17 +187,25 @@ public static class JsonRoomCommandParser
         else if (op.SequenceEqual("leave"u8)) parsed = JsonRoomOp.Leave;
         else if (op.SequenceEqual("send"u8)) parsed = JsonRoomOp.Send;
         else if (op.SequenceEqual("ping"u8)) parsed = JsonRoomOp.Ping;
+        else if (op.SequenceEqual("joinOrCreate"u8)) parsed = JsonRoomOp.JoinOrCreate;
+        else if (op.SequenceEqual("create"u8)) parsed = JsonRoomOp.Create;
+        else if (op.SequenceEqual("joinById"u8)) parsed = JsonRoomOp.JoinById;
+        else if (op.SequenceEqual("listRooms"u8)) parsed = JsonRoomOp.ListRooms;
+        else if (op.SequenceEqual("ack"u8)) parsed = JsonRoomOp.Ack;
+        else if (op.SequenceEqual("end"u8)) parsed = JsonRoomOp.End;
         else { error = $"unknown op \"{Truncate(op)}\""; return false; }
 
-        if (parsed != JsonRoomOp.Ping)
+        if (parsed is JsonRoomOp.Join or JsonRoomOp.Leave or JsonRoomOp.Send or JsonRoomOp.JoinById)
         {
             if (!hasRoom) { error = "missing \"room\""; return false; }
             if (room.IsEmpty) { error = "room name is empty"; return false; }
             if (room.Length > MaxRoomNameBytes) { error = $"room name longer than {MaxRoomNameBytes} bytes"; return false; }
         }
         if (parsed == JsonRoomOp.Send && data.IsEmpty) { error = "missing \"data\""; return false; }
+        if (parsed is JsonRoomOp.JoinOrCreate or JsonRoomOp.Create && type.IsEmpty) { error = "missing \"type\""; return false; }
+        if (parsed == JsonRoomOp.Ack && !hasSeq) { error = "missing \"seq\""; return false; }
 
-        command = new JsonRoomCommand { Op = parsed, Room = room, Ref = @ref, Data = data };
+        command = new JsonRoomCommand { Op = parsed, Room = room, Ref = @ref, Data = data, Type = type, Options = options, Filter = filter, Seq = seq };
         error = null;
         return true;
     }

@@ -65,6 +65,66 @@ public static class JsonRoomEvents
         Finish(writer);
     }
 
+    /// <summary>
+    /// <c>{"op":"welcome","session":"s-1","token":"…","resumed":false}</c>, with <c>"resumeError"</c> when a resume was
+    /// refused and <c>"lastSeq"</c> when one succeeded.
+    /// </summary>
+    public static void WriteWelcome(IBufferWriter<byte> output, string session, string? token, bool resumed, long lastSeq, string? resumeError)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "welcome"u8);
+        writer.WriteString("session"u8, session);
+        if (token is null) writer.WriteNull("token"u8);
+        else writer.WriteString("token"u8, token);
+        writer.WriteBoolean("resumed"u8, resumed);
+        if (resumed) writer.WriteNumber("lastSeq"u8, lastSeq);
+        if (resumeError is not null) writer.WriteString("resumeError"u8, resumeError);
+        Finish(writer);
+    }
+
+    /// <summary><c>{"op":"reply","ref":R,"status":"ok","room":"arena-3","type":"arena","members":[…]}</c> for a join.</summary>
+    public static void WriteJoined(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, string room, string type, IReadOnlyList<string> members)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "reply"u8);
+        WriteRef(writer, @ref);
+        writer.WriteString("status"u8, "ok"u8);
+        writer.WriteString("room"u8, room);
+        writer.WriteString("type"u8, type);
+        writer.WriteStartArray("members"u8);
+        foreach (var member in members) writer.WriteStringValue(member);
+        writer.WriteEndArray();
+        Finish(writer);
+    }
+
+    /// <summary>The reply to <c>listRooms</c>: <c>{"op":"reply","ref":R,"status":"ok","rooms":[{…}]}</c>.</summary>
+    public static void WriteRoomList(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, IReadOnlyList<Rooms.RoomInfo> rooms)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString("op"u8, "reply"u8);
+        WriteRef(writer, @ref);
+        writer.WriteString("status"u8, "ok"u8);
+        writer.WriteStartArray("rooms"u8);
+        foreach (var room in rooms)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("room"u8, room.Room);
+            writer.WriteString("type"u8, room.RoomType);
+            writer.WriteNumber("clients"u8, room.Clients);
+            if (room.MaxClients == int.MaxValue) writer.WriteNull("maxClients"u8);
+            else writer.WriteNumber("maxClients"u8, room.MaxClients);
+            writer.WriteBoolean("locked"u8, room.Locked);
+            writer.WritePropertyName("metadata"u8);
+            writer.WriteRawValue(room.MetadataJson, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        Finish(writer);
+    }
+
     /// <summary><c>{"op":"error","ref":R,"reason":"…"}</c> (ref is null when the request had none).</summary>
     public static void WriteError(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, string reason)
     {

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using ActorWs.Actors;
+using Microsoft.Extensions.Logging;
+
+namespace ActorWs.Server.Rooms;
+
+/// <summary>Admission (on reserved seats, through the logic's OnAuth), leaving, and lingering when empty.</summary>
+internal sealed partial class RoomActor
+{
+    private void HandleJoin(ReservedJoin join)
+    {
+        _lifetime.JoinsProcessed++;
+        var request = join.Request;
+        var session = Sender;
+        if (_members.ContainsKey(session))
+        {
+            Context.Parent.Tell(new SeatSettled(join.ReservationId), Self);
+            session.Tell(new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag), Self);
+            return;
+        }
+        string? refusal = null;
+        if (_runtime.Time.GetTimestamp() > join.ExpiresAt) refusal = "seat reservation expired";
+        else if (_room.IsLocked) refusal = "room is locked";
+        else if (_memberList.Count >= _room.MaxClients) refusal = "room is full";
+        if (refusal is not null && request.Kind == MatchmakeKind.JoinOrCreate && refusal != "seat reservation expired")
+        {
+            // The manager's view was stale: let it find (or make) another room.
+            Context.Parent.Tell(new SeatRefused(join.ReservationId, request, session), Self);
+            return;
+        }
+        var member = new RoomMember(request.MemberId, request.Identity, session, request.Connection, request.Sequenced);
+        if (refusal is null)
+        {
+            using var options = JsonDocument.Parse(request.OptionsJson);
+            var auth = _room.OnAuth(member, options.RootElement);
+            if (!auth.Accepted) refusal = auth.Reason ?? "refused by the room";
+        }
+        Context.Parent.Tell(new SeatSettled(join.ReservationId), Self);
+        if (refusal is not null)
+        {
+            session.Tell(new RoomJoinRefused(RoomName, refusal, request.Tag), Self);
+            CheckEmpty();
+            return;
+        }
+        _members.Add(session, member);
+        _memberList.Add(member);
+        Context.Watch(session);
+        Timers.Cancel(RoomLingerElapsed.Instance);
+        _listingChanged = true;
+        session.Tell(new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag), Self);
+        _room.OnJoin(member);
+    }
+
+    private void HandleLeave(LeaveRoomRequest leave)
+    {
+        if (_members.TryGetValue(Sender, out var leaving))
+        {
+            Remove(leaving);
+            Context.Unwatch(leaving.Session);
+            Sender.Tell(new RoomLeaveConfirmed(RoomName, leave.Tag), Self);
+            _room.OnLeave(leaving, consented: true);
+            CheckEmpty();
+        }
+        else
+        {
+            Sender.Tell(new RoomLeaveConfirmed(RoomName, leave.Tag), Self);
+        }
+    }
+
+    private string[] MemberIds()
+    {
+        var ids = new string[_memberList.Count];
+        for (int i = 0; i < ids.Length; i++) ids[i] = _memberList[i].Id;
+        return ids;
+    }
+
+    private void Remove(RoomMember member)
+    {
+        _members.Remove(member.Session);
+        _memberList.Remove(member);
+        _listingChanged = true;
+    }
+
+    private void CheckEmpty()
+    {
+        if (_members.Count > 0) return;
+        var linger = _runtime.Options.Rooms.Linger;
+        if (linger <= TimeSpan.Zero) Context.Parent.Tell(new RoomIdle(_lifetime.JoinsProcessed), Self);
+        else Timers.StartSingleTimer(RoomLingerElapsed.Instance, RoomLingerElapsed.Instance, linger);
+    }
+}
