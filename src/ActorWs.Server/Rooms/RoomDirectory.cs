@@ -37,6 +37,22 @@ public sealed class RoomDirectory
         return _manager().Ask<bool>(new RoomManager.TellRoom(type, name, message), AskTimeout, cancellationToken);
     }
 
+    /// <summary>Creates a room of <paramref name="type"/> for matchmaking (clients find it with <c>joinOrCreate</c>, <c>joinById</c>, <c>listRooms</c>).</summary>
+    /// <returns>Its id, e.g. <c>arena-4</c>.</returns>
+    /// <exception cref="ArgumentException">No room type of that name is defined.</exception>
+    public async Task<string> CreateAsync(string type, string optionsJson = "{}", CancellationToken cancellationToken = default)
+    {
+        var reply = await _manager().Ask<object>(new RoomManager.CreateRoom(type, optionsJson), AskTimeout, cancellationToken).ConfigureAwait(false);
+        return reply as string ?? throw new ArgumentException(((RoomJoinRefused)reply).Reason, nameof(type));
+    }
+
+    /// <summary>Lists rooms (of a type, or all) whose metadata has every field of <paramref name="filterJson"/>.</summary>
+    public async Task<IReadOnlyList<RoomInfo>> ListAsync(string? type = null, string? filterJson = null, CancellationToken cancellationToken = default)
+    {
+        var list = await _manager().Ask<RoomList>(new ListRoomsRequest(type, filterJson, null), AskTimeout, cancellationToken).ConfigureAwait(false);
+        return list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray();
+    }
+
     /// <summary>How many rooms exist now.</summary>
     public Task<int> CountAsync(CancellationToken cancellationToken = default) =>
         _manager().Ask<int>(RoomManager.CountRooms.Instance, AskTimeout, cancellationToken);

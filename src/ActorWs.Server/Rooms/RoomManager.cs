@@ -79,6 +79,9 @@ internal sealed class RoomManager : ActorBase, IWithTimers
     /// <summary>Forwards <paramref name="Message"/> to the room if it exists; replies true/false.</summary>
     internal sealed record TellRoom(string Type, string Name, object Message);
 
+    /// <summary>Creates a matchmade room (as a client's <c>create</c> would, without joining it); replies with its id.</summary>
+    internal sealed record CreateRoom(string Type, string OptionsJson);
+
     /// <summary>Rooms are keyed by id; a room made by name under a type is keyed <c>type:name</c> so types never collide.</summary>
     private static string Key(string type, string name) => type + ":" + name;
 
@@ -172,6 +175,14 @@ internal sealed class RoomManager : ActorBase, IWithTimers
                 return true;
             case CountRooms:
                 Sender.Tell(_rooms.Count, Self);
+                return true;
+            case CreateRoom create:
+                if (!_runtime.RoomTypes.TryGet(create.Type, out var createType))
+                {
+                    Sender.Tell(new RoomJoinRefused(create.Type, $"unknown room type \"{create.Type}\"", null), Self);
+                    return true;
+                }
+                Sender.Tell(Create(createType, null, create.OptionsJson).Id, Self);
                 return true;
             default:
                 return false;

@@ -402,6 +402,21 @@ public sealed class RoomToolkitTests
     }
 
     [Fact]
+    public async Task Embedders_CreateAndListRoomsFromCSharp_AndClientsFindThem()
+    {
+        await using var server = await Start();
+        string id = await server.Server.Rooms.CreateAsync("life", "{\"max\":3,\"mode\":\"duel\"}");
+        Assert.Equal("life-1", id);
+        await using var client = await JsonClient.ConnectAsync(server);
+        Assert.Equal(id, (await client.OkAsync("joinOrCreate", "\"type\":\"life\"")).GetProperty("room").GetString());
+        await Eventually(() => server.Server.Rooms.ListAsync("life").Result is [{ Clients: 1 }]);
+        var listed = await server.Server.Rooms.ListAsync("life", "{\"mode\":\"duel\"}");
+        Assert.Equal(3, Assert.Single(listed).MaxClients);
+        Assert.Empty(await server.Server.Rooms.ListAsync("life", "{\"mode\":\"other\"}"));
+        await Assert.ThrowsAsync<ArgumentException>(() => server.Server.Rooms.CreateAsync("nope"));
+    }
+
+    [Fact]
     public async Task ChatRoomsOnWs_AreNumberedToo_AndAckAndEndWork()
     {
         await using var server = await Start();
