@@ -7,7 +7,7 @@ namespace ActorWs.Actors.Benchmarks;
 
 /// <summary>Creating and stopping 100,000 actors versus 100,000 channels with a consumer each.</summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 8)]
 public class CreateAndStopBenchmarks
 {
     private const int Count = 100_000;

@@ -7,7 +7,7 @@ namespace ActorWs.Actors.Benchmarks;
 
 /// <summary>Round trips of one preallocated message between two actors versus two channels.</summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 15, iterationCount: 10)]
 public class PingPongBenchmarks
 {
     private const int RoundTrips = 200_000;

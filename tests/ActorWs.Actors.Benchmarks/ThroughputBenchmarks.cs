@@ -7,7 +7,7 @@ namespace ActorWs.Actors.Benchmarks;
 
 /// <summary>One sender, one receiver: Tell into an actor versus TryWrite into a bare channel.</summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 15, iterationCount: 10)]
 public class OneToOneThroughputBenchmarks
 {
     private const int Messages = 1_000_000;
@@ -83,7 +83,7 @@ public class OneToOneThroughputBenchmarks
 
 /// <summary>100 senders each sending to 100 receivers: actors versus bare channels with one consumer each.</summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 15, iterationCount: 10)]
 public class ManyToManyThroughputBenchmarks
 {
     private const int Receivers = 100;

@@ -90,8 +90,11 @@ public interface IActorContext
 
     /// <summary>
     /// Sets (or with <see langword="null"/> clears) the receive timeout: after that long without a
-    /// message (other than <see cref="INotInfluenceReceiveTimeout"/> ones) the actor receives
-    /// <see cref="Actors.ReceiveTimeout"/>, again after every further idle period. Cleared on restart.
+    /// message (other than <see cref="INotInfluenceReceiveTimeout"/> ones; the idle period counts
+    /// from when the last one was taken for processing) the actor receives
+    /// <see cref="Actors.ReceiveTimeout"/>, again after every further idle period. Cleared on
+    /// restart and stop. A message may race with the timer, so a <see cref="Actors.ReceiveTimeout"/>
+    /// can occasionally arrive right after another message, as in Akka.NET.
     /// </summary>
     /// <param name="timeout">The idle period, or null/infinite to clear.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative (other than infinite).</exception>

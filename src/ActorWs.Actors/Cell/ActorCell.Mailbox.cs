@@ -348,8 +348,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                 }
 
                 // Everything before the tail went back to the pool while draining.
-                Volatile.Write(ref _tailSegment, null);
-                Volatile.Write(ref _headSegment, null);
+                ClearSegmentsLocked();
             }
             finally
             {
@@ -431,9 +430,19 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             return null;
         }
 
-        Volatile.Write(ref _tailSegment, null);
-        Volatile.Write(ref _headSegment, null);
+        ClearSegmentsLocked();
         return tail;
+    }
+
+    /// <summary>
+    /// Forgets the segments while holding the tail's lock. The head must be cleared first: a null
+    /// tail is what lets a producer install a fresh segment (and publish it as the head), so
+    /// clearing the head afterwards could erase that fresh head and strand its messages.
+    /// </summary>
+    private void ClearSegmentsLocked()
+    {
+        Volatile.Write(ref _headSegment, null);
+        Volatile.Write(ref _tailSegment, null);
     }
 
     /// <summary>Appends while holding the tail's lock; returns the (locked) segment now at the tail.</summary>
@@ -441,10 +450,15 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private MailboxSegment AppendLocked(MailboxSegment tail, in Envelope envelope)
     {
         int index = tail.Producer.Tail;
-        if (index - Volatile.Read(ref tail.Consumer.Head) > tail.Mask)
+        if (index - tail.Producer.CachedHead > tail.Mask)
         {
-            tail = LinkLargerSegmentLocked(tail);
-            index = tail.Producer.Tail;
+            // Full by the cached view: look at the consumer's real head before growing.
+            tail.Producer.CachedHead = Volatile.Read(ref tail.Consumer.Head);
+            if (index - tail.Producer.CachedHead > tail.Mask)
+            {
+                tail = LinkLargerSegmentLocked(tail);
+                index = tail.Producer.Tail;
+            }
         }
 
         tail.Items[index & tail.Mask] = envelope;
@@ -455,7 +469,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     [MethodImpl(MethodImplOptions.NoInlining)]
     private MailboxSegment LinkLargerSegmentLocked(MailboxSegment full)
     {
-        var larger = MailboxSegment.RentAtLeast(full.Capacity * 2);
+        var larger = MailboxSegment.RentLarger(full);
         larger.EnterLock();
         Volatile.Write(ref full.Next, larger);
         Volatile.Write(ref _tailSegment, larger);
@@ -482,8 +496,11 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         var segment = Volatile.Read(ref _headSegment);
         if (segment is not null)
         {
+            // The cached tail is a lower bound of the real one; trust it only while it is ahead
+            // of the head (other paths may have consumed past it), otherwise refresh it.
             int head = segment.Consumer.Head;
-            if (head != Volatile.Read(ref segment.Producer.Tail))
+            if (segment.Consumer.CachedTail - head > 0
+                || (segment.Consumer.CachedTail = Volatile.Read(ref segment.Producer.Tail)) - head > 0)
             {
                 ref var slot = ref segment.Items[head & segment.Mask];
                 envelope = slot;
@@ -572,6 +589,9 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                 Volatile.Write(ref head.Consumer.Head, index);
             }
 
+            // The head moved back: the producers' cached head must not claim slots that are in use
+            // again (we hold their lock, as this segment is also the tail).
+            head.Producer.CachedHead = head.Consumer.Head;
             return null;
         }
 
@@ -612,8 +632,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                 && ReferenceEquals(Volatile.Read(ref _headSegment), segment)
                 && segment.Count == 0)
             {
-                Volatile.Write(ref _tailSegment, null);
-                Volatile.Write(ref _headSegment, null);
+                ClearSegmentsLocked();
                 release = true;
             }
         }

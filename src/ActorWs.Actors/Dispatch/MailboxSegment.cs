@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -8,7 +8,7 @@ namespace ActorWs.Actors;
 /// <summary>
 /// A circular block of envelopes with its own producer lock. A mailbox is a chain of segments,
 /// almost always just one: producers append at the tail under the tail segment's lock; when a
-/// segment is full they link one twice its size and continue there, so the consumer never waits
+/// segment is full they link a larger one (4x, up to 1024 slots) and continue there, so the consumer never waits
 /// for a copy. The single consumer reads from the head without any lock. The producer fields
 /// (lock, tail) and the consumer field (head) sit on separate cache lines, so the two sides do not
 /// invalidate each other's lines on every message.
@@ -22,17 +22,36 @@ namespace ActorWs.Actors;
 /// </remarks>
 internal sealed class MailboxSegment
 {
-    /// <summary>Capacity of the first segment of a mailbox (ArrayPool's smallest bucket).</summary>
+    /// <summary>Capacity of the first segment of a mailbox.</summary>
     internal const int InitialCapacity = 16;
 
-    /// <summary>Most initial-size segments kept for reuse across threads (about half a megabyte).</summary>
-    private const int MaxSharedPooled = 1024;
+    /// <summary>Largest segment a growing mailbox links; deeper queues chain more of these.</summary>
+    internal const int MaxLinkedCapacity = 1024;
+
+    /// <summary>Each linked segment is this many times larger than the one before (up to the maximum).</summary>
+    private const int GrowthFactor = 4;
 
     /// <summary>Initial-size segments kept per thread, so request/reply chains stay thread-local.</summary>
     private const int ThreadCacheSize = 4;
 
-    private static readonly ConcurrentQueue<MailboxSegment> s_shared = new();
-    private static int s_sharedCount;
+    /// <summary>A size class unused for this long gives pooled segments back at the next full GC.</summary>
+    private const long TrimAfterIdleMilliseconds = 10_000;
+
+    // Size classes and how many segments of each may be kept for reuse across threads. A burst that
+    // builds a deep backlog can leave up to ~17 MB pooled; PoolTrimmer gives it back over a few
+    // full garbage collections once the class has been idle for a while.
+    private static readonly int[] s_classCapacities = [16, 64, 256, 1024];
+    private static readonly int[] s_classMaxPooled = [1024, 256, 256, 1024];
+    private static readonly ConcurrentQueue<MailboxSegment>[] s_pools =
+        [new(), new(), new(), new()];
+
+    private static readonly int[] s_pooledCounts = new int[4];
+    private static readonly long[] s_lastRentTicks = new long[4];
+
+    static MailboxSegment()
+    {
+        PoolTrimmer.Start();
+    }
 
     [ThreadStatic]
     private static MailboxSegment?[]? t_cache;
@@ -43,9 +62,9 @@ internal sealed class MailboxSegment
     internal ProducerSide Producer;
     internal ConsumerSide Consumer;
 
-    private MailboxSegment(Envelope[] items, int capacity)
+    private MailboxSegment(int capacity)
     {
-        Items = items;
+        Items = new Envelope[capacity];
         Mask = capacity - 1;
     }
 
@@ -70,58 +89,112 @@ internal sealed class MailboxSegment
             }
         }
 
-        if (s_shared.TryDequeue(out var shared))
-        {
-            Interlocked.Decrement(ref s_sharedCount);
-            return shared;
-        }
-
-        return new MailboxSegment(new Envelope[InitialCapacity], InitialCapacity);
+        return RentClass(0);
     }
+
+    /// <summary>The segment to link after <paramref name="full"/>: larger, up to <see cref="MaxLinkedCapacity"/>.</summary>
+    internal static MailboxSegment RentLarger(MailboxSegment full)
+        => RentAtLeast(Math.Min(full.Capacity * GrowthFactor, MaxLinkedCapacity));
 
     /// <summary>A segment of at least <paramref name="minimumCapacity"/> slots (a power of two).</summary>
     internal static MailboxSegment RentAtLeast(int minimumCapacity)
     {
-        if (minimumCapacity <= InitialCapacity)
+        for (int sizeClass = 0; sizeClass < s_classCapacities.Length; sizeClass++)
         {
-            return RentInitial();
+            if (minimumCapacity <= s_classCapacities[sizeClass])
+            {
+                return sizeClass == 0 ? RentInitial() : RentClass(sizeClass);
+            }
         }
 
-        // The mask needs a power of two; the rented array is at least that long.
-        int capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)minimumCapacity);
-        return new MailboxSegment(ArrayPool<Envelope>.Shared.Rent(capacity), capacity);
+        // Only a rebuild after a large unstash gets here; such segments are not pooled.
+        return new MailboxSegment((int)BitOperations.RoundUpToPowerOf2((uint)minimumCapacity));
     }
 
     /// <summary>Gives back a segment whose slots have all been cleared; the caller no longer holds its lock.</summary>
     internal static void Return(MailboxSegment segment)
     {
         segment.Producer.Tail = 0;
+        segment.Producer.CachedHead = 0;
         segment.Consumer.Head = 0;
+        segment.Consumer.CachedTail = 0;
         segment.Next = null;
-        if (segment.Capacity != InitialCapacity)
+        int sizeClass = Array.IndexOf(s_classCapacities, segment.Capacity);
+        if (sizeClass < 0)
         {
-            ArrayPool<Envelope>.Shared.Return(segment.Items);
             return;
         }
 
-        var cache = t_cache ??= new MailboxSegment?[ThreadCacheSize];
-        for (int i = 0; i < cache.Length; i++)
+        if (sizeClass == 0)
         {
-            if (cache[i] is null)
+            var cache = t_cache ??= new MailboxSegment?[ThreadCacheSize];
+            for (int i = 0; i < cache.Length; i++)
             {
-                cache[i] = segment;
-                return;
+                if (cache[i] is null)
+                {
+                    cache[i] = segment;
+                    return;
+                }
             }
         }
 
-        if (Interlocked.Increment(ref s_sharedCount) <= MaxSharedPooled)
+        if (Interlocked.Increment(ref s_pooledCounts[sizeClass]) <= s_classMaxPooled[sizeClass])
         {
-            s_shared.Enqueue(segment);
+            s_pools[sizeClass].Enqueue(segment);
         }
         else
         {
-            Interlocked.Decrement(ref s_sharedCount);
+            Interlocked.Decrement(ref s_pooledCounts[sizeClass]);
         }
+    }
+
+    /// <summary>Segments kept per size class (for tests and diagnostics).</summary>
+    internal static int PooledCount(int capacity)
+    {
+        int sizeClass = Array.IndexOf(s_classCapacities, capacity);
+        return sizeClass < 0 ? 0 : Volatile.Read(ref s_pooledCounts[sizeClass]);
+    }
+
+    /// <summary>
+    /// Called after a full garbage collection: a class not rented from for
+    /// <see cref="TrimAfterIdleMilliseconds"/> gives back half of its pooled segments (the
+    /// initial-size class keeps a floor for quick reuse).
+    /// </summary>
+    internal static void Trim()
+    {
+        long now = Environment.TickCount64;
+        for (int sizeClass = 0; sizeClass < s_pools.Length; sizeClass++)
+        {
+            if (now - Volatile.Read(ref s_lastRentTicks[sizeClass]) < TrimAfterIdleMilliseconds)
+            {
+                continue;
+            }
+
+            int floor = sizeClass == 0 ? 64 : 0;
+            int surplus = Volatile.Read(ref s_pooledCounts[sizeClass]) - floor;
+            for (int i = 0; i < (surplus + 1) / 2 && s_pools[sizeClass].TryDequeue(out _); i++)
+            {
+                Interlocked.Decrement(ref s_pooledCounts[sizeClass]);
+            }
+        }
+    }
+
+    private static MailboxSegment RentClass(int sizeClass)
+    {
+        // The clock ticks every few milliseconds, so this shared write is rare even under load.
+        long now = Environment.TickCount64;
+        if (Volatile.Read(ref s_lastRentTicks[sizeClass]) != now)
+        {
+            Volatile.Write(ref s_lastRentTicks[sizeClass], now);
+        }
+
+        if (s_pools[sizeClass].TryDequeue(out var pooled))
+        {
+            Interlocked.Decrement(ref s_pooledCounts[sizeClass]);
+            return pooled;
+        }
+
+        return new MailboxSegment(s_classCapacities[sizeClass]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -149,7 +222,36 @@ internal sealed class MailboxSegment
         while (Volatile.Read(ref Producer.Lock) != 0 || Interlocked.CompareExchange(ref Producer.Lock, 1, 0) != 0);
     }
 
-    /// <summary>The producers' fields, alone on their cache line.</summary>
+    /// <summary>
+    /// Runs <see cref="Trim"/> after every full (generation 2) garbage collection: an unreachable
+    /// object that resurrects itself from its finalizer is finalized again after each collection of
+    /// the generation it lives in, which for a long-lived object is generation 2.
+    /// </summary>
+    /// <remarks>Thread-safety: the finalizer thread calls <see cref="Trim"/>, which is thread-safe.</remarks>
+    private sealed class PoolTrimmer
+    {
+        private PoolTrimmer()
+        {
+        }
+
+        ~PoolTrimmer()
+        {
+            if (Environment.HasShutdownStarted)
+            {
+                return;
+            }
+
+            Trim();
+            GC.ReRegisterForFinalize(this);
+        }
+
+        internal static void Start() => _ = new PoolTrimmer();
+    }
+
+    /// <summary>
+    /// The producers' fields, alone on their cache line. <see cref="CachedHead"/> is the last head
+    /// the producers saw; they re-read the consumer's line only when the cached view says "full".
+    /// </summary>
     [StructLayout(LayoutKind.Explicit, Size = 128)]
     internal struct ProducerSide
     {
@@ -158,13 +260,22 @@ internal sealed class MailboxSegment
 
         [FieldOffset(68)]
         internal int Tail;
+
+        [FieldOffset(72)]
+        internal int CachedHead;
     }
 
-    /// <summary>The consumer's field, alone on its cache line.</summary>
+    /// <summary>
+    /// The consumer's fields, alone on their cache line. <see cref="CachedTail"/> is the last tail
+    /// the consumer saw; it re-reads the producers' line only when it has consumed up to it.
+    /// </summary>
     [StructLayout(LayoutKind.Explicit, Size = 128)]
     internal struct ConsumerSide
     {
         [FieldOffset(64)]
         internal int Head;
+
+        [FieldOffset(68)]
+        internal int CachedTail;
     }
 }

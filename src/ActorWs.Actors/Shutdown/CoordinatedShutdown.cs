@@ -135,7 +135,9 @@ public sealed class CoordinatedShutdown
             if (_run is null)
             {
                 _reason = reason;
-                _run = RunPhasesAsync();
+                // Off the caller's thread and synchronization context: the caller may be an actor
+                // (even a ReceiveAsync handler) that this very shutdown is about to stop.
+                _run = Task.Run(RunPhasesAsync);
             }
 
             return _run;
@@ -157,8 +159,6 @@ public sealed class CoordinatedShutdown
 
     private async Task<Done> RunPhasesAsync()
     {
-        // Never run user tasks inline on the caller, which may be an actor's turn.
-        await Task.Yield();
         for (int index = 0; index < OrderedPhases.Count; index++)
         {
             string phase = OrderedPhases[index];
