@@ -1,0 +1,23 @@
+namespace ActorWs.Client.Protocol;
+
+/// <summary>Values fixed by the JSON room protocol (README, "The JSON room protocol") and RFC 6455.</summary>
+internal static class ProtocolConstants
+{
+    /// <summary>Room names longer than this (in UTF-8 bytes) are refused by the server.</summary>
+    public const int MaxRoomNameBytes = 128;
+
+    /// <summary>A binary message from a room starts with the session sequence number as 4 bytes, big-endian.</summary>
+    public const int BinarySequencePrefixBytes = 4;
+
+    /// <summary>RFC 6455 7.4.1: normal closure. Closing with it ends the session on the server at once.</summary>
+    public const int NormalClosure = 1000;
+
+    /// <summary>RFC 6455 7.4.1: the endpoint received a message too big to process.</summary>
+    public const int MessageTooBig = 1009;
+
+    /// <summary>The query parameter carrying the resume token on reconnection.</summary>
+    public const string ResumeParameter = "resume";
+
+    /// <summary>The query parameter carrying the last sequence number the client processed.</summary>
+    public const string LastSeqParameter = "lastSeq";
+}

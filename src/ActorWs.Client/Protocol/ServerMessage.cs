@@ -1,0 +1,119 @@
+using System.Text.Json;
+
+namespace ActorWs.Client.Protocol;
+
+/// <summary>The operations a server sends on the JSON room protocol; anything else is <see cref="Unknown"/> and ignored.</summary>
+internal enum ServerOp
+{
+    Unknown,
+    Reply,
+    Error,
+    Welcome,
+    Message,
+    Presence,
+    Notice,
+}
+
+/// <summary>
+/// The fields of one text message from the server, read in one pass. Fields the operation does not use, or
+/// that have the wrong JSON type, are left null: the dispatcher decides what is missing.
+/// </summary>
+internal struct ServerMessage
+{
+    public ServerOp Op;
+    /// <summary>The numeric <c>ref</c> (the client only sends numbers); null when absent, null or not a number.</summary>
+    public long? Ref;
+    public long? Seq;
+    public string? Room;
+    public string? From;
+    public string? Member;
+    public string? Event;
+    public string? Reason;
+    public string? Session;
+    public string? Token;
+    public string? ResumeError;
+    public bool? Resumed;
+    public long? LastSeq;
+    public JsonElement? Data;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    /// <summary>
+    /// Reads <paramref name="json"/>. False when it is not one well-formed JSON object; never throws.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, out ServerMessage message)
+    {
+        message = default;
+        try
+        {
+            var reader = new Utf8JsonReader(json, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("op"u8)) { reader.Read(); message.Op = OpOf(ref reader); }
+                else if (reader.ValueTextEquals("ref"u8)) { reader.Read(); message.Ref = Int64Of(ref reader); }
+                else if (reader.ValueTextEquals("seq"u8)) { reader.Read(); message.Seq = Int64Of(ref reader) is > 0 and var s ? s : null; }
+                else if (reader.ValueTextEquals("room"u8)) message.Room = StringOf(ref reader);
+                else if (reader.ValueTextEquals("from"u8)) message.From = StringOf(ref reader);
+                else if (reader.ValueTextEquals("member"u8)) message.Member = StringOf(ref reader);
+                else if (reader.ValueTextEquals("event"u8)) message.Event = StringOf(ref reader);
+                else if (reader.ValueTextEquals("reason"u8)) message.Reason = StringOf(ref reader);
+                else if (reader.ValueTextEquals("session"u8)) message.Session = StringOf(ref reader);
+                else if (reader.ValueTextEquals("token"u8)) message.Token = StringOf(ref reader);
+                else if (reader.ValueTextEquals("resumeError"u8)) message.ResumeError = StringOf(ref reader);
+                else if (reader.ValueTextEquals("lastSeq"u8)) { reader.Read(); message.LastSeq = Int64Of(ref reader) is >= 0 and var l ? l : null; }
+                else if (reader.ValueTextEquals("resumed"u8))
+                {
+                    reader.Read();
+                    message.Resumed = reader.TokenType switch { JsonTokenType.True => true, JsonTokenType.False => false, _ => null };
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("data"u8)) { reader.Read(); message.Data = JsonElement.ParseValue(ref reader); }
+                else { reader.Read(); reader.Skip(); }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject) return false;
+            // Nothing but whitespace may follow the object.
+            while (reader.Read()) return false;
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: a string that is not valid UTF-8 cannot be decoded.
+            return false;
+        }
+    }
+
+    /// <summary>The whole message as a <see cref="JsonElement"/> (a copy, independent of <paramref name="json"/>).</summary>
+    public static JsonElement ParseWhole(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    private static ServerOp OpOf(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String) { reader.Skip(); return ServerOp.Unknown; }
+        if (reader.ValueTextEquals("reply"u8)) return ServerOp.Reply;
+        if (reader.ValueTextEquals("error"u8)) return ServerOp.Error;
+        if (reader.ValueTextEquals("message"u8)) return ServerOp.Message;
+        if (reader.ValueTextEquals("presence"u8)) return ServerOp.Presence;
+        if (reader.ValueTextEquals("notice"u8)) return ServerOp.Notice;
+        if (reader.ValueTextEquals("welcome"u8)) return ServerOp.Welcome;
+        return ServerOp.Unknown;
+    }
+
+    private static long? Int64Of(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value)) return value;
+        reader.Skip();
+        return null;
+    }
+
+    private static string? StringOf(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        reader.Skip();
+        return null;
+    }
+}

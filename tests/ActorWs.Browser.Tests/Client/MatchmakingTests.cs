@@ -1,0 +1,45 @@
+using ActorWs.Browser.Tests.Infrastructure;
+
+namespace ActorWs.Browser.Tests.Client;
+
+/// <summary>actorws.js with game rooms: matchmaking and binary messages.</summary>
+public sealed class MatchmakingTests(BrowserFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public async Task Two_pages_are_matched_into_one_arena_and_exchange_binary_messages()
+    {
+        var ann = await OpenHarnessAsync();
+        var bob = await OpenHarnessAsync();
+        await ConnectAsync(ann);
+        await ConnectAsync(bob);
+        var mode = Guid.NewGuid().ToString("N");
+        var annRoom = await CallOkAsync(ann, "create", "arena", new { mode, seats = 2 });
+        var listed = await CallOkAsync(bob, "listRooms", "arena", new { mode });
+        string room = listed[0].GetProperty("room").GetString()!;
+        Assert.Equal(annRoom.GetProperty("room").GetString(), room);
+        var bobRoom = await CallOkAsync(bob, "joinById", room);
+        Assert.Equal(2, bobRoom.GetProperty("members").GetArrayLength());
+
+        await ann.EvaluateAsync("() => harness.client.sendBinary(new Uint8Array([7, 8, 9]))");
+        foreach (var page in new[] { ann, bob })
+        {
+            await WaitForAsync(page, "harness.of('binary').length === 1");
+            var binary = (await EventsAsync(page, "binary"))[0];
+            Assert.Equal("[7,8,9]", binary.GetProperty("data").GetRawText());
+            Assert.True(binary.GetProperty("seq").GetInt64() > 0);
+        }
+    }
+
+    [Fact]
+    public async Task A_full_room_is_refused_by_id_with_the_servers_reason()
+    {
+        var pages = new[] { await OpenHarnessAsync(), await OpenHarnessAsync(), await OpenHarnessAsync() };
+        foreach (var page in pages) await ConnectAsync(page);
+        var created = await CallOkAsync(pages[0], "create", "arena", new { seats = 2 });
+        string room = created.GetProperty("room").GetString()!;
+        await CallOkAsync(pages[1], "joinById", room);
+        var full = (await CallAsync(pages[2], "joinById", room)).GetProperty("error");
+        Assert.Equal(("rejected", "room is full"), (full.GetProperty("failure").GetString(), full.GetProperty("reason").GetString()));
+        Assert.Equal(0, await pages[2].EvaluateAsync<int>("() => harness.client.gameRooms.length"));
+    }
+}

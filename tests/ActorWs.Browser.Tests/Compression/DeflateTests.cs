@@ -1,0 +1,19 @@
+using System.Text.Json;
+using ActorWs.Browser.Tests.Infrastructure;
+
+namespace ActorWs.Browser.Tests.Compression;
+
+/// <summary>Chromium offers permessage-deflate (RFC 7692); the server accepts it on <c>/echo</c>.</summary>
+public sealed class DeflateTests(BrowserFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public async Task Chromium_negotiates_permessage_deflate_and_a_large_compressible_message_round_trips()
+    {
+        var page = await OpenAsync(Fixture.Server.Http("/test/echo.html?size=1048576"));
+        await page.WaitForFunctionAsync("() => window.echoResult !== null && window.echoResult !== undefined");
+        var result = await page.EvaluateAsync<JsonElement>("() => window.echoResult");
+        Assert.Contains("permessage-deflate", result.GetProperty("extensions").GetString());
+        Assert.Equal(1_048_576, result.GetProperty("length").GetInt32());
+        Assert.True(result.GetProperty("same").GetBoolean());
+    }
+}
