@@ -46,26 +46,19 @@ internal sealed partial class ActorCell : IActorContext
 
     public IActorRef Unwatch(IActorRef subject) => UnwatchActor(subject);
 
+    // The current behavior is the top of the behavior stack (null: the actor's own Receive). Only the entries
+    // below the top live in a list, made by the first BecomeStacked: a plain Become, which most actors use to
+    // switch states, allocates nothing.
     public void Become(Receive receive)
     {
         ArgumentNullException.ThrowIfNull(receive);
-        var stack = Extras.BehaviorStack ??= [];
-        if (stack.Count == 0)
-        {
-            stack.Add(receive);
-        }
-        else
-        {
-            stack[^1] = receive;
-        }
-
         _currentBehavior = receive;
     }
 
     public void BecomeStacked(Receive receive)
     {
         ArgumentNullException.ThrowIfNull(receive);
-        (Extras.BehaviorStack ??= []).Add(receive);
+        (Extras.BehaviorStack ??= []).Add(_currentBehavior);
         _currentBehavior = receive;
     }
 
@@ -74,10 +67,13 @@ internal sealed partial class ActorCell : IActorContext
         var stack = _extras?.BehaviorStack;
         if (stack is { Count: > 0 })
         {
+            _currentBehavior = stack[^1];
             stack.RemoveAt(stack.Count - 1);
         }
-
-        _currentBehavior = stack is { Count: > 0 } ? stack[^1] : null;
+        else
+        {
+            _currentBehavior = null;
+        }
     }
 
     public ILogger GetLogger() => Extras.Logger ??= CreateLogger();
@@ -95,7 +91,7 @@ internal sealed partial class ActorCell : IActorContext
     internal ActorTimerScheduler CreateTimerScheduler()
     {
         var timers = new ActorTimerScheduler(this);
-        Extras.Timers = timers;
+        _timers = timers;
         return timers;
     }
 }

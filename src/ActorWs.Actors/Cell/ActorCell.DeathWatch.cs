@@ -16,15 +16,11 @@ internal sealed partial class ActorCell
             return subject;
         }
 
-        var watching = Extras.Watching ??= [];
-        if (!watching.ContainsKey(target))
+        bool isNew = !_watching.ContainsKey(target);
+        _watching.Set(target, customMessage);
+        if (isNew)
         {
-            watching[target] = customMessage;
             target.SendSystemMessage(new WatchMessage(target, this));
-        }
-        else
-        {
-            watching[target] = customMessage;
         }
 
         return subject;
@@ -38,13 +34,12 @@ internal sealed partial class ActorCell
             return subject;
         }
 
-        var extras = _extras;
-        if (extras?.Watching is { } watching && watching.Remove(target))
+        if (_watching.Remove(target, out _))
         {
             target.SendSystemMessage(new UnwatchMessage(target, this));
         }
 
-        extras?.TerminatedQueued?.Remove(target);
+        _extras?.TerminatedQueued.Remove(target);
         return subject;
     }
 
@@ -57,26 +52,25 @@ internal sealed partial class ActorCell
         }
 
         // A stopping (not yet dead) actor still accepts watchers: they are notified when it is done.
-        (Extras.WatchedBy ??= []).Add(watcher);
+        _watchedBy.Add(watcher);
     }
 
     private void RemoveWatcher(InternalActorRef watchee, InternalActorRef watcher)
     {
         if (ReferenceEquals(watchee, this))
         {
-            _extras?.WatchedBy?.Remove(watcher);
+            _watchedBy.Remove(watcher);
         }
     }
 
     /// <summary>Handles a death notification: queue Terminated for watchers, bookkeeping for parents.</summary>
     private void WatchedActorTerminated(InternalActorRef actor, bool existenceConfirmed)
     {
-        var extras = _extras;
-        if (extras?.Watching is { } watching && watching.Remove(actor, out var customMessage) && !IsTerminating)
+        if (_watching.Remove(actor, out var customMessage) && !IsTerminating)
         {
             if (customMessage is null)
             {
-                (extras.TerminatedQueued ??= []).Add(actor);
+                Extras.TerminatedQueued.Add(actor);
                 PostInternal(new Terminated(actor, existenceConfirmed), actor);
             }
             else
@@ -95,7 +89,7 @@ internal sealed partial class ActorCell
     private void ReceivedTerminated(Terminated terminated)
     {
         var key = terminated.ActorRef as InternalActorRef;
-        if (key is not null && _extras?.TerminatedQueued is { } queued && queued.Remove(key))
+        if (key is not null && _extras is { } extras && extras.TerminatedQueued.Remove(key))
         {
             ReceiveMessage(terminated);
         }
@@ -103,13 +97,12 @@ internal sealed partial class ActorCell
 
     private void TellWatchersWeDied()
     {
-        var watchers = _extras?.WatchedBy;
-        if (watchers is null)
+        if (_watchedBy.Count == 0)
         {
             return;
         }
 
-        foreach (var watcher in watchers)
+        foreach (var watcher in _watchedBy.ToArray())
         {
             // The parent already got its notification.
             if (!ReferenceEquals(watcher, _parent))
@@ -118,22 +111,21 @@ internal sealed partial class ActorCell
             }
         }
 
-        watchers.Clear();
+        _watchedBy.Clear();
     }
 
     private void UnwatchWatchedActors()
     {
-        var watching = _extras?.Watching;
-        if (watching is null)
+        if (_watching.Count == 0)
         {
             return;
         }
 
-        foreach (var target in watching.Keys)
+        foreach (var target in _watching.Keys())
         {
             target.SendSystemMessage(new UnwatchMessage(target, this));
         }
 
-        watching.Clear();
+        _watching.Clear();
     }
 }

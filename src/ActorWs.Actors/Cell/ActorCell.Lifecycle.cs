@@ -163,7 +163,7 @@ internal sealed partial class ActorCell
         AbandonAsyncHandler();
         try
         {
-            _extras?.Timers?.CancelAll();
+            _timers?.CancelAll();
             _extras?.Stash?.ReturnAllToMailbox();
             failedActor.InvokePreRestart(cause, failedMessage);
         }
@@ -262,7 +262,7 @@ internal sealed partial class ActorCell
         {
             if (actor is not null)
             {
-                _extras?.Timers?.CancelAll();
+                _timers?.CancelAll();
                 _extras?.Stash?.ReturnAllToMailbox();
                 actor.InvokePostStop();
             }

@@ -23,6 +23,13 @@ internal sealed partial class ActorCell : InternalActorRef
     private ChildrenContainer? _children;
     private CellExtras? _extras;
 
+    // DeathWatch and timers live in the cell itself, not in the extras: nearly every long-lived actor of a server
+    // watches one actor and is watched by one (a connection and its session), and these inline forms cost nothing
+    // until used, where a separate extras object would cost more than a hundred bytes per actor.
+    private SmallRefMap _watching;
+    private SmallRefSet _watchedBy;
+    private ActorTimerScheduler? _timers;
+
     // CellFlags; written only on the cell's own turn, read elsewhere with Volatile.
     private int _flags;
 

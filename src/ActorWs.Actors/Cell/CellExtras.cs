@@ -10,20 +10,17 @@ namespace ActorWs.Actors;
 /// <remarks>Not thread-safe: only the owning cell's turn touches it.</remarks>
 internal sealed class CellExtras
 {
-    internal List<Receive>? BehaviorStack;
+    internal List<Receive?>? BehaviorStack;
 
     /// <summary>Actors this one watches, with the custom message of <c>WatchWith</c> (null for <see cref="Terminated"/>).</summary>
-    internal Dictionary<InternalActorRef, object?>? Watching;
 
     /// <summary>Actors that watch this one.</summary>
-    internal HashSet<InternalActorRef>? WatchedBy;
 
     /// <summary>Watched actors whose termination message is queued but not yet delivered.</summary>
-    internal HashSet<InternalActorRef>? TerminatedQueued;
+    internal SmallRefSet TerminatedQueued;
 
     internal ReceiveTimeoutState? ReceiveTimeout;
 
-    internal ActorTimerScheduler? Timers;
 
     internal ActorStash? Stash;
 

@@ -270,7 +270,6 @@ internal sealed partial class ConnectionActor
         }
         _head?.Dispose();
         _head = null;
-        _path = request.Path;
         int maxMessageSize = (int)Math.Min(int.MaxValue, route.MaxMessageSize ?? _runtime.Options.WebSocket.MaxMessageSize);
         _reader = new WebSocketFrameReader(ReaderOptions) { MaxMessageSize = maxMessageSize };
         if (deflate.IsAccepted) EnableCompression(deflate.Parameters!, compression, maxMessageSize);
@@ -279,7 +278,10 @@ internal sealed partial class ConnectionActor
         _phase = ConnectionPhase.Opening;
         Become(Upgrading);
         string sessionId = "s-" + Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        var setup = new SessionSetup(sessionId, _self, route, request.Path, request.Query, request.RouteValues, request.RemoteEndPoint, decision.Identity, subprotocol);
+        // For a route without parameters the path is the template's own string: one string less per connection.
+        string path = request.Path == route.Template.Text ? route.Template.Text : request.Path;
+        _path = path;
+        var setup = new SessionSetup(sessionId, _self, route, path, request.Query, request.RouteValues, _transport, decision.Identity, subprotocol);
         if (route.Resumable && request.GetQueryValue("resume") is { Length: > 0 } token)
         {
             // A client coming back: resume?resume=<token>&lastSeq=<n> (a missing or bad number counts as 0).

@@ -65,10 +65,10 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
     private static readonly WebSocketFrameReaderOptions ReaderOptions = new() { Role = WebSocketRole.Server };
 
     private readonly ServerRuntime _runtime;
-    private readonly IConnectionTransport _transport;
-    private readonly ConnectionEntry _entry;
     private readonly ILogger _log;
-    private readonly long _openedAt;
+    private IConnectionTransport _transport = null!;
+    private ConnectionEntry _entry = null!;
+    private long _openedAt;
     private IActorRef _self = null!;
 
     private ConnectionPhase _phase;
@@ -86,33 +86,45 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
     private int _messagesIn;
     private long _bytesIn;
 
-    public ConnectionActor(ServerRuntime runtime, IConnectionTransport transport, ConnectionEntry entry)
+    /// <summary>
+    /// Made from one <see cref="Props"/> shared by all connections (a closure per connection would cost memory for as
+    /// long as it lives); the socket comes with the first message, <see cref="AttachSocket"/>.
+    /// </summary>
+    public ConnectionActor(ServerRuntime runtime)
     {
         _runtime = runtime;
-        _transport = transport;
-        _entry = entry;
         _log = runtime.ConnectionLog;
-        _openedAt = runtime.Time.GetTimestamp();
         _maxInflight = runtime.Options.WebSocket.MaxInflightMessages;
         _resumeAt = Math.Max(0, _maxInflight / 2);
     }
 
+    /// <summary>The listener's first message to a new connection actor: its socket and its registry entry.</summary>
+    internal sealed record AttachSocket(IConnectionTransport Transport, ConnectionEntry Entry);
+
     /// <summary>The connection's number, unique on this server (in logs and session ids).</summary>
     private long Id => _entry.Id;
 
-    protected override void PreStart()
+    protected override void PreStart() => _self = Self;
+
+    /// <summary>Before its socket arrives the actor knows nothing else (nobody else knows it yet).</summary>
+    private bool Unattached(object message)
     {
-        _self = Self;
+        if (message is not AttachSocket attach) return false;
+        _transport = attach.Transport;
+        _entry = attach.Entry;
+        _openedAt = _runtime.Time.GetTimestamp();
         _entry.Actor = _self;
         _runtime.Metrics.ConnectionOpened();
         _phaseDeadline = _openedAt + Ticks(_runtime.Options.HandshakeTimeout);
         ScheduleDeadline();
         Become(Handshaking);
         _transport.Start(this);
+        return true;
     }
 
     protected override void PostStop()
     {
+        if (_transport is null) return; // stopped before it was attached
         _transport.Dispose();
         _head?.Dispose();
         _reader?.Dispose();
@@ -131,7 +143,7 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
         }
     }
 
-    protected override bool Receive(object message) => Handshaking(message);
+    protected override bool Receive(object message) => Unattached(message);
 
     void ITransportOwner.OnTransportSignal() => _self.Tell(TransportSignalled.Instance, null);
 

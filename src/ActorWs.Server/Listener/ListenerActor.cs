@@ -27,6 +27,7 @@ internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
     private readonly byte[] _tooManyConnections;
+    private readonly Props _connectionProps;
     private IConnectionListener? _listener;
     private IActorRef _self = null!;
     private IActorRef? _drainRequester;
@@ -35,6 +36,7 @@ internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
     {
         _runtime = runtime;
         _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Listener");
+        _connectionProps = Props.Create(() => new ConnectionActor(runtime));
         byte[] body = "the server is at its connection limit\n"u8.ToArray();
         var head = new HttpResponseHead(HttpStatus.ServiceUnavailable, body.Length, keepAlive: false) { ContentType = "text/plain; charset=utf-8" };
         _tooManyConnections = new byte[HttpResponseWriter.GetHeadLength(head) + body.Length];
@@ -166,8 +168,8 @@ internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
     {
         long id = _runtime.NextConnectionId();
         var entry = _runtime.Registry.Add(id);
-        var runtime = _runtime;
-        Context.ActorOf(Props.Create(() => new ConnectionActor(runtime, transport, entry)), "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var connection = Context.ActorOf(_connectionProps, "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        connection.Tell(new ConnectionActor.AttachSocket(transport, entry), _self);
     }
 
     /// <summary>Over the limit (or draining): a 503 and the socket is closed, without spawning an actor.</summary>

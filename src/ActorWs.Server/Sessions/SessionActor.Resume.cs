@@ -182,7 +182,7 @@ internal sealed partial class SessionActor
         Timers.Cancel(ReconnectionWindowExpired.Instance);
         _connection = incoming.Connection;
         Context.Watch(_connection);
-        _setup = _setup with { Connection = incoming.Connection, RemoteEndPoint = incoming.RemoteEndPoint, ResumeError = null };
+        _setup = _setup with { Connection = incoming.Connection, Transport = incoming.Transport, ResumeError = null };
         _connection.Tell(new SessionStarted(Self), Self);
         _handler.OnReattached(this, incoming.ResumeLastSeq);
         if (_resumeBuffer is not null)

@@ -25,17 +25,16 @@ namespace ActorWs.Server.Sessions;
 internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWithTimers
 {
     private readonly ServerRuntime _runtime;
-    private SessionSetup _setup;
+    private SessionSetup _setup = null!;
     private IActorRef? _connection;
     private WebSocketHandler _handler = null!;
     private bool _closed;
 
-    public SessionActor(ServerRuntime runtime, SessionSetup setup)
-    {
-        _runtime = runtime;
-        _setup = setup;
-        _connection = setup.Connection;
-    }
+    /// <summary>Made from one <see cref="Props"/> shared by all sessions; its setup comes with the first message.</summary>
+    public SessionActor(ServerRuntime runtime) => _runtime = runtime;
+
+    /// <summary>The session manager's first message to a new session.</summary>
+    internal sealed record Begin(SessionSetup Setup);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -45,21 +44,27 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWith
     public string Query => _setup.Query;
     public IReadOnlyDictionary<string, string> RouteValues => _setup.RouteValues;
     public string? Subprotocol => _setup.Subprotocol;
-    public EndPoint? RemoteEndPoint => _setup.RemoteEndPoint;
+    public EndPoint? RemoteEndPoint => _setup.Transport.RemoteEndPoint;
     public string? ResumeToken => _setup.ResumeToken;
     public string? ResumeError => _setup.ResumeError;
     IActorRef IWebSocketSession.Self => Self;
     IActorContext IWebSocketSession.Context => Context;
 
-    protected override void PreStart()
+    private bool Unstarted(object message)
     {
+        if (message is not Begin begin) return false;
+        _setup = begin.Setup;
+        _connection = _setup.Connection;
         Context.Watch(_setup.Connection);
+        Become(Running);
         _handler = _setup.Route.CreateHandler();
         _handler.OnOpen(this);
+        return true;
     }
 
     protected override void PostStop()
     {
+        if (_setup is null) return; // stopped before it began
         _resumeBuffer?.Clear();
         if (_setup.ResumeToken is { } token) Context.Parent.Tell(new SessionEnded(token), Self);
         if (!_closed)
@@ -70,7 +75,9 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWith
         }
     }
 
-    protected override bool Receive(object message)
+    protected override bool Receive(object message) => Unstarted(message);
+
+    private bool Running(object message)
     {
         switch (message)
         {

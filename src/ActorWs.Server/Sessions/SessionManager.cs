@@ -18,11 +18,13 @@ internal sealed class SessionManager : ActorBase
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
     private readonly Dictionary<string, IActorRef> _byToken = new(StringComparer.Ordinal);
+    private readonly Props _sessionProps;
 
     public SessionManager(ServerRuntime runtime)
     {
         _runtime = runtime;
         _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Sessions");
+        _sessionProps = Props.Create(() => new SessionActor(runtime));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -66,8 +68,8 @@ internal sealed class SessionManager : ActorBase
     private void Create(SessionSetup setup)
     {
         if (setup.Route.Resumable) setup = setup with { ResumeToken = NewToken() };
-        var runtime = _runtime;
-        var session = Context.ActorOf(Props.Create(() => new SessionActor(runtime, setup)), setup.Id);
+        var session = Context.ActorOf(_sessionProps, setup.Id);
+        session.Tell(new SessionActor.Begin(setup), Self);
         if (setup.ResumeToken is { } token) _byToken[token] = session;
         setup.Connection.Tell(new SessionStarted(session), Self);
     }

@@ -14,7 +14,7 @@ internal sealed record SessionSetup(
     string Path,
     string Query,
     IReadOnlyDictionary<string, string> RouteValues,
-    System.Net.EndPoint? RemoteEndPoint,
+    Transport.IConnectionTransport Transport,
     object? Identity,
     string? Subprotocol)
 {

@@ -24,14 +24,20 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
     private int _signalled = 1; // until Start: events only accumulate
     private int _closed;
 
-    public EpollConnectionTransport(EpollLoop loop, FileDescriptorHandle handle, EndPoint? remoteEndPoint)
+    // The peer's address, kept raw: an IPEndPoint (with its IPAddress) would cost ~70 bytes for every idle
+    // connection, and it is read only for logs and by the odd handler.
+    private readonly long _remoteV4;          // address << 16 | port, or -1
+    private readonly IPEndPoint? _remoteOther; // IPv6 and anything else
+
+    public EpollConnectionTransport(EpollLoop loop, FileDescriptorHandle handle, long remoteV4, IPEndPoint? remoteOther)
     {
         _loop = loop;
         _handle = handle;
-        RemoteEndPoint = remoteEndPoint;
+        _remoteV4 = remoteV4;
+        _remoteOther = remoteOther;
     }
 
-    public EndPoint? RemoteEndPoint { get; }
+    public EndPoint? RemoteEndPoint => _remoteOther ?? (_remoteV4 < 0 ? null : new IPEndPoint(_remoteV4 >> 16, (int)(_remoteV4 & 0xFFFF)));
 
     public void Start(ITransportOwner owner)
     {

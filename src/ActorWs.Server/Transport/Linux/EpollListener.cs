@@ -85,7 +85,8 @@ internal sealed unsafe class EpollListener : EpollRegistration, IConnectionListe
                 var handle = new FileDescriptorHandle(fd);
                 int one = 1;
                 LinuxNative.setsockopt(fd, LinuxNative.IPPROTO_TCP, LinuxNative.TCP_NODELAY, (byte*)&one, sizeof(int));
-                connection = new EpollConnectionTransport(_connectionLoop(), handle, ReadEndPoint(address, length));
+                long v4 = ReadIPv4(address, length);
+                connection = new EpollConnectionTransport(_connectionLoop(), handle, v4, v4 < 0 ? ReadEndPoint(address, length) : null);
                 return AcceptStatus.Accepted;
             }
             int errno = Marshal.GetLastPInvokeError();
@@ -105,6 +106,15 @@ internal sealed unsafe class EpollListener : EpollRegistration, IConnectionListe
                     return Volatile.Read(ref _closed) != 0 ? AcceptStatus.Closed : AcceptStatus.TransientFailure;
             }
         }
+    }
+
+    /// <summary>An IPv4 peer as <c>address &lt;&lt; 16 | port</c> (address in the byte order IPEndPoint's long constructor takes); -1 otherwise.</summary>
+    private static long ReadIPv4(byte* address, int length)
+    {
+        if (length < 8 || *(ushort*)address != LinuxNative.AF_INET) return -1;
+        long ip = *(uint*)(address + 4); // network order in memory: exactly what IPAddress(long) expects on little-endian
+        int port = (address[2] << 8) | address[3];
+        return (ip << 16) | (uint)port;
     }
 
     private static IPEndPoint? ReadEndPoint(byte* address, int length)
