@@ -73,6 +73,11 @@ public sealed class BenchRunner
             }
         }
 
+        if (options.Scenarios.Contains(ScenarioKind.Tick) && TickScenario.BuildWarning() is { } warning)
+        {
+            _console.WriteLine(warning);
+        }
+
         var reports = new List<ScenarioReport>();
         foreach (var kind in options.Scenarios)
         {
@@ -80,14 +85,21 @@ public sealed class BenchRunner
             var runs = new List<ServerRun>();
             foreach (var server in options.Servers)
             {
+                if (!scenario.Supports(server))
+                {
+                    _console.WriteLine($"[{ScenarioNames.Name(kind)} / {server}] not applicable: the column stays empty (see the note under the table)");
+                    continue;
+                }
+
                 var build = assemblies[server];
-                var run = build.Succeeded
-                    ? await RunOneAsync(scenario, server, build.Message, options, generator.Message, cancellationToken).ConfigureAwait(false)
+                var run = build.Succeeded || !scenario.UsesServerBuild
+                    ? await RunOneAsync(scenario, server, scenario.Launch(server, build.Message, options), options, generator.Message, cancellationToken)
+                        .ConfigureAwait(false)
                     : ServerRun.Failed(server, build.Message);
                 runs.Add(run);
             }
 
-            reports.Add(new ScenarioReport(kind, scenario.Describe(options), scenario.Metrics, runs));
+            reports.Add(new ScenarioReport(kind, scenario.Describe(options), scenario.Metrics, runs, scenario.Note));
         }
 
         var markdown = MarkdownReport.Render(machine, options, reports);
@@ -103,13 +115,13 @@ public sealed class BenchRunner
     }
 
     private async Task<ServerRun> RunOneAsync(
-        Scenario scenario, ServerKind server, string assembly, BenchOptions options, string loadGenerator, CancellationToken cancellationToken)
+        Scenario scenario, ServerKind server, ServerLaunch launch, BenchOptions options, string loadGenerator, CancellationToken cancellationToken)
     {
-        var tag = $"[{scenario.Kind.ToString().ToLowerInvariant()} / {server}]";
+        var tag = $"[{ScenarioNames.Name(scenario.Kind)} / {server}]";
         ServerProcess process;
         try
         {
-            process = ServerProcess.Start(server, assembly, options.ServerCpus, _time);
+            process = ServerProcess.Start(server, launch, options.ServerCpus, _time);
         }
         catch (InvalidOperationException ex)
         {

@@ -1,7 +1,14 @@
 using ActorWs.Bench;
 using ActorWs.Bench.Cli;
+using ActorWs.Bench.TickServer;
 
 // The load tool: measures ActorWs against an ASP.NET Core Kestrel baseline, side by side, in one run.
+// With "tick-server" as the first argument it is instead the server of the tick scenario (started by the tool itself).
+if (args.Length > 0 && args[0] == TickServerArguments.Verb)
+{
+    return await TickServerHost.RunAsync(args[1..], Console.Error).ConfigureAwait(false);
+}
+
 var parsed = BenchOptionsParser.Parse(args);
 if (parsed.HelpRequested)
 {

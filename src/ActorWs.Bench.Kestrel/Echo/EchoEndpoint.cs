@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using ActorWs.Bench.Kestrel.WebSockets;
 
 namespace ActorWs.Bench.Kestrel.Echo;
 
@@ -29,7 +30,7 @@ public static class EchoEndpoint
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(CompressionPolicy.AcceptContext()).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
         try
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using ActorWs.Bench.Kestrel.WebSockets;
 
 namespace ActorWs.Bench.Kestrel.Rooms;
 
@@ -35,7 +36,7 @@ public static class RoomEndpoint
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(CompressionPolicy.AcceptContext()).ConfigureAwait(false);
         var member = new RoomMember(socket);
         var room = rooms.Join(roomName, member);
         var sendLoop = member.RunSenderAsync(stopping);

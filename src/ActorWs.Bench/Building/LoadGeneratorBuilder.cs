@@ -20,17 +20,29 @@ public static class LoadGeneratorBuilder
     /// <param name="layout">The repository.</param>
     /// <param name="cancellationToken">Cancels the build.</param>
     /// <returns>The executable path, or why it could not be built or failed its self-test.</returns>
-    public static async Task<BuildOutcome> BuildAsync(RepositoryLayout layout, CancellationToken cancellationToken)
+    public static Task<BuildOutcome> BuildAsync(RepositoryLayout layout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        return BuildAsync(layout, layout.LoadGeneratorBinary, cancellationToken);
+    }
+
+    /// <summary>Compiles the load generator to <paramref name="binary"/> and runs its self-test there.</summary>
+    /// <param name="layout">The repository (for the sources).</param>
+    /// <param name="binary">Where the executable goes (its folder is created).</param>
+    /// <param name="cancellationToken">Cancels the build.</param>
+    /// <returns>The executable path, or why it could not be built or failed its self-test.</returns>
+    public static async Task<BuildOutcome> BuildAsync(RepositoryLayout layout, string binary, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(binary);
         if (!Directory.Exists(layout.LoadGeneratorSources))
         {
             return BuildOutcome.Failed($"load generator sources not found at {layout.LoadGeneratorSources}");
         }
 
         var sources = Directory.GetFiles(layout.LoadGeneratorSources, "*.c").Order(StringComparer.Ordinal).ToList();
-        Directory.CreateDirectory(Path.GetDirectoryName(layout.LoadGeneratorBinary)!);
-        var arguments = new List<string>(CompilerFlags) { "-o", layout.LoadGeneratorBinary };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(binary))!);
+        var arguments = new List<string>(CompilerFlags) { "-o", binary };
         arguments.AddRange(sources);
         arguments.Add("-lm");
         var compile = await CommandRunner.RunAsync("gcc", arguments, layout.LoadGeneratorSources, CompileTimeout, cancellationToken)
@@ -40,10 +52,10 @@ public static class LoadGeneratorBuilder
             return BuildOutcome.Failed($"gcc failed (exit code {compile.ExitCode}):\n{compile.Output}");
         }
 
-        var selfTest = await CommandRunner.RunAsync(layout.LoadGeneratorBinary, ["selftest"], layout.Root, SelfTestTimeout, cancellationToken)
+        var selfTest = await CommandRunner.RunAsync(binary, ["selftest"], layout.Root, SelfTestTimeout, cancellationToken)
             .ConfigureAwait(false);
         return selfTest.Succeeded
-            ? BuildOutcome.Ready(layout.LoadGeneratorBinary)
+            ? BuildOutcome.Ready(binary)
             : BuildOutcome.Failed($"loadgen selftest failed (exit code {selfTest.ExitCode}):\n{selfTest.Output}");
     }
 }

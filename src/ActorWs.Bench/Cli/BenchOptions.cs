@@ -1,8 +1,9 @@
 namespace ActorWs.Bench.Cli;
 
 /// <summary>
-/// Everything one benchmark run needs to know. Defaults reproduce the issue's scenarios
-/// (echo: 100 connections x 32 bytes; hold: 10,000 idle connections; broadcast: 1,000 members).
+/// Everything one benchmark run needs to know. Defaults reproduce the issues' scenarios
+/// (echo: 100 connections x 32 bytes; hold: 10,000 idle connections, without and with compression offered;
+/// broadcast: 1,000 members; tick: 100 clients in one room at 30 Hz x 256 bytes).
 /// </summary>
 /// <remarks>Immutable; safe to share between threads.</remarks>
 public sealed record BenchOptions
@@ -35,6 +36,21 @@ public sealed record BenchOptions
     /// <summary>Default number of members that send in the broadcast scenario.</summary>
     public const int DefaultBroadcastSenders = 10;
 
+    /// <summary>Default clients of the tick room (issue 7).</summary>
+    public const int DefaultTickClients = 100;
+
+    /// <summary>Default tick rate in Hz (issue 7).</summary>
+    public const int DefaultTickHz = 30;
+
+    /// <summary>Default state delta broadcast per tick, in bytes (issue 7).</summary>
+    public const int DefaultTickPayloadBytes = 256;
+
+    /// <summary>
+    /// Default warm-up of the tick scenario. The tick room loads the server lightly (a few thousand deliveries
+    /// a second), so its hot path is compiled within seconds; the long echo warm-up is not needed.
+    /// </summary>
+    public const double DefaultTickWarmupSeconds = 5;
+
     /// <summary>Default seconds to let a server settle before its memory is read.</summary>
     public const double DefaultSettleSeconds = 2;
 
@@ -48,7 +64,8 @@ public sealed record BenchOptions
     public const string DefaultClientCpus = "1";
 
     /// <summary>The scenarios to run, in order.</summary>
-    public IReadOnlyList<ScenarioKind> Scenarios { get; init; } = [ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.Broadcast];
+    public IReadOnlyList<ScenarioKind> Scenarios { get; init; } =
+        [ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.HoldDeflate, ScenarioKind.Broadcast, ScenarioKind.Tick];
 
     /// <summary>The servers to measure; each scenario runs against each in this order.</summary>
     public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.ActorWs, ServerKind.Kestrel];
@@ -82,6 +99,18 @@ public sealed record BenchOptions
 
     /// <summary>Broadcast message size in bytes (at least 16: send time, sender, sequence).</summary>
     public int BroadcastMessageBytes { get; init; } = DefaultMessageBytes;
+
+    /// <summary>Clients of the tick room.</summary>
+    public int TickClients { get; init; } = DefaultTickClients;
+
+    /// <summary>Ticks per second of the tick room.</summary>
+    public int TickHz { get; init; } = DefaultTickHz;
+
+    /// <summary>Bytes the tick room broadcasts per tick (at least the 8-byte timestamp).</summary>
+    public int TickPayloadBytes { get; init; } = DefaultTickPayloadBytes;
+
+    /// <summary>Seconds of ticking before the tick scenario's measured window.</summary>
+    public double TickWarmupSeconds { get; init; } = DefaultTickWarmupSeconds;
 
     /// <summary>Seconds to wait before reading a server's memory.</summary>
     public double SettleSeconds { get; init; } = DefaultSettleSeconds;
@@ -123,6 +152,7 @@ public sealed record BenchOptions
         HoldConnections = 1_000,
         BroadcastMembers = 200,
         BroadcastSenders = 4,
+        TickWarmupSeconds = 1,
         SettleSeconds = 0.5,
     };
 }

@@ -22,15 +22,18 @@ public static partial class BenchOptionsParser
     /// <summary>Most echo messages in flight per connection.</summary>
     public const int MaxEchoDepth = 1024;
 
+    /// <summary>Most tick clients: the tick room's seats, so that all of them share one room.</summary>
+    public const int MaxTickClients = TickServer.TickBenchRoom.Seats;
+
     /// <summary>The usage text printed for <c>--help</c> and after a command-line error.</summary>
     public const string Usage = """
         usage: dotnet run -c Release --project src/ActorWs.Bench -- [options]
 
-          --scenarios LIST          echo,hold,broadcast (default: all three)
+          --scenarios LIST          echo,hold,hold-deflate,broadcast,tick (default: all five)
           --servers LIST            actorws,kestrel (default: both)
           --quick                   smoke test: 1 s warm-up, 2 s measured, fewer connections
-          --warmup S                seconds of load before measuring (default 20)
-          --duration S              seconds measured for echo and broadcast (default 10)
+          --warmup S                seconds of load before measuring echo and broadcast (default 20)
+          --duration S              seconds measured for echo, broadcast and tick (default 10)
           --echo-connections N      (default 100)
           --echo-size BYTES         (default 32)
           --echo-depth N            messages in flight per connection (default 1)
@@ -39,6 +42,10 @@ public static partial class BenchOptionsParser
           --broadcast-members N     room size (default 1000)
           --broadcast-senders N     members that send (default 10)
           --broadcast-size BYTES    (default 32, at least 16)
+          --tick-clients N          clients in the tick room (default 100, at most 1000)
+          --tick-hz HZ              ticks per second, 1-120 (default 30)
+          --tick-size BYTES         state delta per tick (default 256, at least 8)
+          --tick-warmup S           seconds of ticking before measuring (default 5)
           --settle S                seconds before reading server memory (default 2)
           --startup-timeout S       seconds to wait for GET /health (default 30)
           --server-cpus LIST        taskset CPU list for the servers (default 0)
@@ -105,7 +112,7 @@ public static partial class BenchOptionsParser
         switch (name)
         {
             case "--scenarios":
-                var scenarios = ParseList<ScenarioKind>(name, value, ref error);
+                var scenarios = ParseScenarios(name, value, ref error);
                 options = error is null ? options with { Scenarios = scenarios } : options;
                 break;
             case "--servers":
@@ -148,6 +155,21 @@ public static partial class BenchOptionsParser
             case "--broadcast-size":
                 options = options with { BroadcastMessageBytes = ParseInt(name, value, MinBroadcastMessageBytes, MaxMessageBytes, ref error) };
                 break;
+            case "--tick-clients":
+                options = options with { TickClients = ParseInt(name, value, 1, MaxTickClients, ref error) };
+                break;
+            case "--tick-hz":
+                options = options with { TickHz = ParseInt(name, value, 1, TickServer.TickServerArguments.MaxHz, ref error) };
+                break;
+            case "--tick-size":
+                options = options with
+                {
+                    TickPayloadBytes = ParseInt(name, value, TickServer.TickPayload.TimestampBytes, MaxMessageBytes, ref error),
+                };
+                break;
+            case "--tick-warmup":
+                options = options with { TickWarmupSeconds = ParseSeconds(name, value, 0, ref error) };
+                break;
             case "--server-cpus":
                 options = options with { ServerCpus = ParseCpuList(name, value, ref error) };
                 break;
@@ -177,6 +199,31 @@ public static partial class BenchOptionsParser
         }
 
         return error;
+    }
+
+    private static List<ScenarioKind> ParseScenarios(string name, string value, ref string? error)
+    {
+        var items = new List<ScenarioKind>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!ScenarioNames.TryParse(part, out var kind))
+            {
+                error = $"{name}: '{part}' is not one of {string.Join(", ", ScenarioNames.All)}";
+                return [];
+            }
+
+            if (!items.Contains(kind))
+            {
+                items.Add(kind);
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            error = $"{name} needs at least one of {string.Join(", ", ScenarioNames.All)}";
+        }
+
+        return items;
     }
 
     private static IReadOnlyList<T> ParseList<T>(string name, string value, ref string? error)

@@ -9,6 +9,12 @@ public enum ScenarioKind
     /// <summary>Connect-and-hold: open many idle connections, measure connections/s and memory per connection.</summary>
     Hold,
 
+    /// <summary>Connect-and-hold with permessage-deflate offered in every handshake.</summary>
+    HoldDeflate,
+
     /// <summary>Broadcast: M members of one relay room, K of them sending.</summary>
     Broadcast,
+
+    /// <summary>Game tick: N clients in one ticking room, a state delta broadcast every tick (ActorWs only).</summary>
+    Tick,
 }

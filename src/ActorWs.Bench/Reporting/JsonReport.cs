@@ -39,7 +39,7 @@ public static class JsonReport
             },
             ["options"] = new JsonObject
             {
-                ["scenarios"] = new JsonArray(options.Scenarios.Select(s => (JsonNode)s.ToString().ToLowerInvariant()).ToArray()),
+                ["scenarios"] = new JsonArray(options.Scenarios.Select(s => (JsonNode)ScenarioNames.Name(s)).ToArray()),
                 ["servers"] = new JsonArray(options.Servers.Select(s => (JsonNode)s.ToString().ToLowerInvariant()).ToArray()),
                 ["quick"] = options.Quick,
                 ["warmup_s"] = options.WarmupSeconds,
@@ -53,11 +53,17 @@ public static class JsonReport
                 ["broadcast_members"] = options.BroadcastMembers,
                 ["broadcast_senders"] = options.BroadcastSenders,
                 ["broadcast_size"] = options.BroadcastMessageBytes,
+                ["tick_clients"] = options.TickClients,
+                ["tick_hz"] = options.TickHz,
+                ["tick_size"] = options.TickPayloadBytes,
+                ["tick_warmup_s"] = options.TickWarmupSeconds,
                 ["server_cpus"] = options.ServerCpus,
                 ["client_cpus"] = options.ClientCpus,
             },
             ["rows"] = new JsonArray(ResultRow.From(reports).Select(RowNode).ToArray()),
             ["runs"] = new JsonArray(reports.SelectMany(r => r.Runs.Select(run => RunNode(r, run))).ToArray()),
+            ["notes"] = new JsonObject(reports.Where(r => r.Note is not null)
+                .Select(r => KeyValuePair.Create(ScenarioNames.Name(r.Scenario), (JsonNode?)r.Note))),
         };
         return root.ToJsonString(Indented);
     }
@@ -95,7 +101,7 @@ public static class JsonReport
 
         return new JsonObject
         {
-            ["scenario"] = report.Scenario.ToString().ToLowerInvariant(),
+            ["scenario"] = ScenarioNames.Name(report.Scenario),
             ["server"] = run.Server.ToString().ToLowerInvariant(),
             ["failure"] = run.Failure,
             ["metrics"] = metrics,

@@ -28,7 +28,7 @@ public static class MarkdownReport
         text.AppendLine(c, $"- machine: {machine.Summary()}");
         text.AppendLine(c, $"- servers: {string.Join(", ", options.Servers)}, each a fresh process per scenario, workstation GC, pinned to CPU {options.ServerCpus}");
         text.AppendLine(c, $"- load generator: C, epoll, one thread, pinned to CPU {options.ClientCpus}");
-        text.AppendLine(c, $"- timing: {options.WarmupSeconds:0.##} s warm-up then {options.DurationSeconds:0.##} s measured (echo, broadcast); memory read {options.SettleSeconds:0.##} s after connections settle (hold){(options.Quick ? "; --quick smoke test, not a measurement" : string.Empty)}");
+        text.AppendLine(c, $"- timing: {options.WarmupSeconds:0.##} s warm-up then {options.DurationSeconds:0.##} s measured (echo, broadcast; tick warms up {options.TickWarmupSeconds:0.##} s); memory read {options.SettleSeconds:0.##} s after connections settle (hold){(options.Quick ? "; --quick smoke test, not a measurement" : string.Empty)}");
         text.AppendLine();
         text.AppendLine("| scenario | metric | better | ActorWs | Kestrel | ActorWs/Kestrel |");
         text.AppendLine("| --- | --- | --- | ---: | ---: | ---: |");
@@ -39,6 +39,10 @@ public static class MarkdownReport
 
         text.AppendLine();
         text.AppendLine("Ratio = ActorWs ÷ Kestrel, measured in the same run. Where higher is better a ratio above 1 favours ActorWs; where lower is better, a ratio below 1 does.");
+        foreach (var note in reports.Select(r => r.Note).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            text.AppendLine().AppendLine(c, $"Note — {note}");
+        }
 
         var failures = reports.SelectMany(r => r.Runs.Where(run => run.Failure is not null).Select(run => (r.Scenario, run))).ToList();
         if (failures.Count > 0)
@@ -46,7 +50,7 @@ public static class MarkdownReport
             text.AppendLine().AppendLine("## Failures").AppendLine();
             foreach (var (scenario, run) in failures)
             {
-                text.AppendLine(c, $"- {scenario.ToString().ToLowerInvariant()} / {run.Server}: {FirstLine(run.Failure!)}");
+                text.AppendLine(c, $"- {ScenarioNames.Name(scenario)} / {run.Server}: {FirstLine(run.Failure!)}");
             }
         }
 

@@ -23,7 +23,7 @@ public sealed record ResultRow(string Scenario, MetricDefinition Metric, double?
         var rows = new List<ResultRow>();
         foreach (var report in reports)
         {
-            var title = $"{report.Scenario.ToString().ToLowerInvariant()} ({report.Description})";
+            var title = $"{ScenarioNames.Name(report.Scenario)} ({report.Description})";
             foreach (var metric in report.Metrics)
             {
                 rows.Add(new ResultRow(title, metric, Value(report, ServerKind.ActorWs, metric), Value(report, ServerKind.Kestrel, metric)));

@@ -52,7 +52,7 @@ public sealed class BroadcastScenario : Scenario
             "--members", Arg(o.BroadcastMembers), "--senders", Arg(o.BroadcastSenders), "--size", Arg(o.BroadcastMessageBytes),
             "--concurrency", Arg(o.ConnectConcurrency), "--warmup", Arg(o.WarmupSeconds), "--duration", Arg(o.DurationSeconds),
         ];
-        var window = await MeasuredWindow.ObserveAsync(context, arguments, cancellationToken).ConfigureAwait(false);
+        var window = await MeasuredWindow.ObserveAsync(context, arguments, o.WarmupSeconds, cancellationToken).ConfigureAwait(false);
         if (window.Result is not { } result)
         {
             return ServerRun.Failed(context.Server.Kind, window.Failure ?? "no result", window.Records);

@@ -51,7 +51,7 @@ public sealed class EchoScenario : Scenario
             "--connections", Arg(o.EchoConnections), "--size", Arg(o.EchoMessageBytes), "--depth", Arg(o.EchoDepth),
             "--concurrency", Arg(o.ConnectConcurrency), "--warmup", Arg(o.WarmupSeconds), "--duration", Arg(o.DurationSeconds),
         ];
-        var window = await MeasuredWindow.ObserveAsync(context, arguments, cancellationToken).ConfigureAwait(false);
+        var window = await MeasuredWindow.ObserveAsync(context, arguments, o.WarmupSeconds, cancellationToken).ConfigureAwait(false);
         if (window.Result is not { } result)
         {
             return ServerRun.Failed(context.Server.Kind, window.Failure ?? "no result", window.Records);

@@ -8,7 +8,9 @@ namespace ActorWs.Bench.Scenarios;
 /// <summary>
 /// Connect-and-hold: opens N connections to <c>/echo</c> as fast as the server takes them, then
 /// leaves them idle and reads the server's memory. Memory per idle connection is
-/// (RSS with N idle − RSS before) / N, both read after the same settle delay.
+/// (RSS with N idle − RSS before) / N, both read after the same settle delay. The hold-deflate variant
+/// offers permessage-deflate in every handshake, so the figure is that of idle compressed connections
+/// on a server that accepts compression (issue 6).
 /// </summary>
 /// <remarks>Stateless; safe to share between threads.</remarks>
 public sealed class HoldScenario : Scenario
@@ -21,6 +23,12 @@ public sealed class HoldScenario : Scenario
 
     private const double BytesPerKibibyte = 1024;
 
+    private static readonly MetricDefinition[] DeflateRows =
+    [
+        new("deflate_agreed_pct", "connections that agreed to permessage-deflate (%)", BetterDirection.Neither, 0),
+        new("deflate_server_no_takeover_pct", "… of them with server_no_context_takeover (%)", BetterDirection.Neither, 0),
+    ];
+
     private static readonly MetricDefinition[] Rows =
     [
         new("conns_per_sec", "connections opened per second", BetterDirection.Higher, 0),
@@ -32,17 +40,36 @@ public sealed class HoldScenario : Scenario
         new("errors", "errors", BetterDirection.Lower, 0),
     ];
 
-    /// <inheritdoc/>
-    public override ScenarioKind Kind => ScenarioKind.Hold;
+    private readonly bool _offerDeflate;
+    private readonly MetricDefinition[] _rows;
+
+    /// <summary>Creates the scenario.</summary>
+    /// <param name="offerDeflate">Offer permessage-deflate in every handshake (the hold-deflate scenario).</param>
+    public HoldScenario(bool offerDeflate)
+    {
+        _offerDeflate = offerDeflate;
+        _rows = offerDeflate ? [.. Rows, .. DeflateRows] : Rows;
+    }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<MetricDefinition> Metrics => Rows;
+    public override ScenarioKind Kind => _offerDeflate ? ScenarioKind.HoldDeflate : ScenarioKind.Hold;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<MetricDefinition> Metrics => _rows;
+
+    /// <inheritdoc/>
+    public override string? Note => _offerDeflate
+        ? "hold-deflate: every handshake offers `permessage-deflate; client_max_window_bits`, and both servers accept it on their "
+          + "default settings (Kestrel through `WebSocketAcceptContext.DangerousEnableCompression`); the last two rows show what each "
+          + "agreed to. Its memory row minus hold's is what compression costs per idle connection."
+        : null;
 
     /// <inheritdoc/>
     public override string Describe(BenchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.Create(CultureInfo.InvariantCulture, $"{options.HoldConnections} idle connections");
+        return string.Create(
+            CultureInfo.InvariantCulture, $"{options.HoldConnections} idle connections{(_offerDeflate ? ", permessage-deflate offered" : string.Empty)}");
     }
 
     /// <inheritdoc/>
@@ -60,6 +87,7 @@ public sealed class HoldScenario : Scenario
             "--connections", Arg(o.HoldConnections), "--concurrency", Arg(o.ConnectConcurrency),
             "--warm-connections", Arg(Math.Min(MaxWarmConnections, o.HoldConnections)),
             "--wait-timeout", Arg(limit.TotalSeconds),
+            .. (_offerDeflate ? (string[])["--deflate"] : []),
         ];
         var pid = context.Server.Pid;
         var records = new List<LoadGenRecord>();
@@ -104,7 +132,7 @@ public sealed class HoldScenario : Scenario
             string? failure = exitCode != 0 ? $"load generator exited with code {exitCode}"
                 : context.Server.HasExited ? $"{context.Server.Kind} exited during the run:\n{context.Server.RecentOutput}"
                 : null;
-            return new ServerRun(context.Server.Kind, ComputeMetrics(result, baseline, idle, cpuConnecting), records, failure);
+            return new ServerRun(context.Server.Kind, ComputeMetrics(result, baseline, idle, cpuConnecting, _offerDeflate), records, failure);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -112,7 +140,15 @@ public sealed class HoldScenario : Scenario
         }
     }
 
-    private static Dictionary<string, double> ComputeMetrics(LoadGenRecord result, long? baseline, long? idle, TimeSpan? cpuConnecting)
+    /// <summary>The table figures from the generator's result and the orchestrator's readings.</summary>
+    /// <param name="result">The generator's <c>result</c> record.</param>
+    /// <param name="baseline">Server RSS before the idle connections, in bytes, or null.</param>
+    /// <param name="idle">Server RSS with them open, in bytes, or null.</param>
+    /// <param name="cpuConnecting">Server CPU time spent while they connected, or null.</param>
+    /// <param name="offeredDeflate">Whether the handshakes offered permessage-deflate.</param>
+    /// <returns>The metrics by key; figures that cannot be computed are absent.</returns>
+    internal static Dictionary<string, double> ComputeMetrics(
+        LoadGenRecord result, long? baseline, long? idle, TimeSpan? cpuConnecting, bool offeredDeflate)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         CopyField(metrics, "conns_per_sec", result, "conns_per_sec");
@@ -128,6 +164,16 @@ public sealed class HoldScenario : Scenario
         if (cpuConnecting is { } cpu && result.Number("opened") is > 0 and var opened)
         {
             metrics["server_cpu_us_per_connection"] = cpu.TotalMicroseconds / opened;
+        }
+
+        if (offeredDeflate && result.Number("opened") is > 0 and var handshakes)
+        {
+            var agreed = result.Number("deflate_agreed") ?? 0;
+            metrics["deflate_agreed_pct"] = 100 * agreed / handshakes;
+            if (agreed > 0)
+            {
+                metrics["deflate_server_no_takeover_pct"] = 100 * (result.Number("deflate_server_no_takeover") ?? 0) / agreed;
+            }
         }
 
         metrics["errors"] = result.Sum(ConnectionErrorKeys);

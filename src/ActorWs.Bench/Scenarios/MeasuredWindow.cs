@@ -31,12 +31,14 @@ public sealed record MeasuredWindow(
     /// </summary>
     /// <param name="context">The server and generator.</param>
     /// <param name="arguments">The generator's mode and options.</param>
+    /// <param name="warmupSeconds">The warm-up the generator was given, for the time limit.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>What was observed.</returns>
-    public static async Task<MeasuredWindow> ObserveAsync(ScenarioContext context, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public static async Task<MeasuredWindow> ObserveAsync(
+        ScenarioContext context, IReadOnlyList<string> arguments, double warmupSeconds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var limit = TimeSpan.FromSeconds(context.Options.WarmupSeconds + context.Options.DurationSeconds) + Slack;
+        var limit = TimeSpan.FromSeconds(warmupSeconds + context.Options.DurationSeconds) + Slack;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
         var records = new List<LoadGenRecord>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ActorWs.Bench.Cli;
 using ActorWs.Bench.LoadGeneration;
+using ActorWs.Bench.Servers;
 
 namespace ActorWs.Bench.Scenarios;
 
@@ -19,6 +20,27 @@ public abstract class Scenario
     /// <summary>The table rows this scenario produces, in order.</summary>
     public abstract IReadOnlyList<MetricDefinition> Metrics { get; }
 
+    /// <summary>A remark printed under the table (why a server is not measured, what to read into a row), or null.</summary>
+    public virtual string? Note => null;
+
+    /// <summary>
+    /// Whether the scenario starts the server from the server's own Release build (false when it brings its
+    /// own server, so a failed build of that project does not stop it).
+    /// </summary>
+    public virtual bool UsesServerBuild => true;
+
+    /// <summary>Whether the scenario can run against a server; the others are not measured (their column shows —).</summary>
+    /// <param name="server">The server.</param>
+    /// <returns>True by default.</returns>
+    public virtual bool Supports(ServerKind server) => true;
+
+    /// <summary>How to start the server for this scenario.</summary>
+    /// <param name="server">The server.</param>
+    /// <param name="builtAssembly">The server's Release assembly (unused when <see cref="UsesServerBuild"/> is false).</param>
+    /// <param name="options">The run's options.</param>
+    /// <returns>The launch: by default the built assembly with <c>--host</c> and <c>--port</c>.</returns>
+    public virtual ServerLaunch Launch(ServerKind server, string builtAssembly, BenchOptions options) => ServerLaunch.Plain(builtAssembly);
+
     /// <summary>The scenario's parameters in words, for the table.</summary>
     /// <param name="options">The run's options.</param>
     /// <returns>A short description.</returns>
@@ -36,8 +58,10 @@ public abstract class Scenario
     public static Scenario For(ScenarioKind kind) => kind switch
     {
         ScenarioKind.Echo => new EchoScenario(),
-        ScenarioKind.Hold => new HoldScenario(),
+        ScenarioKind.Hold => new HoldScenario(offerDeflate: false),
+        ScenarioKind.HoldDeflate => new HoldScenario(offerDeflate: true),
         ScenarioKind.Broadcast => new BroadcastScenario(),
+        ScenarioKind.Tick => new TickScenario(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown scenario"),
     };
 

@@ -7,7 +7,7 @@ namespace ActorWs.Bench.Servers;
 
 /// <summary>
 /// One server under test, started as a child process pinned to the server CPUs:
-/// <c>taskset -c CPUS dotnet SERVER.dll --host 127.0.0.1 --port P</c>. Both servers get the same
+/// <c>taskset -c CPUS dotnet SERVER.dll --host 127.0.0.1 --port P</c> (see <see cref="ServerLaunch"/>). Both servers get the same
 /// environment (workstation GC, Production), so neither is tuned where the other is not.
 /// </summary>
 /// <remarks>
@@ -82,14 +82,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server on a free loopback port.</summary>
     /// <param name="kind">Which server.</param>
-    /// <param name="assemblyPath">Its Release assembly.</param>
+    /// <param name="launch">Its Release assembly and arguments.</param>
     /// <param name="cpus">The taskset CPU list to pin it to.</param>
     /// <param name="time">The clock used for readiness polling.</param>
     /// <returns>The running server.</returns>
     /// <exception cref="InvalidOperationException">taskset or dotnet could not be started.</exception>
-    public static ServerProcess Start(ServerKind kind, string assemblyPath, string cpus, TimeProvider time)
+    public static ServerProcess Start(ServerKind kind, ServerLaunch launch, string cpus, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(assemblyPath);
+        ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(cpus);
         ArgumentNullException.ThrowIfNull(time);
         var port = FreePort.Pick();
@@ -98,9 +98,12 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+            WorkingDirectory = Path.GetDirectoryName(launch.AssemblyPath)!,
         };
-        foreach (var argument in new[] { "-c", cpus, "dotnet", assemblyPath, "--host", Host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(cpus);
+        start.ArgumentList.Add("dotnet");
+        foreach (var argument in launch.DotnetArguments(Host, port))
         {
             start.ArgumentList.Add(argument);
         }

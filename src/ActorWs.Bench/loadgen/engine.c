@@ -14,7 +14,7 @@
 #include "common.h"
 
 #define INITIAL_OUTPUT_CAPACITY 4096u
-#define HANDSHAKE_REQUEST_MAX 512
+#define HANDSHAKE_REQUEST_MAX 640
 #define STDIN_READ_BYTES 256
 #define CLOSE_PAYLOAD_BYTES 2
 
@@ -209,8 +209,9 @@ static void on_connected(conn_t *c)
                        "Connection: Upgrade\r\n"
                        "Sec-WebSocket-Key: %s\r\n"
                        "Sec-WebSocket-Version: 13\r\n"
+                       "%s"
                        "\r\n",
-                       e->path, e->host_header, key);
+                       e->path, e->host_header, key, e->offer_deflate ? "Sec-WebSocket-Extensions: " WS_DEFLATE_OFFER "\r\n" : "");
     if (len < 0 || (size_t)len >= sizeof request) {
         fatal("handshake request for path '%s' is too long", e->path);
     }
@@ -232,6 +233,9 @@ static int parser_on_data(void *ctx, const uint8_t *data, size_t len, uint64_t o
 static int parser_on_message(void *ctx, int opcode, uint64_t length)
 {
     conn_t *c = ctx;
+    if (c->parser.message_compressed) {
+        c->engine->counters.compressed_messages++;
+    }
     if (c->state == CONN_OPEN) {
         c->engine->ops->on_message(c->engine->mode, c, opcode, length);
     }
@@ -303,7 +307,8 @@ static void feed_handshake(conn_t *c, const uint8_t *data, size_t len)
     c->handshake_len += (uint32_t)take;
 
     size_t header_len = 0;
-    int r = ws_check_handshake_response(c->handshake, c->handshake_len, c->accept, &header_len);
+    ws_deflate_agreement_t deflate;
+    int r = ws_check_handshake_response(c->handshake, c->handshake_len, c->accept, e->offer_deflate, &deflate, &header_len);
     if (r == WS_HS_INCOMPLETE) {
         return;
     }
@@ -321,6 +326,16 @@ static void feed_handshake(conn_t *c, const uint8_t *data, size_t len)
     e->counters.opened++;
     e->last_open_ns = now;
     hist_record(&e->handshake_ns, now - c->started_ns);
+    if (e->offer_deflate) {
+        if (deflate.agreed) {
+            e->counters.deflate_agreed++;
+            e->counters.deflate_server_no_takeover += deflate.server_no_context_takeover;
+            e->counters.deflate_client_no_takeover += deflate.client_no_context_takeover;
+        } else {
+            e->counters.deflate_declined++;
+        }
+    }
+    c->parser.allow_rsv1 = deflate.agreed;
 
     /* Frames may follow the blank line in the same read; detach the buffer before they can close us. */
     char *response = c->handshake;
@@ -603,13 +618,20 @@ wait_outcome_t engine_wait_for_command(engine_t *e, uint64_t timeout_ns)
     }
 }
 
+void engine_offer_deflate(engine_t *e, int offer) { e->offer_deflate = offer != 0; }
+
 void engine_print_counters(const engine_t *e)
 {
     const engine_counters_t *k = &e->counters;
     printf(" opened=%llu err_connect=%llu err_handshake=%llu err_protocol=%llu err_closed=%llu err_timeout=%llu"
-           " aborted=%llu closed_clean=%llu closed_unclean=%llu pings=%llu pongs=%llu",
+           " aborted=%llu closed_clean=%llu closed_unclean=%llu pings=%llu pongs=%llu"
+           " deflate_offered=%d deflate_agreed=%llu deflate_declined=%llu deflate_server_no_takeover=%llu"
+           " deflate_client_no_takeover=%llu compressed_messages=%llu",
            (unsigned long long)k->opened, (unsigned long long)k->err_connect, (unsigned long long)k->err_handshake,
            (unsigned long long)k->err_protocol, (unsigned long long)k->err_closed, (unsigned long long)k->err_timeout,
            (unsigned long long)k->aborted, (unsigned long long)k->closed_clean, (unsigned long long)k->closed_unclean,
-           (unsigned long long)k->pings, (unsigned long long)k->pongs);
+           (unsigned long long)k->pings, (unsigned long long)k->pongs, e->offer_deflate,
+           (unsigned long long)k->deflate_agreed, (unsigned long long)k->deflate_declined,
+           (unsigned long long)k->deflate_server_no_takeover, (unsigned long long)k->deflate_client_no_takeover,
+           (unsigned long long)k->compressed_messages);
 }

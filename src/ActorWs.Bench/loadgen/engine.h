@@ -72,6 +72,11 @@ typedef struct engine_counters {
     uint64_t closed_unclean;    /* our Close got no Close back in time, or TCP closed first */
     uint64_t pings;             /* server pings received (each answered with a pong) */
     uint64_t pongs;             /* unsolicited server pongs (keep-alives) */
+    uint64_t deflate_agreed;    /* handshakes where the server accepted our permessage-deflate offer */
+    uint64_t deflate_declined;  /* handshakes where it answered without the extension */
+    uint64_t deflate_server_no_takeover; /* agreed with server_no_context_takeover: no compressor kept between messages */
+    uint64_t deflate_client_no_takeover; /* agreed with client_no_context_takeover */
+    uint64_t compressed_messages; /* data messages the server sent compressed (RSV1) */
 } engine_counters_t;
 
 typedef enum wait_outcome {
@@ -90,6 +95,7 @@ typedef struct engine {
     const mode_ops_t *ops;
     void *mode;
     uint64_t connect_timeout_ns;
+    int offer_deflate;          /* handshakes offer permessage-deflate (RFC 7692); set before connecting */
 
     /* connect pump */
     const char *path;
@@ -145,6 +151,13 @@ void engine_close_range(engine_t *e, uint32_t first, uint32_t count, uint64_t ti
 void engine_watch_stdin(engine_t *e);
 /* Keeps serving connections until a stdin line, stdin EOF, a signal, or timeout_ns. */
 wait_outcome_t engine_wait_for_command(engine_t *e, uint64_t timeout_ns);
+
+/*
+ * Makes every later handshake offer permessage-deflate (WS_DEFLATE_OFFER). Our own frames stay
+ * uncompressed (RSV1 clear is always allowed); server frames with RSV1 are accepted on connections where
+ * the server agreed and counted as compressed_messages, their payload handed to the mode as received.
+ */
+void engine_offer_deflate(engine_t *e, int offer);
 
 /* Appends " err_connect=.. err_handshake=.. ..." for the result line. */
 void engine_print_counters(const engine_t *e);

@@ -2,6 +2,8 @@
  * hold: opens N idle connections to /echo as fast as the server accepts them (at most
  * `concurrency` handshakes in flight), reports connections/s and handshake latency, then keeps
  * them open and silent so the caller can read the server's memory, and closes them on request.
+ * With --deflate every handshake offers permessage-deflate, so the memory is that of idle compressed
+ * connections where the server agrees (the result counts agreed and declined handshakes).
  *
  * Conversation on stdout/stdin (any input line means "continue"; stdin EOF, SIGTERM/SIGINT or the
  * wait timeout also continue, so the generator always ends on its own):
@@ -116,6 +118,7 @@ int run_hold(const options_t *opt)
     }
     /* Warm-up connections live after the N held ones in the same table. */
     engine_init(e, &opt->address, n + warm, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &hold_ops, &m);
+    engine_offer_deflate(e, opt->deflate);
     engine_watch_stdin(e);
     uint64_t wait_ns = (uint64_t)(opt->wait_timeout_s * NS_PER_SEC);
 

@@ -21,14 +21,18 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: loadgen <echo|hold|broadcast|selftest> --port P [options]\n"
+            "usage: loadgen <echo|hold|broadcast|tick|selftest> --port P [options]\n"
             "  --host A             IPv4 loopback address (127.x.x.x), default 127.0.0.1\n"
-            "  --path /p            echo/hold route, default %s\n"
+            "  --path /p            echo/hold route, default %s; tick: the JSON room protocol, default %s\n"
             "  --room NAME          broadcast room (joins /rooms/NAME), default %s\n"
-            "  --connections N      echo: %u, hold: %u, broadcast members: %u\n"
+            "  --room-type NAME     tick: the room type joined with joinOrCreate, default %s\n"
+            "  --connections N      echo: %u, hold: %u, broadcast members: %u, tick clients: %u\n"
             "  --members N          same as --connections\n"
             "  --senders K          broadcast senders, default %u\n"
-            "  --size B             message bytes, default %u (broadcast needs >= %u)\n"
+            "  --size B             message bytes, default %u (broadcast needs >= %u); tick: the room's payload\n"
+            "                       after the sequence number, default %u (>= %u)\n"
+            "  --hz H               tick: the room's tick rate, for the expected delivery rate, default %u\n"
+            "  --deflate            echo/hold: offer permessage-deflate (RFC 7692) in every handshake\n"
             "  --depth D            echo messages in flight per connection, default %u\n"
             "  --concurrency C      handshakes in flight, default %u\n"
             "  --warm-connections W hold warm-up connections, default %u\n"
@@ -38,8 +42,9 @@ static void usage(FILE *out)
             "  --close-timeout S    closing handshake, default %.0f\n"
             "  --wait-timeout S     hold: longest wait for a stdin line, default %.0f\n"
             "  --stall-timeout S    a message not back after S counts as stalled, default %.0f\n",
-            DEFAULT_ECHO_PATH, DEFAULT_ROOM, DEFAULT_ECHO_CONNECTIONS, DEFAULT_HOLD_CONNECTIONS, DEFAULT_BROADCAST_MEMBERS,
-            DEFAULT_SENDERS, DEFAULT_MESSAGE_BYTES, BROADCAST_HEADER_BYTES, DEFAULT_DEPTH, DEFAULT_CONCURRENCY,
+            DEFAULT_ECHO_PATH, DEFAULT_ROOMS_PATH, DEFAULT_ROOM, DEFAULT_TICK_ROOM_TYPE, DEFAULT_ECHO_CONNECTIONS,
+            DEFAULT_HOLD_CONNECTIONS, DEFAULT_BROADCAST_MEMBERS, DEFAULT_TICK_CLIENTS, DEFAULT_SENDERS, DEFAULT_MESSAGE_BYTES,
+            BROADCAST_HEADER_BYTES, DEFAULT_TICK_BYTES, TICK_TIMESTAMP_BYTES, DEFAULT_TICK_HZ, DEFAULT_DEPTH, DEFAULT_CONCURRENCY,
             DEFAULT_WARM_CONNECTIONS, DEFAULT_WARMUP_SECONDS, DEFAULT_DURATION_SECONDS, DEFAULT_CONNECT_TIMEOUT_SECONDS,
             DEFAULT_CLOSE_TIMEOUT_SECONDS, DEFAULT_WAIT_TIMEOUT_SECONDS, DEFAULT_STALL_TIMEOUT_SECONDS);
 }
@@ -101,6 +106,8 @@ static void parse_options(int argc, char **argv, options_t *opt)
     }
     memset(opt, 0, sizeof *opt);
     const char *mode = argv[1];
+    const char *path = DEFAULT_ECHO_PATH;
+    opt->size = DEFAULT_MESSAGE_BYTES;
     if (strcmp(mode, "echo") == 0) {
         opt->mode = MODE_ECHO;
         opt->connections = DEFAULT_ECHO_CONNECTIONS;
@@ -110,6 +117,11 @@ static void parse_options(int argc, char **argv, options_t *opt)
     } else if (strcmp(mode, "broadcast") == 0) {
         opt->mode = MODE_BROADCAST;
         opt->connections = DEFAULT_BROADCAST_MEMBERS;
+    } else if (strcmp(mode, "tick") == 0) {
+        opt->mode = MODE_TICK;
+        opt->connections = DEFAULT_TICK_CLIENTS;
+        opt->size = DEFAULT_TICK_BYTES;
+        path = DEFAULT_ROOMS_PATH;
     } else if (strcmp(mode, "selftest") == 0) {
         opt->mode = MODE_SELFTEST;
         return;
@@ -121,11 +133,11 @@ static void parse_options(int argc, char **argv, options_t *opt)
     }
 
     const char *host = "127.0.0.1";
-    const char *path = DEFAULT_ECHO_PATH;
     const char *room = DEFAULT_ROOM;
+    const char *room_type = DEFAULT_TICK_ROOM_TYPE;
     int port = -1;
     opt->senders = DEFAULT_SENDERS;
-    opt->size = DEFAULT_MESSAGE_BYTES;
+    opt->hz = DEFAULT_TICK_HZ;
     opt->depth = DEFAULT_DEPTH;
     opt->concurrency = DEFAULT_CONCURRENCY;
     opt->warm_connections = DEFAULT_WARM_CONNECTIONS;
@@ -138,6 +150,12 @@ static void parse_options(int argc, char **argv, options_t *opt)
 
     for (int i = 2; i < argc; i += 2) {
         const char *name = argv[i];
+        if (strcmp(name, "--deflate") == 0) {
+            /* The only option without a value. */
+            opt->deflate = 1;
+            i--;
+            continue;
+        }
         if (i + 1 >= argc) {
             usage_error("option '%s' needs a value", name);
         }
@@ -150,6 +168,10 @@ static void parse_options(int argc, char **argv, options_t *opt)
             path = value;
         } else if (strcmp(name, "--room") == 0) {
             room = value;
+        } else if (strcmp(name, "--room-type") == 0) {
+            room_type = value;
+        } else if (strcmp(name, "--hz") == 0) {
+            opt->hz = parse_count(name, value, 1, MAX_TICK_HZ);
         } else if (strcmp(name, "--connections") == 0 || strcmp(name, "--members") == 0) {
             opt->connections = parse_count(name, value, 1, 1000000);
         } else if (strcmp(name, "--senders") == 0) {
@@ -189,6 +211,9 @@ static void parse_options(int argc, char **argv, options_t *opt)
         (ntohl(opt->address.sin_addr.s_addr) >> 24) != LOOPBACK_FIRST_OCTET) {
         usage_error("--host '%s' is not an IPv4 loopback address (127.x.x.x)", host);
     }
+    if (opt->deflate && opt->mode != MODE_ECHO && opt->mode != MODE_HOLD) {
+        usage_error("%s", "--deflate applies to echo and hold only");
+    }
     if (opt->mode == MODE_BROADCAST) {
         if (!valid_room_name(room)) {
             usage_error("--room '%s' must be 1-128 characters of A-Z a-z 0-9 - _ .", room);
@@ -203,6 +228,16 @@ static void parse_options(int argc, char **argv, options_t *opt)
             exit(EXIT_USAGE);
         }
     } else {
+        if (opt->mode == MODE_TICK) {
+            if (!valid_room_name(room_type)) {
+                usage_error("--room-type '%s' must be 1-128 characters of A-Z a-z 0-9 - _ .", room_type);
+            }
+            snprintf(opt->room_type, sizeof opt->room_type, "%s", room_type);
+            if (opt->size < TICK_TIMESTAMP_BYTES) {
+                fprintf(stderr, "loadgen: tick --size must be at least %u (the server's send time)\n", TICK_TIMESTAMP_BYTES);
+                exit(EXIT_USAGE);
+            }
+        }
         if (path[0] != '/' || strlen(path) >= sizeof opt->path || strpbrk(path, " \r\n") != NULL) {
             usage_error("--path '%s' must start with '/' and hold no spaces (at most 143 characters)", path);
         }
@@ -259,6 +294,8 @@ int main(int argc, char **argv)
         return run_hold(&opt);
     case MODE_BROADCAST:
         return run_broadcast(&opt);
+    case MODE_TICK:
+        return run_tick(&opt);
     default:
         return EXIT_USAGE;
     }

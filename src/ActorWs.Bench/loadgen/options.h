@@ -6,6 +6,12 @@
 #include <stdint.h>
 
 #define DEFAULT_ECHO_PATH "/echo"
+/* The JSON room protocol's route (tick mode). */
+#define DEFAULT_ROOMS_PATH "/ws"
+#define DEFAULT_TICK_ROOM_TYPE "bench-tick"
+#define DEFAULT_TICK_CLIENTS 100
+#define DEFAULT_TICK_HZ 30
+#define DEFAULT_TICK_BYTES 256
 #define DEFAULT_ROOM "bench"
 #define DEFAULT_ECHO_CONNECTIONS 100
 #define DEFAULT_HOLD_CONNECTIONS 10000
@@ -29,19 +35,26 @@
 #define BROADCAST_HEADER_BYTES 16u
 #define MAX_DEPTH 1024u
 #define MAX_ROOM_NAME 128u
+/* Tick payload: the server's monotonic clock in nanoseconds (8 bytes, little-endian), then filler. */
+#define TICK_TIMESTAMP_BYTES 8u
+/* The room toolkit ticks at 1..120 Hz (RoomActor.MaxTickRate). */
+#define MAX_TICK_HZ 120u
 
-typedef enum loadgen_mode { MODE_ECHO, MODE_HOLD, MODE_BROADCAST, MODE_SELFTEST } loadgen_mode_t;
+typedef enum loadgen_mode { MODE_ECHO, MODE_HOLD, MODE_BROADCAST, MODE_TICK, MODE_SELFTEST } loadgen_mode_t;
 
 typedef struct options {
     loadgen_mode_t mode;
     struct sockaddr_in address;
     char path[MAX_ROOM_NAME + 16];
-    uint32_t connections;      /* echo/hold connections, broadcast members */
+    char room_type[MAX_ROOM_NAME + 1]; /* tick: the room type joined with joinOrCreate */
+    uint32_t connections;      /* echo/hold connections, broadcast members, tick clients */
     uint32_t senders;
     uint32_t size;
     uint32_t depth;
     uint32_t concurrency;
     uint32_t warm_connections;
+    uint32_t hz;               /* tick: the server's tick rate, for the expected delivery rate */
+    int deflate;               /* echo/hold: offer permessage-deflate */
     double warmup_s;
     double duration_s;
     double connect_timeout_s;
@@ -53,6 +66,7 @@ typedef struct options {
 int run_echo(const options_t *opt);
 int run_hold(const options_t *opt);
 int run_broadcast(const options_t *opt);
+int run_tick(const options_t *opt);
 int run_selftest(void);
 
 #endif

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "histogram.h"
+#include "jsonscan.h"
 #include "options.h"
 #include "sha1.h"
+#include "tick.h"
 #include "wsproto.h"
 
 static int failures;
@@ -82,7 +84,63 @@ static void test_base64_and_accept(void)
 
 static int check_response(const char *response, size_t *header_len)
 {
-    return ws_check_handshake_response(response, strlen(response), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", header_len);
+    ws_deflate_agreement_t deflate;
+    return ws_check_handshake_response(response, strlen(response), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", 0, &deflate, header_len);
+}
+
+/* The same check for a request that offered permessage-deflate. */
+static int check_offered(const char *extensions_header, ws_deflate_agreement_t *deflate)
+{
+    char response[512];
+    snprintf(response, sizeof response,
+             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n%s\r\n",
+             extensions_header);
+    size_t header_len = 0;
+    return ws_check_handshake_response(response, strlen(response), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", 1, deflate, &header_len);
+}
+
+static void test_deflate_negotiation(void)
+{
+    ws_deflate_agreement_t d;
+    int r = check_offered("", &d);
+    CHECK(r == WS_HS_OK && !d.agreed, "declined offer: %s agreed=%d", ws_handshake_result_name(r), d.agreed);
+    r = check_offered("Sec-WebSocket-Extensions: permessage-deflate\r\n", &d);
+    CHECK(r == WS_HS_OK && d.agreed && !d.server_no_context_takeover && !d.client_no_context_takeover &&
+              d.server_max_window_bits == 15 && d.client_max_window_bits == 15,
+          "bare permessage-deflate: %s", ws_handshake_result_name(r));
+    r = check_offered("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; "
+                      "client_no_context_takeover; server_max_window_bits=10; client_max_window_bits=\"9\"\r\n",
+                      &d);
+    CHECK(r == WS_HS_OK && d.agreed && d.server_no_context_takeover && d.client_no_context_takeover &&
+              d.server_max_window_bits == 10 && d.client_max_window_bits == 9,
+          "all parameters: %s bits %d/%d", ws_handshake_result_name(r), d.server_max_window_bits, d.client_max_window_bits);
+    r = check_offered("sec-websocket-extensions:PerMessage-Deflate ;Client_Max_Window_Bits = 15\r\n", &d);
+    CHECK(r == WS_HS_OK && d.agreed && d.client_max_window_bits == 15, "case and spacing: %s", ws_handshake_result_name(r));
+
+    static const struct {
+        const char *header;
+        int expected;
+    } bad[] = {
+        {"Sec-WebSocket-Extensions: x-webkit-deflate-frame\r\n", WS_HS_ERR_EXTENSION},
+        {"Sec-WebSocket-Extensions: permessage-deflate, permessage-deflate\r\n", WS_HS_ERR_EXTENSION},
+        {"Sec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: permessage-deflate\r\n", WS_HS_ERR_EXTENSION},
+        {"Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Extensions: permessage-deflate\r\n", WS_HS_ERR_EXTENSION},
+        {"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=16\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=7\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=010\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=\"12\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; server_no_context_takeover\r\n",
+         WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover=1\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate; mystery\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+        {"Sec-WebSocket-Extensions: permessage-deflate;\r\n", WS_HS_ERR_DEFLATE_PARAMS},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = check_offered(bad[i].header, &d);
+        CHECK(r == bad[i].expected && !d.agreed, "'%s' gave %s, agreed=%d", bad[i].header, ws_handshake_result_name(r), d.agreed);
+    }
 }
 
 static void test_handshake(void)
@@ -195,10 +253,11 @@ static size_t server_frame(uint8_t *dst, int fin, int opcode, const uint8_t *pay
 }
 
 /* Feeds a stream in chunks of `step` bytes (1 = byte by byte) and returns the final parse result. */
-static int feed(recorder_t *r, const uint8_t *stream, size_t len, size_t step)
+static int feed_with(recorder_t *r, const uint8_t *stream, size_t len, size_t step, int allow_rsv1, int *compressed)
 {
     ws_parser_t p;
     ws_parser_init(&p);
+    p.allow_rsv1 = (uint8_t)allow_rsv1;
     memset(r, 0, sizeof *r);
     r->offsets_ok = 1;
     for (size_t i = 0; i < len; i += step) {
@@ -208,8 +267,13 @@ static int feed(recorder_t *r, const uint8_t *stream, size_t len, size_t step)
             return res;
         }
     }
+    if (compressed != NULL) {
+        *compressed = p.message_compressed;
+    }
     return WS_PARSE_OK;
 }
+
+static int feed(recorder_t *r, const uint8_t *stream, size_t len, size_t step) { return feed_with(r, stream, len, step, 0, NULL); }
 
 static void test_parser_lengths(void)
 {
@@ -290,6 +354,36 @@ static void test_parser_errors(void)
     }
 }
 
+/* RFC 7692 section 6: with permessage-deflate agreed, RSV1 marks the first frame of a compressed message only. */
+static void test_parser_rsv1(void)
+{
+    static recorder_t rec;
+    int compressed = -1;
+    /* A compressed message in two fragments: RSV1 on the first frame only. */
+    const uint8_t fragmented[] = {0x42, 0x02, 'a', 'b', 0x80, 0x01, 'c'};
+    int r = feed_with(&rec, fragmented, sizeof fragmented, 1, 1, &compressed);
+    CHECK(r == WS_PARSE_OK && rec.messages == 1 && rec.last_length == 3 && compressed == 1,
+          "compressed fragments: %s messages=%d compressed=%d", ws_parse_result_name(r), rec.messages, compressed);
+    const uint8_t plain[] = {0x82, 0x01, 'x'};
+    r = feed_with(&rec, plain, sizeof plain, 64, 1, &compressed);
+    CHECK(r == WS_PARSE_OK && rec.messages == 1 && compressed == 0, "uncompressed message with deflate agreed: %s compressed=%d",
+          ws_parse_result_name(r), compressed);
+    struct {
+        const char *name;
+        uint8_t bytes[8];
+        size_t len;
+    } refused[] = {
+        {"rsv1 on a continuation", {0x02, 0x01, 'a', 0xC0, 0x01, 'b'}, 6},
+        {"rsv1 on a ping", {0xC9, 0x00}, 2},
+        {"rsv2 with deflate", {0xA2, 0x00}, 2},
+        {"rsv3 with deflate", {0x92, 0x00}, 2},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        r = feed_with(&rec, refused[i].bytes, refused[i].len, 1, 1, NULL);
+        CHECK(r == WS_ERR_RESERVED_BITS, "%s: %s", refused[i].name, ws_parse_result_name(r));
+    }
+}
+
 static void test_client_frames(void)
 {
     static const size_t lengths[] = {0, 5, 125, 126, 65535};
@@ -318,6 +412,70 @@ static void test_client_frames(void)
     static const uint8_t expected[] = {0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58};
     size_t n = ws_encode_client_frame(frame, WS_OP_TEXT, 1, (const uint8_t *)"Hello", 5, mask);
     CHECK(n == sizeof expected && memcmp(frame, expected, n) == 0, "RFC 5.7 masked Hello differs");
+}
+
+static void test_jsonscan(void)
+{
+    const char *reply = "{\"op\":\"reply\",\"ref\":1,\"status\":\"ok\",\"room\":\"bench-tick-1\",\"type\":\"bench-tick\","
+                        "\"members\":[\"s-1\",\"s-2\"]}";
+    const char *v;
+    size_t n;
+    uint64_t u;
+    CHECK(json_get_string(reply, strlen(reply), "room", &v, &n) == JSON_FOUND && json_string_equals(v, n, "bench-tick-1"),
+          "room not found");
+    CHECK(json_get_uint(reply, strlen(reply), "ref", &u) == JSON_FOUND && u == 1, "ref not found");
+    CHECK(json_get_string(reply, strlen(reply), "seq", &v, &n) == JSON_ABSENT, "absent key found");
+    CHECK(json_get_uint(reply, strlen(reply), "op", &u) == JSON_WRONG_TYPE, "string read as a number");
+
+    /* Keys inside nested values and strings are not top-level members. */
+    const char *nested = " { \"data\" : {\"op\":\"welcome\",\"seq\":5}, \"note\":\"\\\"seq\\\":6\", \"list\":[{\"seq\":7}],"
+                         " \"op\" : \"message\" , \"seq\" : 42 } ";
+    CHECK(json_get_string(nested, strlen(nested), "op", &v, &n) == JSON_FOUND && json_string_equals(v, n, "message"),
+          "top-level op not found past nested values");
+    CHECK(json_get_uint(nested, strlen(nested), "seq", &u) == JSON_FOUND && u == 42, "top-level seq = %llu", (unsigned long long)u);
+
+    static const char *const malformed[] = {"", "[1]", "{\"op\":\"x\"", "{\"op\" \"x\"}", "{op:1}", "{\"a\":1 \"op\":2}",
+                                            "{\"a\":\"unterminated}"};
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        CHECK(json_get_string(malformed[i], strlen(malformed[i]), "op", &v, &n) == JSON_MALFORMED, "'%s' not malformed", malformed[i]);
+    }
+    static const char *const not_integers[] = {"{\"seq\":-1}", "{\"seq\":1.5}", "{\"seq\":01}", "{\"seq\":1e3}",
+                                               "{\"seq\":99999999999999999999}"};
+    for (size_t i = 0; i < sizeof not_integers / sizeof not_integers[0]; i++) {
+        CHECK(json_get_uint(not_integers[i], strlen(not_integers[i]), "seq", &u) == JSON_WRONG_TYPE, "'%s' read as an integer",
+              not_integers[i]);
+    }
+}
+
+static void test_tick_messages(void)
+{
+    /* Sequence number 0x01020304 big-endian, then the send time 0x1122334455667788 little-endian. */
+    const uint8_t head[TICK_HEAD_BYTES] = {0x01, 0x02, 0x03, 0x04, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11};
+    uint32_t seq;
+    uint64_t sent;
+    tick_read_head(head, &seq, &sent);
+    CHECK(seq == 0x01020304u && sent == 0x1122334455667788ull, "head read as seq %x time %llx", seq, (unsigned long long)sent);
+
+    tick_text_t t;
+    const char *welcome = "{\"op\":\"welcome\",\"session\":\"s-1f\",\"token\":\"abc\",\"resumed\":false}";
+    tick_classify_text(welcome, strlen(welcome), &t);
+    CHECK(t.kind == TICK_TEXT_WELCOME && !t.has_seq, "welcome classified as %d", t.kind);
+    const char *joined = "{\"op\":\"reply\",\"ref\":1,\"status\":\"ok\",\"room\":\"bench-tick-1\",\"members\":[\"s-1\"]}";
+    tick_classify_text(joined, strlen(joined), &t);
+    CHECK(t.kind == TICK_TEXT_JOINED && json_string_equals(t.room, t.room_len, "bench-tick-1"), "join reply classified as %d", t.kind);
+    const char *refused = "{\"op\":\"error\",\"ref\":1,\"reason\":\"unknown room type\"}";
+    tick_classify_text(refused, strlen(refused), &t);
+    CHECK(t.kind == TICK_TEXT_JOIN_REFUSED && json_string_equals(t.reason, t.reason_len, "unknown room type"),
+          "refusal classified as %d", t.kind);
+    const char *other_ref = "{\"op\":\"reply\",\"ref\":2,\"status\":\"ok\",\"room\":\"x\"}";
+    tick_classify_text(other_ref, strlen(other_ref), &t);
+    CHECK(t.kind == TICK_TEXT_OTHER, "reply to another ref classified as %d", t.kind);
+    const char *presence = "{\"op\":\"presence\",\"room\":\"bench-tick-1\",\"event\":\"join\",\"member\":\"s-2\",\"seq\":3}";
+    tick_classify_text(presence, strlen(presence), &t);
+    CHECK(t.kind == TICK_TEXT_OTHER && t.has_seq && t.seq == 3, "presence classified as %d seq %llu", t.kind,
+          (unsigned long long)t.seq);
+    tick_classify_text("not json", 8, &t);
+    CHECK(t.kind == TICK_TEXT_MALFORMED, "garbage classified as %d", t.kind);
 }
 
 static void test_histogram(void)
@@ -349,8 +507,12 @@ int run_selftest(void)
     test_parser_lengths();
     test_parser_fragments_and_control();
     test_parser_errors();
+    test_parser_rsv1();
+    test_deflate_negotiation();
     test_client_frames();
     test_histogram();
+    test_jsonscan();
+    test_tick_messages();
     printf("selftest checks=%d failures=%d\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

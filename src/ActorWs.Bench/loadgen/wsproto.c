@@ -6,7 +6,8 @@
 #include "sha1.h"
 
 #define WS_FIN_BIT 0x80u
-#define WS_RSV_BITS 0x70u
+#define WS_RSV1_BIT 0x40u
+#define WS_RSV23_BITS 0x30u
 #define WS_OPCODE_BITS 0x0Fu
 #define WS_MASK_BIT 0x80u
 #define WS_LEN7_BITS 0x7Fu
@@ -46,13 +47,19 @@ static int parse_fixed_header(ws_parser_t *p)
     if (b1 & WS_MASK_BIT) {
         return WS_ERR_MASKED;
     }
-    if (b0 & WS_RSV_BITS) {
+    if (b0 & WS_RSV23_BITS) {
         return WS_ERR_RESERVED_BITS;
     }
     int opcode = b0 & WS_OPCODE_BITS;
     if (!is_known_opcode(opcode)) {
         return WS_ERR_BAD_OPCODE;
     }
+    int rsv1 = (b0 & WS_RSV1_BIT) != 0;
+    /* RFC 7692 section 6: RSV1 marks a compressed message, so only on its first frame, never on control frames. */
+    if (rsv1 && (!p->allow_rsv1 || is_control(opcode) || opcode == WS_OP_CONTINUATION)) {
+        return WS_ERR_RESERVED_BITS;
+    }
+    p->frame_rsv1 = (uint8_t)rsv1;
     int fin = (b0 & WS_FIN_BIT) != 0;
     unsigned len7 = b1 & WS_LEN7_BITS;
     if (is_control(opcode)) {
@@ -134,6 +141,7 @@ int ws_parse(ws_parser_t *p, const uint8_t *data, size_t len, const ws_handlers_
             if (!is_control(p->opcode) && p->opcode != WS_OP_CONTINUATION) {
                 p->message_opcode = p->opcode;
                 p->message_len = 0;
+                p->message_compressed = p->frame_rsv1;
             }
         }
 
@@ -207,6 +215,7 @@ const char *ws_handshake_result_name(int result)
     case WS_HS_ERR_ACCEPT: return "Sec-WebSocket-Accept missing or wrong";
     case WS_HS_ERR_EXTENSION: return "unrequested extension or subprotocol";
     case WS_HS_ERR_TOO_LARGE: return "response headers too large";
+    case WS_HS_ERR_DEFLATE_PARAMS: return "invalid permessage-deflate parameters";
     default: return "unknown";
     }
 }
@@ -291,8 +300,134 @@ static int has_token(const char *value, size_t len, const char *token)
     return 0;
 }
 
-int ws_check_handshake_response(const char *buf, size_t len, const char expected_accept[WS_ACCEPT_B64_LEN + 1],
-                                size_t *header_len)
+/* Skips optional whitespace from *i. */
+static void skip_ows(const char *s, size_t len, size_t *i)
+{
+    while (*i < len && is_ows(s[*i])) {
+        (*i)++;
+    }
+}
+
+/* RFC 7230 tchar: the characters a token (an extension or parameter name, an unquoted value) is made of. */
+static int is_tchar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* Reads a token at *i into [*start, *start + *n); 0 when there is none. */
+static int read_token(const char *s, size_t len, size_t *i, const char **start, size_t *n)
+{
+    size_t begin = *i;
+    while (*i < len && is_tchar(s[*i])) {
+        (*i)++;
+    }
+    *start = s + begin;
+    *n = *i - begin;
+    return *n > 0;
+}
+
+/*
+ * RFC 7692 7.1.2: a window-bits value is a decimal integer without leading zeroes in 8..15, as a token
+ * or a quoted string (RFC 6455 9.1 allows both). Returns the value, or 0 when it is not one.
+ */
+static int read_window_bits(const char *s, size_t len, size_t *i)
+{
+    int quoted = *i < len && s[*i] == '"';
+    if (quoted) {
+        (*i)++;
+    }
+    const char *digits;
+    size_t n;
+    if (!read_token(s, len, i, &digits, &n) || n > 2 || digits[0] == '0') {
+        return 0;
+    }
+    if (quoted) {
+        if (*i >= len || s[*i] != '"') {
+            return 0;
+        }
+        (*i)++;
+    }
+    int value = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (digits[k] < '0' || digits[k] > '9') {
+            return 0;
+        }
+        value = value * 10 + (digits[k] - '0');
+    }
+    return value >= WS_DEFLATE_MIN_WINDOW_BITS && value <= WS_DEFLATE_MAX_WINDOW_BITS ? value : 0;
+}
+
+int ws_parse_deflate_response(const char *value, size_t len, ws_deflate_agreement_t *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t i = 0;
+    skip_ows(value, len, &i);
+    const char *name;
+    size_t name_len;
+    if (!read_token(value, len, &i, &name, &name_len) || !equals_ignore_case(name, name_len, WS_DEFLATE_EXTENSION)) {
+        return WS_HS_ERR_EXTENSION;
+    }
+    int seen_server_nct = 0, seen_client_nct = 0, server_bits = 0, client_bits = 0;
+    for (;;) {
+        skip_ows(value, len, &i);
+        if (i == len) {
+            break;
+        }
+        if (value[i] == ',') {
+            return WS_HS_ERR_EXTENSION; /* a second element: we offered one extension, once */
+        }
+        if (value[i] != ';') {
+            return WS_HS_ERR_DEFLATE_PARAMS;
+        }
+        i++;
+        skip_ows(value, len, &i);
+        const char *param;
+        size_t param_len;
+        if (!read_token(value, len, &i, &param, &param_len)) {
+            return WS_HS_ERR_DEFLATE_PARAMS;
+        }
+        skip_ows(value, len, &i);
+        int has_value = i < len && value[i] == '=';
+        int bits = 0;
+        if (has_value) {
+            i++;
+            skip_ows(value, len, &i);
+            bits = read_window_bits(value, len, &i);
+        }
+        if (equals_ignore_case(param, param_len, "server_no_context_takeover")) {
+            if (has_value || seen_server_nct++) {
+                return WS_HS_ERR_DEFLATE_PARAMS;
+            }
+        } else if (equals_ignore_case(param, param_len, "client_no_context_takeover")) {
+            if (has_value || seen_client_nct++) {
+                return WS_HS_ERR_DEFLATE_PARAMS;
+            }
+        } else if (equals_ignore_case(param, param_len, "server_max_window_bits")) {
+            if (bits == 0 || server_bits != 0) {
+                return WS_HS_ERR_DEFLATE_PARAMS;
+            }
+            server_bits = bits;
+        } else if (equals_ignore_case(param, param_len, "client_max_window_bits")) {
+            /* 7.1.2.2: in a response the value is mandatory (we offered the parameter, so it is allowed). */
+            if (bits == 0 || client_bits != 0) {
+                return WS_HS_ERR_DEFLATE_PARAMS;
+            }
+            client_bits = bits;
+        } else {
+            return WS_HS_ERR_DEFLATE_PARAMS;
+        }
+    }
+    out->agreed = 1;
+    out->server_no_context_takeover = (uint8_t)seen_server_nct;
+    out->client_no_context_takeover = (uint8_t)seen_client_nct;
+    out->server_max_window_bits = (uint8_t)(server_bits ? server_bits : WS_DEFLATE_MAX_WINDOW_BITS);
+    out->client_max_window_bits = (uint8_t)(client_bits ? client_bits : WS_DEFLATE_MAX_WINDOW_BITS);
+    return WS_HS_OK;
+}
+
+static int check_response_headers(const char *buf, size_t len, const char expected_accept[WS_ACCEPT_B64_LEN + 1],
+                                  int offered_deflate, ws_deflate_agreement_t *deflate, size_t *header_len)
 {
     const char *end = NULL;
     for (size_t i = 0; i + 4 <= len; i++) {
@@ -325,7 +460,7 @@ int ws_check_handshake_response(const char *buf, size_t len, const char expected
     }
 
     const char *line = memchr(buf, '\n', (size_t)(end - buf));
-    int upgrade_ok = 0, connection_ok = 0, accept_ok = 0, accept_bad = 0, extension = 0;
+    int upgrade_ok = 0, connection_ok = 0, accept_ok = 0, accept_bad = 0, extension = 0, deflate_result = WS_HS_OK;
     while (line != NULL && line < end) {
         line++; /* past '\n' */
         const char *eol = line;
@@ -359,8 +494,12 @@ int ws_check_handshake_response(const char *buf, size_t len, const char expected
             } else {
                 accept_bad = 1;
             }
+        } else if (equals_ignore_case(line, name_len, "sec-websocket-extensions") && offered_deflate && !deflate->agreed &&
+                   deflate_result == WS_HS_OK) {
+            deflate_result = ws_parse_deflate_response(value, value_len, deflate);
         } else if (equals_ignore_case(line, name_len, "sec-websocket-extensions") ||
                    equals_ignore_case(line, name_len, "sec-websocket-protocol")) {
+            /* An extension we never offered, a second extensions header, or a subprotocol we never asked for. */
             extension = 1;
         }
         line = memchr(eol, '\n', (size_t)(end + 2 - eol));
@@ -377,7 +516,22 @@ int ws_check_handshake_response(const char *buf, size_t len, const char expected
     if (extension) {
         return WS_HS_ERR_EXTENSION;
     }
+    if (deflate_result != WS_HS_OK) {
+        return deflate_result;
+    }
     return WS_HS_OK;
+}
+
+int ws_check_handshake_response(const char *buf, size_t len, const char expected_accept[WS_ACCEPT_B64_LEN + 1],
+                                int offered_deflate, ws_deflate_agreement_t *deflate, size_t *header_len)
+{
+    memset(deflate, 0, sizeof *deflate);
+    int result = check_response_headers(buf, len, expected_accept, offered_deflate, deflate, header_len);
+    if (result != WS_HS_OK) {
+        /* A refused handshake agrees to nothing. */
+        memset(deflate, 0, sizeof *deflate);
+    }
+    return result;
 }
 
 size_t ws_client_header_len(uint64_t len)

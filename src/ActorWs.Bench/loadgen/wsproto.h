@@ -30,6 +30,12 @@
 #define WS_CLOSE_NORMAL 1000
 /* The longest server handshake response accepted before the client gives up on it. */
 #define WS_MAX_HANDSHAKE_RESPONSE 8192
+/* RFC 7692 section 7: the extension the client may offer, and the LZ77 window sizes (base-2 log) it allows. */
+#define WS_DEFLATE_EXTENSION "permessage-deflate"
+#define WS_DEFLATE_MIN_WINDOW_BITS 8
+#define WS_DEFLATE_MAX_WINDOW_BITS 15
+/* The offer: permessage-deflate, and the server may limit the window our (never used) compressor would use. */
+#define WS_DEFLATE_OFFER WS_DEFLATE_EXTENSION "; client_max_window_bits"
 
 enum ws_opcode {
     WS_OP_CONTINUATION = 0x0,
@@ -45,7 +51,8 @@ enum ws_parse_result {
     WS_PARSE_OK = 0,
     WS_PARSE_STOPPED = 1,
     WS_ERR_MASKED = -1,                /* 5.1: a server must not mask frames */
-    WS_ERR_RESERVED_BITS = -2,         /* 5.2: RSV1-3 set without a negotiated extension */
+    WS_ERR_RESERVED_BITS = -2,         /* 5.2: RSV2/RSV3 set, or RSV1 without permessage-deflate (RFC 7692 6: or on a
+                                          continuation or control frame) */
     WS_ERR_BAD_OPCODE = -3,            /* 5.2: reserved opcode */
     WS_ERR_CONTROL_FRAGMENTED = -4,    /* 5.5: control frame without FIN */
     WS_ERR_CONTROL_TOO_LONG = -5,      /* 5.5: control payload over 125 bytes */
@@ -66,7 +73,17 @@ enum ws_handshake_result {
     WS_HS_ERR_ACCEPT = -5,      /* Sec-WebSocket-Accept missing or wrong */
     WS_HS_ERR_EXTENSION = -6,   /* an extension or subprotocol the client never asked for */
     WS_HS_ERR_TOO_LARGE = -7,   /* no end of headers within WS_MAX_HANDSHAKE_RESPONSE bytes */
+    WS_HS_ERR_DEFLATE_PARAMS = -8, /* RFC 7692 7.1: unknown, repeated or out-of-range permessage-deflate parameter */
 };
+
+/* What the server agreed to in its permessage-deflate answer (RFC 7692 section 7.1). */
+typedef struct ws_deflate_agreement {
+    uint8_t agreed;                      /* the server accepted permessage-deflate */
+    uint8_t server_no_context_takeover;  /* the server resets its compressor after every message */
+    uint8_t client_no_context_takeover;  /* the server asks us to reset ours */
+    uint8_t server_max_window_bits;      /* 8..15; 15 when absent */
+    uint8_t client_max_window_bits;      /* 8..15; 15 when absent */
+} ws_deflate_agreement_t;
 
 typedef struct ws_parser {
     uint8_t header[WS_MAX_FRAME_HEADER];
@@ -77,6 +94,9 @@ typedef struct ws_parser {
     uint8_t in_payload;       /* header complete, payload bytes pending */
     uint8_t message_opcode;   /* text/binary of the data message in progress, 0 when none */
     uint8_t control_len;
+    uint8_t frame_rsv1;       /* RSV1 of the frame being read */
+    uint8_t allow_rsv1;       /* permessage-deflate was agreed: RSV1 may mark a compressed message */
+    uint8_t message_compressed; /* the data message being read (or just ended) has RSV1 set; valid in on_data/on_message */
     uint64_t remaining;       /* payload bytes of the current frame still to come */
     uint64_t message_len;     /* data bytes of the current message delivered so far */
     uint8_t control[WS_MAX_CONTROL_PAYLOAD];
@@ -113,9 +133,19 @@ void ws_accept_for_key(const char key[WS_KEY_B64_LEN], char out[WS_ACCEPT_B64_LE
 /*
  * Checks an HTTP response prefix. Returns WS_HS_INCOMPLETE until the blank line has arrived, then
  * WS_HS_OK (with *header_len set to the bytes up to and including the blank line) or an error.
+ * offered_deflate says whether the request offered WS_DEFLATE_OFFER: then a Sec-WebSocket-Extensions
+ * answer holding exactly one valid permessage-deflate element is accepted and described in *deflate
+ * (which is always filled: agreed = 0 when the server declined); without the offer any extension is an error.
  */
 int ws_check_handshake_response(const char *buf, size_t len, const char expected_accept[WS_ACCEPT_B64_LEN + 1],
-                                size_t *header_len);
+                                int offered_deflate, ws_deflate_agreement_t *deflate, size_t *header_len);
+
+/*
+ * Validates the value of a Sec-WebSocket-Extensions response header answering WS_DEFLATE_OFFER:
+ * WS_HS_OK with *out filled, WS_HS_ERR_EXTENSION when it is not exactly one permessage-deflate element,
+ * WS_HS_ERR_DEFLATE_PARAMS when a parameter is unknown, repeated, lacks its value or is out of range.
+ */
+int ws_parse_deflate_response(const char *value, size_t len, ws_deflate_agreement_t *out);
 
 /* Frame header length for a client (masked) frame carrying len payload bytes. */
 size_t ws_client_header_len(uint64_t len);

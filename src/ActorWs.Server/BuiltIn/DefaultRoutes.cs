@@ -9,7 +9,7 @@ public static class DefaultRoutes
     public static ActorWsServer MapDefaultRoutes(this ActorWsServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        server.MapRoute<EchoHandler>("/echo");
+        server.MapRoute("/echo", static () => EchoHandler.Shared);
         server.MapRoute<RelayRoomHandler>("/rooms/{name}").RoomType = RelayRoom.TypeName;
         var ws = server.MapRoute<JsonRoomsHandler>("/ws");
         ws.RoomType = ChatRoom.TypeName;

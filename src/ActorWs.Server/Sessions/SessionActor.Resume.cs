@@ -16,11 +16,11 @@ namespace ActorWs.Server.Sessions;
 /// </summary>
 internal sealed partial class SessionActor
 {
-    /// <summary>The reconnection window is over without the client coming back.</summary>
-    private sealed record ReconnectionWindowExpired
-    {
-        public static readonly ReconnectionWindowExpired Instance = new();
-    }
+    /// <summary>The reconnection window opened as the <paramref name="Detachment"/>-th detachment is over.</summary>
+    private sealed record ReconnectionWindowExpired(int Detachment);
+
+    /// <summary>Counts detachments, so that the expiry of an earlier window (already on its way when the client came back) is ignored.</summary>
+    private int _detachments;
 
     private static readonly byte[] SeqPrefix = "{\"seq\":"u8.ToArray();
     private static readonly byte[] MessagePrefix = ",\"op\":\"message\",\"room\":"u8.ToArray();
@@ -143,7 +143,7 @@ internal sealed partial class SessionActor
             return;
         }
         _seqAtDetach = _seq;
-        Timers.StartSingleTimer(ReconnectionWindowExpired.Instance, ReconnectionWindowExpired.Instance, ReconnectionWindow());
+        StartTimer(new ReconnectionWindowExpired(++_detachments), ReconnectionWindow());
     }
 
     /// <summary>The longest reconnection window among the session's rooms' types (the server's when it is in none).</summary>
@@ -179,7 +179,7 @@ internal sealed partial class SessionActor
             Context.Unwatch(_connection);
             _connection.Tell(new CloseRequested(4001, "session resumed on another connection"), Self);
         }
-        Timers.Cancel(ReconnectionWindowExpired.Instance);
+        CancelTimer();
         _connection = incoming.Connection;
         Context.Watch(_connection);
         _setup = _setup with { Connection = incoming.Connection, Transport = incoming.Transport, ResumeError = null };

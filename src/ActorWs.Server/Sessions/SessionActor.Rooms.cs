@@ -140,6 +140,6 @@ internal sealed partial class SessionActor
         }
         _leavesPending = _rooms.Count;
         foreach (var (name, room) in _rooms) room.Ref.Tell(new LeaveRoomRequest(name, null), Self);
-        Timers.StartSingleTimer(EndingTimedOut.Instance, EndingTimedOut.Instance, EndingTimeout);
+        StartTimer(EndingTimedOut.Instance, EndingTimeout);
     }
 }

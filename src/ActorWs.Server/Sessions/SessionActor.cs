@@ -22,7 +22,7 @@ namespace ActorWs.Server.Sessions;
 /// and gets exactly what it missed, then live traffic. Only when the window expires (or the client ends the session)
 /// do its rooms see it leave.</para>
 /// </remarks>
-internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWithTimers
+internal sealed partial class SessionActor : ActorBase, IWebSocketSession
 {
     private readonly ServerRuntime _runtime;
     private SessionSetup _setup = null!;
@@ -36,7 +36,23 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWith
     /// <summary>The session manager's first message to a new session.</summary>
     internal sealed record Begin(SessionSetup Setup);
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>
+    /// The one timer a session may need (reconnection window, or the pause while leaving its rooms), scheduled only
+    /// then: a timer scheduler per session would cost memory for every idle connection.
+    /// </summary>
+    private ICancelable? _timer;
+
+    private void StartTimer(object message, TimeSpan delay)
+    {
+        _timer?.Cancel();
+        _timer = Context.System.Scheduler.ScheduleTellOnce(delay, Self, message, Self);
+    }
+
+    private void CancelTimer()
+    {
+        _timer?.Cancel();
+        _timer = null;
+    }
 
     public string Id => _setup.Id;
     public object? Identity => _setup.Identity;
@@ -65,6 +81,7 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWith
     protected override void PostStop()
     {
         if (_setup is null) return; // stopped before it began
+        CancelTimer();
         _resumeBuffer?.Clear();
         if (_setup.ResumeToken is { } token) Context.Parent.Tell(new SessionEnded(token), Self);
         if (!_closed)
@@ -105,8 +122,8 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession, IWith
             case Reattach reattach:
                 OnReattach(reattach.Setup);
                 return true;
-            case ReconnectionWindowExpired:
-                if (_connection is null) CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);
+            case ReconnectionWindowExpired expired:
+                if (_connection is null && expired.Detachment == _detachments) CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);
                 return true;
             case CloseRequested close:
                 // A room closing this member (e.g. rate-limit abuse): pass it on to the connection.

@@ -1,0 +1,155 @@
+using ActorWs.Bench.Cli;
+using Xunit;
+
+namespace ActorWs.Bench.Tests.Cli;
+
+public class BenchOptionsParserTests
+{
+    private static BenchOptions Parse(params string[] args)
+    {
+        var result = BenchOptionsParser.Parse(args);
+        Assert.Null(result.Error);
+        return Assert.IsType<BenchOptions>(result.Options);
+    }
+
+    private static string Error(params string[] args)
+    {
+        var result = BenchOptionsParser.Parse(args);
+        Assert.Null(result.Options);
+        Assert.False(result.HelpRequested);
+        return Assert.IsType<string>(result.Error);
+    }
+
+    [Fact]
+    public void No_arguments_give_the_issue_defaults_with_every_scenario_and_both_servers()
+    {
+        var options = Parse();
+        Assert.Equal([ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.HoldDeflate, ScenarioKind.Broadcast, ScenarioKind.Tick], options.Scenarios);
+        Assert.Equal([ServerKind.ActorWs, ServerKind.Kestrel], options.Servers);
+        Assert.Equal(100, options.EchoConnections);
+        Assert.Equal(10_000, options.HoldConnections);
+        Assert.Equal(100, options.TickClients);
+        Assert.Equal(30, options.TickHz);
+        Assert.Equal(256, options.TickPayloadBytes);
+        Assert.Equal(BenchOptions.DefaultTickWarmupSeconds, options.TickWarmupSeconds);
+        Assert.True(options.BuildServers);
+        Assert.False(options.Quick);
+    }
+
+    [Fact]
+    public void Help_wins_over_everything_else()
+    {
+        var result = BenchOptionsParser.Parse(["--echo-size", "7", "--help"]);
+        Assert.True(result.HelpRequested);
+        Assert.Null(result.Options);
+        Assert.True(BenchOptionsParser.Parse(["-h"]).HelpRequested);
+    }
+
+    [Fact]
+    public void Scenario_names_include_the_new_ones_ignore_case_and_duplicates_and_keep_the_given_order()
+    {
+        var options = Parse("--scenarios", "TICK, hold-deflate,tick,echo");
+        Assert.Equal([ScenarioKind.Tick, ScenarioKind.HoldDeflate, ScenarioKind.Echo], options.Scenarios);
+    }
+
+    [Theory]
+    [InlineData("holddeflate")]
+    [InlineData("HoldDeflate")]
+    [InlineData("4")]
+    [InlineData("echo,nope")]
+    public void Unknown_scenario_names_are_rejected_with_the_valid_names(string value)
+    {
+        var error = Error("--scenarios", value);
+        Assert.Contains("echo, hold, hold-deflate, broadcast, tick", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_scenario_list_is_rejected()
+    {
+        Assert.Contains("needs at least one", Error("--scenarios", " , "), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Server_names_parse_and_numbers_are_not_names()
+    {
+        Assert.Equal([ServerKind.Kestrel], Parse("--servers", "kestrel").Servers);
+        Assert.Contains("'1'", Error("--servers", "1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quick_applies_its_preset_wherever_it_appears_and_explicit_options_override_it()
+    {
+        var options = Parse("--hold-connections", "5000", "--quick");
+        Assert.True(options.Quick);
+        Assert.Equal(5000, options.HoldConnections);
+        Assert.Equal(BenchOptions.QuickPreset.DurationSeconds, options.DurationSeconds);
+        Assert.Equal(BenchOptions.QuickPreset.TickWarmupSeconds, options.TickWarmupSeconds);
+    }
+
+    [Fact]
+    public void Tick_options_are_read()
+    {
+        var options = Parse("--tick-clients", "1000", "--tick-hz", "120", "--tick-size", "8", "--tick-warmup", "2.5");
+        Assert.Equal(1000, options.TickClients);
+        Assert.Equal(120, options.TickHz);
+        Assert.Equal(8, options.TickPayloadBytes);
+        Assert.Equal(2.5, options.TickWarmupSeconds);
+    }
+
+    [Theory]
+    [InlineData("--tick-clients", "0")]
+    [InlineData("--tick-clients", "1001")]
+    [InlineData("--tick-hz", "0")]
+    [InlineData("--tick-hz", "121")]
+    [InlineData("--tick-size", "7")]
+    [InlineData("--tick-size", "65536")]
+    [InlineData("--tick-warmup", "-1")]
+    [InlineData("--tick-warmup", "3601")]
+    [InlineData("--echo-size", "65536")]
+    [InlineData("--echo-connections", "1e3")]
+    [InlineData("--broadcast-size", "15")]
+    [InlineData("--duration", "0.05")]
+    [InlineData("--duration", "ten")]
+    [InlineData("--server-cpus", "0-")]
+    [InlineData("--client-cpus", "a")]
+    [InlineData("--actorws-project", "src/ActorWs")]
+    public void Out_of_range_or_malformed_values_name_the_option(string option, string value)
+    {
+        var error = Error(option, value);
+        Assert.Contains(option, error, StringComparison.Ordinal);
+        Assert.Contains(value, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_value_and_an_unknown_option_are_reported()
+    {
+        Assert.Equal("option '--tick-hz' needs a value", Error("--tick-hz"));
+        Assert.Equal("unknown option '--tick-rate'", Error("--tick-rate", "30"));
+    }
+
+    [Fact]
+    public void More_senders_than_members_is_inconsistent()
+    {
+        Assert.Contains("cannot exceed", Error("--broadcast-members", "5", "--broadcast-senders", "6"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_build_and_paths_are_taken_as_given()
+    {
+        var options = Parse("--no-build", "--repo", "/tmp/repo", "--output", "out", "--actorws-project", "x/Y.csproj", "--server-cpus", "0-3,6");
+        Assert.False(options.BuildServers);
+        Assert.Equal("/tmp/repo", options.RepositoryRoot);
+        Assert.Equal("out", options.OutputDirectory);
+        Assert.Equal("x/Y.csproj", options.ActorWsProject);
+        Assert.Equal("0-3,6", options.ServerCpus);
+    }
+
+    [Fact]
+    public void The_usage_text_lists_every_option_the_parser_accepts()
+    {
+        foreach (var option in new[] { "--tick-clients", "--tick-hz", "--tick-size", "--tick-warmup", "hold-deflate", "tick" })
+        {
+            Assert.Contains(option, BenchOptionsParser.Usage, StringComparison.Ordinal);
+        }
+    }
+}

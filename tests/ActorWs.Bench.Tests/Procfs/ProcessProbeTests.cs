@@ -1,0 +1,73 @@
+using ActorWs.Bench.Procfs;
+using Xunit;
+
+namespace ActorWs.Bench.Tests.Procfs;
+
+public class ProcessProbeTests
+{
+    private const string Status = """
+        Name:	dotnet
+        Umask:	0022
+        State:	S (sleeping)
+        VmPeak:	 3001234 kB
+        VmHWM:	  190432 kB
+        VmRSS:	  181212 kB
+        RssAnon:	  120000 kB
+        Threads:	23
+        """;
+
+    [Fact]
+    public void Status_fields_are_read_in_kilobytes()
+    {
+        Assert.Equal(181_212, ProcessProbe.ParseStatusKilobytes(Status, "VmRSS"));
+        Assert.Equal(190_432, ProcessProbe.ParseStatusKilobytes(Status, "VmHWM"));
+    }
+
+    [Fact]
+    public void A_key_must_match_whole_up_to_its_colon()
+    {
+        // "Vm" is a prefix of several keys and "VmRS" of VmRSS: neither is a field of its own.
+        Assert.Null(ProcessProbe.ParseStatusKilobytes(Status, "Vm"));
+        Assert.Null(ProcessProbe.ParseStatusKilobytes(Status, "VmRS"));
+        Assert.Null(ProcessProbe.ParseStatusKilobytes(Status, "VmSwap"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("VmRSS:\tlots kB")]
+    [InlineData("VmRSS:\t-5 kB")]
+    [InlineData("VmRSS:")]
+    public void Missing_or_malformed_status_text_reads_as_null(string? text)
+    {
+        Assert.Null(ProcessProbe.ParseStatusKilobytes(text, "VmRSS"));
+    }
+
+    [Fact]
+    public void Stat_cpu_time_is_utime_plus_stime_counted_after_the_last_parenthesis()
+    {
+        // The command name holds spaces and a ')' : fields must be counted from the last one.
+        const string stat = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 1234 0 0 0 750 125 0 0 20 0 23 0 100 3000000 45000";
+        Assert.Equal(875, ProcessProbe.ParseStatCpuTicks(stat));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("4242 dotnet S 1 2 3")]
+    [InlineData("4242 (dotnet) S 1 4242 4242 0 -1 4194560 1234 0 0 0 750")]
+    [InlineData("4242 (dotnet) S 1 4242 4242 0 -1 4194560 1234 0 0 0 x 125")]
+    public void Missing_or_malformed_stat_text_reads_as_null(string? text)
+    {
+        Assert.Null(ProcessProbe.ParseStatCpuTicks(text));
+    }
+
+    [Fact]
+    public void This_process_can_be_read_from_proc()
+    {
+        var pid = Environment.ProcessId;
+        Assert.True(ProcessProbe.ReadResidentBytes(pid) > 0);
+        Assert.True(ProcessProbe.ReadPeakResidentBytes(pid) >= ProcessProbe.ReadResidentBytes(pid) / 2);
+        Assert.NotNull(ProcessProbe.ReadCpuTime(pid));
+    }
+}
