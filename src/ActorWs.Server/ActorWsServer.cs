@@ -31,6 +31,9 @@ public sealed class ServerBindException(string reason) : Exception(reason);
 /// </remarks>
 public sealed class ActorWsServer : IAsyncDisposable
 {
+    /// <summary>How many of the deepest mailboxes the <c>actorws.actors.mailbox_depth</c> gauge reports.</summary>
+    public const int BusiestMailboxesReported = 10;
+
     private static int s_instances;
 
     private readonly RouteTable _routes = new();
@@ -160,6 +163,9 @@ public sealed class ActorWsServer : IAsyncDisposable
             System.TimeProvider.GetUtcNow() - runtime.StartedAt, Metrics.OpenConnections, Metrics.ActiveRooms,
             _routes.Routes.Select(r => r.Template.Text).ToArray());
         Metrics.AddGauge("actorws.actors.dead_letters", "{message}", "Messages sent to actors that were gone.", () => System.DeadLetterCount);
+        Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
+            $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
+            ReadBusiestMailboxes);
 
         int instance = Interlocked.Increment(ref s_instances);
         _root = System.ActorOf(Props.Create(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
@@ -286,5 +292,13 @@ public sealed class ActorWsServer : IAsyncDisposable
         }
         await StopAsync().ConfigureAwait(false);
         Metrics.Dispose();
+    }
+
+    private IEnumerable<Measurement<long>> ReadBusiestMailboxes()
+    {
+        foreach (var depth in System.BusiestMailboxes(BusiestMailboxesReported))
+        {
+            yield return new Measurement<long>(depth.Peak, new KeyValuePair<string, object?>("actor", depth.Actor.ToString()));
+        }
     }
 }

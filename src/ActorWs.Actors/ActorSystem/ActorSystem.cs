@@ -69,6 +69,21 @@ public sealed class ActorSystem
     /// <summary>How many messages could not be delivered so far.</summary>
     public long DeadLetterCount => Interlocked.Read(ref _deadLetterCount);
 
+    /// <summary>
+    /// The deepest mailboxes, deepest peak first: among the actors whose mailbox held more than 16 messages
+    /// since the previous call (a healthy actor never gets there, so idle and lightly loaded actors cost nothing
+    /// to watch), at most <paramref name="count"/> of them with their current depth and the peak seen since the
+    /// previous call. Actors found empty or stopped are dropped after being reported once.
+    /// </summary>
+    /// <param name="count">How many to return at most.</param>
+    /// <returns>A fresh list; empty when no mailbox has been deep.</returns>
+    /// <remarks>Thread-safe; meant for metrics scrapes (it resets the peaks).</remarks>
+    public IReadOnlyList<MailboxDepth> BusiestMailboxes(int count = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return BusyMailboxes.Report(count);
+    }
+
     /// <summary>The system's clock.</summary>
     public TimeProvider TimeProvider => Settings.TimeProvider;
 
@@ -85,6 +100,8 @@ public sealed class ActorSystem
     public Task WhenTerminated => _terminated.Task;
 
     internal int Throughput { get; }
+
+    internal BusyMailboxWatch BusyMailboxes { get; } = new();
 
     internal bool PreferLocalScheduling { get; }
 

@@ -474,6 +474,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         Volatile.Write(ref full.Next, larger);
         Volatile.Write(ref _tailSegment, larger);
         full.ExitLock();
+        _system.BusyMailboxes.Noticed(this, CountLocked());
         return larger;
     }
 

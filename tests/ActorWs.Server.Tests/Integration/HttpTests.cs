@@ -55,6 +55,38 @@ public sealed class HttpTests
     }
 
     [Fact]
+    public async Task Metrics_ReportTheBusiestMailboxes_ByActor()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var gate = new ManualResetEventSlim();
+        var blocked = server.System.ActorOf(ActorWs.Actors.Props.Create(() => new GatedActor()), "behind");
+        blocked.Tell(gate, null);
+        for (int i = 0; i < 40; i++) blocked.Tell(i, null);
+        try
+        {
+            using var http = new HttpClient { Timeout = TestServer.Wait };
+            string text = await http.GetStringAsync(server.HttpUri("/metrics"));
+            Assert.Contains("# TYPE actorws_actors_mailbox_depth gauge", text);
+            // The gate message may or may not have been taken yet: 40 or 41 waiting.
+            Assert.Matches($@"actorws_actors_mailbox_depth\{{actor=""{System.Text.RegularExpressions.Regex.Escape(blocked.Path.ToString())}""\}} 4[01]\n", text);
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    /// <summary>Waits on the gate it is given (bounded), so that what is sent after it piles up.</summary>
+    private sealed class GatedActor : ActorWs.Actors.ReceiveActor
+    {
+        public GatedActor()
+        {
+            Receive<ManualResetEventSlim>(gate => gate.Wait(TestServer.Wait));
+            ReceiveAny(_ => { });
+        }
+    }
+
+    [Fact]
     public async Task KeepAlive_AnswersPipelinedRequestsInOrder_OnOneConnection()
     {
         await using var server = await TestServer.StartAsync();
