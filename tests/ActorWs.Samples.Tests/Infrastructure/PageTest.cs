@@ -24,6 +24,16 @@ public abstract class PageTest(Chromium chromium) : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Saves a screenshot of <paramref name="page"/> now, as <c>{test}-{label}.png</c> (the automatic one at the end of
+    /// the test may show the page after its server has stopped).
+    /// </summary>
+    protected Task SnapAsync(IPage page, string label, [CallerMemberName] string test = "")
+    {
+        Directory.CreateDirectory(Path.Combine(Chromium.ScreenshotDirectory, "samples"));
+        return Chromium.ScreenshotAsync(page, $"samples/{GetType().Name}.{test}-{label}");
+    }
+
     /// <summary>Waits (bounded) until <paramref name="condition"/>, a JavaScript expression, holds in the page.</summary>
     protected static Task WaitForAsync(IPage page, string condition) => page.WaitForFunctionAsync($"() => {condition}");
 
