@@ -188,6 +188,16 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
                 if (_phase == ConnectionPhase.Open) Enqueue(frame);
                 else frame.Release();
                 return true;
+            case OutboundBatch batch:
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    if (batch.IsSkippedBy(i, _self)) continue;
+                    var batched = batch.FrameAt(i);
+                    if (_phase == ConnectionPhase.Open) Enqueue(batched);
+                    else batched.Release();
+                }
+                batch.Release();
+                return true;
             default:
                 return false;
         }

@@ -19,7 +19,10 @@ internal sealed partial class RoomActor
         {
             Refuse(member, "rate limit exceeded");
             if (Abusive(member, options))
+            {
+                FlushBroadcasts();
                 member.Session.Tell(new CloseRequested(WebSocketCloseCode.PolicyViolation, "rate limit exceeded repeatedly"), Self);
+            }
             return;
         }
         try
@@ -32,7 +35,11 @@ internal sealed partial class RoomActor
         }
     }
 
-    private void Refuse(RoomMember member, string reason) => member.Session.Tell(new RoomMessageRefused(RoomName, reason), Self);
+    private void Refuse(RoomMember member, string reason)
+    {
+        FlushBroadcasts();
+        member.Session.Tell(new RoomMessageRefused(RoomName, reason), Self);
+    }
 
     /// <summary>Token buckets refilled at the configured rates, holding at most one second's worth.</summary>
     private bool WithinRate(RoomMember member, int bytes, RoomTypeOptions options)

@@ -43,7 +43,9 @@ internal sealed partial class RoomActor
             return;
         }
         _members.Add(session, member);
+        FlushBroadcasts();
         _memberList.Add(member);
+        if (!member.Sequenced) _lifetime.ConnectionMembers++;
         Context.Watch(session);
         Timers.Cancel(RoomLingerElapsed.Instance);
         _listingChanged = true;
@@ -76,8 +78,9 @@ internal sealed partial class RoomActor
 
     private void Remove(RoomMember member)
     {
+        FlushBroadcasts();
         _members.Remove(member.Session);
-        _memberList.Remove(member);
+        if (_memberList.Remove(member) && !member.Sequenced) _lifetime.ConnectionMembers--;
         _listingChanged = true;
     }
 

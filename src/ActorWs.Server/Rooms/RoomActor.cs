@@ -21,6 +21,9 @@ internal sealed class RoomLifetime(string optionsJson)
     /// <summary>Members in join order.</summary>
     public readonly List<RoomMember> MemberList = new();
 
+    /// <summary>Members whose deliveries go straight to their connection (not resumable), i.e. the receivers of broadcast batches.</summary>
+    public int ConnectionMembers;
+
     /// <summary>The creator's options, given to every incarnation's <see cref="Room.OnCreate"/>.</summary>
     public string OptionsJson { get; } = optionsJson;
 
@@ -58,6 +61,7 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
     private readonly List<RoomMember> _memberList;
     private Room _room = null!;
     private bool _listingChanged = true;
+    private OutboundBatch? _pendingBroadcasts;
 
     public RoomActor(ServerRuntime runtime, RoomType type, string roomName, RoomLifetime lifetime)
     {
@@ -102,6 +106,8 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
 
     protected override void PostStop()
     {
+        // What was broadcast before a failure or a stop in this turn is still delivered, as if told at once.
+        FlushBroadcasts();
         _runtime.Metrics.RoomStopped();
         StopTicking();
         try
@@ -143,6 +149,7 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
     /// <summary>The fresh logic takes over the members: each joins it again and is told the room restarted.</summary>
     private void Readmit()
     {
+        FlushBroadcasts();
         var notice = new RoomRestartNotice(RoomName, _lifetime.LastFailure);
         foreach (var member in _memberList.ToArray())
         {
@@ -210,6 +217,7 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
     /// <summary>At the end of each turn: tell the manager what listings show, if it changed.</summary>
     void IWithBatchCompletion.OnBatchCompleted()
     {
+        FlushBroadcasts();
         if (!_listingChanged || _room is null) return;
         _listingChanged = false;
         Context.Parent.Tell(new RoomListing(RoomName, RoomType, _memberList.Count, _room.MaxClients, _room.IsLocked, MetadataJson()), Self);
@@ -224,14 +232,17 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
     }
 
     /// <summary>
-    /// Seals <paramref name="frame"/> (payload already written) and gives it to every member but one: through the
-    /// session for resumable members (which numbers it and, for room data, wraps it), to the connection otherwise.
+    /// Seals <paramref name="frame"/> (payload already written) and gives it to every member but one: at once through
+    /// the session for resumable members (which numbers it and, for room data, wraps it); for the others it joins this
+    /// turn's <see cref="OutboundBatch"/>, told to their connections when the turn ends (or before anything else this
+    /// room sends or any change of membership), so a turn of several broadcasts costs each connection one send.
     /// </summary>
     internal void Broadcast(OutboundFrame frame, WebSocketMessageType type, RoomMember? except, RoomPayload kind)
     {
         frame.Seal(Opcode(type));
         frame.MarkRoomDelivery(RoomName, kind);
-        int recipients = _memberList.Count - (except is not null && _members.ContainsKey(except.Session) ? 1 : 0);
+        bool exceptIsMember = except is not null && _members.ContainsKey(except.Session);
+        int recipients = _memberList.Count - (exceptIsMember ? 1 : 0);
         if (recipients <= 0)
         {
             frame.Release();
@@ -241,14 +252,44 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
         var self = Self;
         foreach (var member in _memberList)
         {
-            if (ReferenceEquals(member, except)) continue;
-            (member.Sequenced ? member.Session : member.Connection).Tell(frame, self);
+            if (member.Sequenced && !ReferenceEquals(member, except)) member.Session.Tell(frame, self);
+        }
+        if (_lifetime.ConnectionMembers == 0) return;
+        if (_lifetime.ConnectionMembers == 1 && exceptIsMember && !except!.Sequenced) return;
+        _pendingBroadcasts ??= OutboundBatch.Rent();
+        _pendingBroadcasts.Add(frame, exceptIsMember && !except!.Sequenced ? except.Connection : null);
+        if (_pendingBroadcasts.IsFull) FlushBroadcasts();
+    }
+
+    /// <summary>Tells this turn's pending broadcasts to the connections of the members that are not resumable.</summary>
+    private void FlushBroadcasts()
+    {
+        var batch = _pendingBroadcasts;
+        if (batch is null) return;
+        _pendingBroadcasts = null;
+        var self = Self;
+        if (batch.Count == 1)
+        {
+            // The common case of one broadcast per turn: the frame itself, no batch to unpack.
+            var frame = batch.FrameAt(0);
+            foreach (var member in _memberList)
+            {
+                if (!member.Sequenced && !batch.IsSkippedBy(0, member.Connection)) member.Connection.Tell(frame, self);
+            }
+            batch.Release();
+            return;
+        }
+        batch.AddReferences(_lifetime.ConnectionMembers - 1);
+        foreach (var member in _memberList)
+        {
+            if (!member.Sequenced) member.Connection.Tell(batch, self);
         }
     }
 
     /// <summary>Seals <paramref name="frame"/> and gives it to one member.</summary>
     internal void SendTo(RoomMember member, OutboundFrame frame, WebSocketMessageType type)
     {
+        FlushBroadcasts();
         frame.Seal(Opcode(type));
         frame.MarkRoomDelivery(RoomName, RoomPayload.Data);
         (member.Sequenced ? member.Session : member.Connection).Tell(frame, Self);

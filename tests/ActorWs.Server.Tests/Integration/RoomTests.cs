@@ -162,6 +162,74 @@ public sealed class RoomTests
         Assert.Equal(leaverId, left.GetProperty("member").GetString());
     }
 
+    /// <summary>
+    /// A room that answers one message with several deliveries in the same turn (batched per connection for
+    /// non-resumable members): broadcasts, a broadcast that skips the sender, a direct send, many broadcasts, and
+    /// a failure after broadcasting.
+    /// </summary>
+    private sealed class BurstRoom : Room
+    {
+        protected internal override void OnMessage(RoomMember member, WebSocketMessage message)
+        {
+            string text = message.GetText();
+            if (text == "many")
+            {
+                for (int i = 0; i < 100; i++) Broadcast(Encoding.UTF8.GetBytes($"m{i}"), WebSocketMessageType.Text);
+                return;
+            }
+            Broadcast("b1"u8, WebSocketMessageType.Text);
+            Broadcast("b2"u8, WebSocketMessageType.Text);
+            Broadcast("not-to-sender"u8, WebSocketMessageType.Text, except: member);
+            Send(member, "to-sender"u8, WebSocketMessageType.Text);
+            Broadcast("b3"u8, WebSocketMessageType.Text);
+            if (text == "fail") throw new InvalidOperationException("failed after broadcasting");
+        }
+    }
+
+    private static async Task<List<string>> ReceiveTextsAsync(ClientWebSocket client, int count)
+    {
+        var texts = new List<string>(count);
+        for (int i = 0; i < count; i++) texts.Add(await EchoTests.ReceiveTextAsync(client));
+        return texts;
+    }
+
+    [Fact]
+    public async Task SeveralDeliveriesInOneRoomTurn_ArriveInOrder_WithExceptAndDirectSends_AlsoWhenTheRoomThenFails()
+    {
+        await using var server = await TestServer.StartAsync(
+            o => { o.Rooms.RestartBackoffMin = TimeSpan.Zero; o.Rooms.RestartBackoffMax = TimeSpan.Zero; },
+            s =>
+            {
+                s.DefineRoom<BurstRoom>("burst");
+                s.MapRoute<ActorWs.Server.BuiltIn.RelayRoomHandler>("/burst/{name}").RoomType = "burst";
+            });
+        // One at a time, so that each is known to be in (a member's messages wait for its join).
+        using var sender = await server.ConnectAsync("/burst/x");
+        await EchoTests.SendTextAsync(sender, "go");
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+        using var other = await server.ConnectAsync("/burst/x");
+        await EchoTests.SendTextAsync(other, "go");
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+
+        await EchoTests.SendTextAsync(sender, "go");
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+
+        await EchoTests.SendTextAsync(sender, "many");
+        var expected = Enumerable.Range(0, 100).Select(i => $"m{i}").ToList();
+        Assert.Equal(expected, await ReceiveTextsAsync(sender, 100));
+        Assert.Equal(expected, await ReceiveTextsAsync(other, 100));
+
+        // What the room broadcast before failing is still delivered, then the room is restarted.
+        await EchoTests.SendTextAsync(sender, "fail");
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+        await EchoTests.SendTextAsync(other, "again");
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+    }
+
     /// <summary>A room type whose logic throws on "boom" and relays everything else (the raw JSON data) to all members.</summary>
     private sealed class FragileRoom : Room
     {
