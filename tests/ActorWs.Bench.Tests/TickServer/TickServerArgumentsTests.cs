@@ -38,10 +38,10 @@ public class TickServerArgumentsTests
     }
 
     [Fact]
-    public void A_bad_command_line_exits_with_the_usage_code_without_starting_a_server()
+    public async Task A_bad_command_line_exits_with_the_usage_code_without_starting_a_server()
     {
         using var error = new StringWriter();
-        var code = TickServerHost.RunAsync(["--port", "1", "--hz", "0"], error).GetAwaiter().GetResult();
+        var code = await TickServerHost.RunAsync(["--port", "1", "--hz", "0"], error);
         Assert.Equal(TickServerHost.ExitUsage, code);
         Assert.Contains(TickServerArguments.Usage, error.ToString(), StringComparison.Ordinal);
     }
