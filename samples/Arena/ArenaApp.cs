@@ -25,7 +25,7 @@ public static class ArenaApp
     public const int MaxMessageBytes = 64;
 
     /// <summary>Where the page's files are, next to the executable.</summary>
-    public static string WebRoot => Path.Combine(AppContext.BaseDirectory, "wwwroot");
+    public static string WebRoot => Path.Combine(AppContext.BaseDirectory, "arena-web");
 
     /// <summary>
     /// Builds the host: <c>arena.conf</c> &lt; <c>ACTORWS__…</c> environment variables &lt; command-line switches

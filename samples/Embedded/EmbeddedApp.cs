@@ -29,7 +29,7 @@ public static class EmbeddedApp
                 server.DefineRoom<ClockRoom>(ClockRoom.TypeName);
                 server.MapRoute<ClockHandler>("/clock");
                 // The page that shows the clock, served on the same port as the WebSockets.
-                server.MapStaticFiles("/", Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+                server.MapStaticFiles("/", Path.Combine(AppContext.BaseDirectory, "embedded-web"));
             })
             .WithActors((system, registry, _) =>
                 registry.Register<AnnouncementLog>(system.ActorOf(Props.Create<AnnouncementLog>(), "announcements"))));

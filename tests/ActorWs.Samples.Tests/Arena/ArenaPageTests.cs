@@ -7,30 +7,15 @@ namespace ActorWs.Samples.Tests.Arena;
 
 /// <summary>The arena in headless Chromium: pages that play together, reload, lose their connection and leave.</summary>
 [Collection(SamplesCollection.Name)]
-public sealed class ArenaPageTests(ChromiumFixture fixture) : PageTest(fixture.Chromium)
+public sealed class ArenaPageTests(ChromiumFixture fixture) : HostedPageTest(fixture.Chromium, ArenaApp.Build)
 {
     /// <summary>How far a dot must move (world units) to count as moved: well past rounding, well within 1 s of steering.</summary>
     private const double Moved = 60;
 
-    private SampleHost _host = null!;
-
-    public override async Task InitializeAsync() => _host = await SampleHost.StartAsync(ArenaApp.Build);
-
-    public override async Task DisposeAsync()
-    {
-        try
-        {
-            await base.DisposeAsync();
-        }
-        finally
-        {
-            await _host.DisposeAsync();
-        }
-    }
 
     private async Task<IPage> OpenArenaAsync(bool throughCutter = false, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
-        var page = await OpenAsync(throughCutter ? _host.HttpThroughCutter("/") : _host.Http("/"), test);
+        var page = await OpenAsync(throughCutter ? Sample.HttpThroughCutter("/") : Sample.Http("/"), test);
         await WaitForAsync(page, Playing);
         return page;
     }
@@ -122,7 +107,7 @@ public sealed class ArenaPageTests(ChromiumFixture fixture) : PageTest(fixture.C
         await WaitForAsync(ann, $"arena.players().some(p => p.id === '{bobId}')");
         var bobBefore = await PlayerAsync(ann, bobId);
 
-        var cutter = _host.Cutter;
+        var cutter = Sample.Cutter;
         cutter.RefuseNew = true;
         try
         {
@@ -152,7 +137,7 @@ public sealed class ArenaPageTests(ChromiumFixture fixture) : PageTest(fixture.C
     [Fact]
     public async Task A_refused_name_is_shown_on_the_page()
     {
-        var page = await OpenAsync(_host.Http("/?name=%3Cscript%3E"));
+        var page = await OpenAsync(Sample.Http("/?name=%3Cscript%3E"));
         await WaitForAsync(page, "document.querySelector('#message').textContent !== ''");
         Assert.Equal("Could not join an arena: name must be 1–16 letters, digits, spaces, '-' or '_'", await page.TextContentAsync("#message"));
         Assert.Equal("Could not join an arena", await page.TextContentAsync("#overlay"));

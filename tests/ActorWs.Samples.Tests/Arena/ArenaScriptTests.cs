@@ -14,25 +14,10 @@ namespace ActorWs.Samples.Tests.Arena;
 /// behaves as documented.
 /// </summary>
 [Collection(SamplesCollection.Name)]
-public sealed class ArenaScriptTests(ChromiumFixture fixture) : PageTest(fixture.Chromium)
+public sealed class ArenaScriptTests(ChromiumFixture fixture) : HostedPageTest(fixture.Chromium, ArenaApp.Build)
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private SampleHost _host = null!;
-
-    public override async Task InitializeAsync() => _host = await SampleHost.StartAsync(ArenaApp.Build);
-
-    public override async Task DisposeAsync()
-    {
-        try
-        {
-            await base.DisposeAsync();
-        }
-        finally
-        {
-            await _host.DisposeAsync();
-        }
-    }
 
     /// <summary>What <c>decodeStateFrame</c> returns, as JSON, computed with the C# reader.</summary>
     private static string ExpectedDecoding(byte[] bytes) => StateFrameReader.TryRead(bytes, out var frame, out string? error)
@@ -78,7 +63,7 @@ public sealed class ArenaScriptTests(ChromiumFixture fixture) : PageTest(fixture
     [Fact]
     public async Task The_page_decodes_what_the_server_encodes_and_refuses_what_the_reader_refuses()
     {
-        var page = await OpenAsync(_host.Http("/"));
+        var page = await OpenAsync(Sample.Http("/"));
         var frames = FramesToCompare().ToArray();
         string[] decoded = await page.EvaluateAsync<string[]>("""
             async frames => {
@@ -96,7 +81,7 @@ public sealed class ArenaScriptTests(ChromiumFixture fixture) : PageTest(fixture
     [Fact]
     public async Task The_page_knows_the_field_the_server_simulates()
     {
-        var page = await OpenAsync(_host.Http("/"));
+        var page = await OpenAsync(Sample.Http("/"));
         var world = await page.EvaluateAsync<JsonElement>("async () => (await import('/protocol.js')).WORLD");
         Assert.Equal(ArenaRules.WorldWidth, world.GetProperty("width").GetInt32());
         Assert.Equal(ArenaRules.WorldHeight, world.GetProperty("height").GetInt32());
@@ -119,7 +104,7 @@ public sealed class ArenaScriptTests(ChromiumFixture fixture) : PageTest(fixture
             (-0.5, 0, -63, 0),    // JavaScript rounds halves up
             (0, 0, 0, 0),         // released: stop
         ];
-        var page = await OpenAsync(_host.Http("/"));
+        var page = await OpenAsync(Sample.Http("/"));
         int[][] encoded = await page.EvaluateAsync<int[][]>("""
             async vectors => {
               const { encodeSteer } = await import('/protocol.js');
@@ -141,7 +126,7 @@ public sealed class ArenaScriptTests(ChromiumFixture fixture) : PageTest(fixture
     [Fact]
     public async Task Interpolation_glides_between_server_states_and_holds_a_dot_still_through_skipped_ticks()
     {
-        var page = await OpenAsync(_host.Http("/"));
+        var page = await OpenAsync(Sample.Http("/"));
         var samples = await page.EvaluateAsync<JsonElement>("""
             async () => {
               const { Timeline, TickClock } = await import('/timeline.js');

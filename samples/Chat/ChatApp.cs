@@ -1,0 +1,60 @@
+using ActorWs.Hosting.Configuration;
+using ActorWs.Hosting.Hosting;
+using ActorWs.Samples.Chat.History;
+using ActorWs.Samples.Chat.Identity;
+using ActorWs.Samples.Chat.Rooms;
+using ActorWs.Samples.Chat.Settings;
+using ActorWs.Samples.Chat.Web;
+using ActorWs.Server.BuiltIn;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ActorWs.Samples.Chat;
+
+/// <summary>How the chat sample's host is put together (its <c>Program.cs</c> and its tests both call it).</summary>
+public static class ChatApp
+{
+    /// <summary>The JSON room protocol's route, served with chat rooms of <see cref="ChannelRoom.TypeName"/>.</summary>
+    public const string WebSocketPath = "/ws";
+
+    /// <summary>The folder, next to the executable, the page is served from (at <c>/</c>).</summary>
+    public const string WebFolder = "chat-web";
+
+    /// <summary>Builds the host on the system clock; <c>--port</c>, <c>--chat:…</c> and the usual overrides apply.</summary>
+    /// <exception cref="ChatSettingsException">A <c>chat</c> setting is wrong.</exception>
+    public static IHost Build(string[] args) => Build(args, TimeProvider.System);
+
+    /// <summary>Builds the host, stamping messages and timing typing notices with <paramref name="time"/>.</summary>
+    /// <exception cref="ChatSettingsException">A <c>chat</c> setting is wrong.</exception>
+    public static IHost Build(string[] args, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var builder = Host.CreateApplicationBuilder(args);
+        string config = Path.Combine(AppContext.BaseDirectory, "chat.conf");
+        builder.Configuration.AddHoconWithOverrides(config, ActorWsConfiguration.EnvironmentPrefix, args, new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
+
+        var settings = ChatSettings.Read(builder.Configuration);
+        var store = new ChatHistoryStore(settings.HistoryLength, settings.MaxStoredRooms);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddActorWs(builder.Configuration, actorws => actorws.ConfigureServer(server =>
+        {
+            server.DefineRoom(ChannelRoom.TypeName, () => new ChannelRoom(store, settings, time), room =>
+            {
+                room.MaxMessageSize = settings.MaxMessageBytes;
+                room.MessagesPerSecond = settings.MessagesPerSecond;
+                room.BytesPerSecond = settings.BytesPerSecond;
+                room.ReconnectionWindow = settings.ReconnectionWindow;
+            });
+            // The JSON room protocol, as the default /ws but with rooms of the chat's own type.
+            var ws = server.MapRoute<JsonRoomsHandler>(WebSocketPath);
+            ws.RoomType = ChannelRoom.TypeName;
+            ws.Resumable = true;
+            ws.Accept = ChatIdentity.Accept;
+            server.MapGet(PageConfig.Path, PageConfig.Handler(settings));
+            // The page at / (it takes precedence over the built-in status page); /actorws.js and /health stay built in.
+            server.MapStaticFiles("/", Path.Combine(AppContext.BaseDirectory, WebFolder));
+        }));
+        return builder.Build();
+    }
+}
