@@ -9,12 +9,14 @@ public sealed class Props
 {
     private readonly Func<ActorBase> _factory;
 
-    private Props(Type actorType, Func<ActorBase> factory, MailboxSettings mailbox, SupervisorStrategy? supervisorStrategy)
+    private Props(Type actorType, Func<ActorBase> factory, MailboxSettings mailbox, SupervisorStrategy? supervisorStrategy,
+        ActorScheduling scheduling = ActorScheduling.SystemDefault)
     {
         ActorType = actorType;
         _factory = factory;
         Mailbox = mailbox;
         SupervisorStrategy = supervisorStrategy;
+        Scheduling = scheduling;
     }
 
     /// <summary>The actor's class (also the logger category).</summary>
@@ -28,6 +30,9 @@ public sealed class Props
     /// <see cref="ActorBase.SupervisorStrategy"/> override is used.
     /// </summary>
     public SupervisorStrategy? SupervisorStrategy { get; }
+
+    /// <summary>How the actor is queued to the thread pool when a message finds it idle.</summary>
+    public ActorScheduling Scheduling { get; }
 
     /// <summary>Props for an actor with a parameterless constructor.</summary>
     /// <typeparam name="TActor">The actor class.</typeparam>
@@ -55,7 +60,7 @@ public sealed class Props
     public Props WithMailbox(MailboxSettings mailbox)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        return new Props(ActorType, _factory, mailbox, SupervisorStrategy);
+        return new Props(ActorType, _factory, mailbox, SupervisorStrategy, Scheduling);
     }
 
     /// <summary>A copy whose actor supervises its children with <paramref name="strategy"/>.</summary>
@@ -65,7 +70,17 @@ public sealed class Props
     public Props WithSupervisorStrategy(SupervisorStrategy strategy)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        return new Props(ActorType, _factory, Mailbox, strategy);
+        return new Props(ActorType, _factory, Mailbox, strategy, Scheduling);
+    }
+
+    /// <summary>A copy whose actor is queued to the thread pool as <paramref name="scheduling"/> says.</summary>
+    /// <param name="scheduling">The scheduling.</param>
+    /// <returns>The new props.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scheduling"/> is undefined.</exception>
+    public Props WithScheduling(ActorScheduling scheduling)
+    {
+        if (!Enum.IsDefined(scheduling)) throw new ArgumentOutOfRangeException(nameof(scheduling), scheduling, "Unknown scheduling.");
+        return new Props(ActorType, _factory, Mailbox, SupervisorStrategy, scheduling);
     }
 
     /// <summary>Runs the factory; the caller has set up the actor context.</summary>

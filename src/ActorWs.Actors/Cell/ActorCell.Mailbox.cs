@@ -47,6 +47,9 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Whether this actor is queued on the scheduling thread's own queue (see <see cref="ActorScheduling"/>).</summary>
+    private bool PreferLocalScheduling => _system.PreferLocalScheduling && _props.Scheduling == ActorScheduling.SystemDefault;
+
     /// <summary>Whether the mailbox currently holds a queue buffer (idle actors hold none).</summary>
     internal bool HasMailboxBuffer => Volatile.Read(ref _headSegment) is not null;
 
@@ -131,7 +134,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         // Fast path: any non-zero status (scheduled, suspended, closed, awaiting) means nothing to do.
         if (Volatile.Read(ref _status) == 0)
         {
-            TrySchedule(onlyIfRunnable: true, preferLocal: _system.PreferLocalScheduling);
+            TrySchedule(onlyIfRunnable: true, preferLocal: PreferLocalScheduling);
         }
     }
 
@@ -176,7 +179,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
         else if (Volatile.Read(ref _status) == 0)
         {
-            TrySchedule(onlyIfRunnable: true, preferLocal: _system.PreferLocalScheduling);
+            TrySchedule(onlyIfRunnable: true, preferLocal: PreferLocalScheduling);
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed partial class ActorCell
             head = previous;
         }
 
-        TrySchedule(onlyIfRunnable: false, preferLocal: _system.PreferLocalScheduling);
+        TrySchedule(onlyIfRunnable: false, preferLocal: PreferLocalScheduling);
     }
 
     private void ProcessSystemMessages()

@@ -92,7 +92,9 @@ internal sealed class RoomManager : ActorBase, IWithTimers
         string id = name ?? NextId(type.Name);
         var lifetime = new RoomLifetime(optionsJson);
         var runtime = _runtime;
-        var room = Context.ActorOf(Props.Create(() => new RoomActor(runtime, type, id, lifetime)), "r" + (++_nextActorId).ToString(CultureInfo.InvariantCulture));
+        // Fair scheduling: a busy room runs after the deliveries already queued, so its mailbox gathers several members'
+        // messages per turn and each connection gets them as one batch (one send) instead of one by one.
+        var room = Context.ActorOf(Props.Create(() => new RoomActor(runtime, type, id, lifetime)).WithScheduling(ActorScheduling.Fair), "r" + (++_nextActorId).ToString(CultureInfo.InvariantCulture));
         Context.Watch(room);
         var entry = new Entry(id, type, room, lifetime, matchmade: name is null);
         _rooms[Key(type.Name, id)] = entry;
