@@ -10,6 +10,24 @@ namespace ActorWs.Samples.Tests.Chat;
 [Collection(SamplesCollection.Name)]
 public sealed class ChatPageTests(ChromiumFixture fixture) : PageTest(fixture.Chromium)
 {
+    /// <summary>
+    /// Ada (through the cutter) and Bob in #general; Bob says "before the cut", then Ada's connection is cut and new
+    /// ones refused until the test lets them through: returns once Ada's page is reconnecting.
+    /// </summary>
+    private async Task<(IPage Ada, IPage Bob)> CutAdaAfterBobSpokeAsync(SampleHost sample, [CallerMemberName] string test = "")
+    {
+        var ada = await OpenChatAsync(sample.HttpThroughCutter("/"), "Ada", test: test);
+        var bob = await OpenChatAsync(sample.Http("/"), "Bob", test: test);
+        await WaitForAsync(ada, MembersAre("Ada", "Bob"));
+        await TypeAndSendAsync(bob, "before the cut");
+        await WaitForAsync(ada, Shows("before the cut"));
+
+        sample.Cutter.RefuseNew = true;
+        sample.Cutter.CutAll();
+        await WaitForAsync(ada, "window.chat.state === 'reconnecting'");
+        return (ada, bob);
+    }
+
     /// <summary>Opens the page as <paramref name="name"/> and waits until it is in <paramref name="room"/>.</summary>
     private async Task<IPage> OpenChatAsync(string baseUrl, string name, string room = "general", [CallerMemberName] string test = "")
     {
@@ -161,15 +179,7 @@ public sealed class ChatPageTests(ChromiumFixture fixture) : PageTest(fixture.Ch
     public async Task APageWhoseConnectionIsCut_ShowsReconnecting_ThenResumesWithExactlyWhatWasSentMeanwhile()
     {
         await using var sample = await SampleHost.StartAsync(ChatApp.Build);
-        var ada = await OpenChatAsync(sample.HttpThroughCutter("/"), "Ada");
-        var bob = await OpenChatAsync(sample.Http("/"), "Bob");
-        await WaitForAsync(ada, MembersAre("Ada", "Bob"));
-        await TypeAndSendAsync(bob, "before the cut");
-        await WaitForAsync(ada, Shows("before the cut"));
-
-        sample.Cutter.RefuseNew = true;
-        sample.Cutter.CutAll();
-        await WaitForAsync(ada, "window.chat.state === 'reconnecting'");
+        var (ada, bob) = await CutAdaAfterBobSpokeAsync(sample);
         Assert.Equal("reconnecting…", await ada.TextContentAsync("#badge"));
         Assert.True(await ada.IsVisibleAsync("#banner"));
 
@@ -235,15 +245,7 @@ public sealed class ChatPageTests(ChromiumFixture fixture) : PageTest(fixture.Ch
     public async Task APageAwayLongerThanTheWindow_RejoinsAndShowsWhatItMissed_WithoutDuplicates()
     {
         await using var sample = await SampleHost.StartAsync(ChatApp.Build, "--server:rooms:reconnection-window=1s", "--chat:reconnection-window=1s");
-        var ada = await OpenChatAsync(sample.HttpThroughCutter("/"), "Ada");
-        var bob = await OpenChatAsync(sample.Http("/"), "Bob");
-        await WaitForAsync(ada, MembersAre("Ada", "Bob"));
-        await TypeAndSendAsync(bob, "before the cut");
-        await WaitForAsync(ada, Shows("before the cut"));
-
-        sample.Cutter.RefuseNew = true;
-        sample.Cutter.CutAll();
-        await WaitForAsync(ada, "window.chat.state === 'reconnecting'");
+        var (ada, bob) = await CutAdaAfterBobSpokeAsync(sample);
         // Past the window the session ends and the room says Ada left.
         await WaitForAsync(bob, MembersAre("Bob"));
         await TypeAndSendAsync(bob, "after Ada's session ended");
