@@ -60,7 +60,16 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     }
 
     /// <summary>Enqueues a user message, applying the bounded mailbox policy; never throws.</summary>
-    internal void Post(object message, IActorRef? sender)
+    internal void Post(object message, IActorRef? sender) => Enqueue(message, sender, applyCapacity: true);
+
+    /// <summary>Enqueues a message produced by the runtime itself (e.g. Terminated) ignoring capacity.</summary>
+    internal void PostInternal(object message, IActorRef? sender) => Enqueue(message, sender, applyCapacity: false);
+
+    /// <summary>
+    /// Appends to the mailbox and schedules the actor if it was idle; what the mailbox refuses (closed, or over a
+    /// bounded capacity when <paramref name="applyCapacity"/>) becomes a dead letter. Never throws.
+    /// </summary>
+    private void Enqueue(object message, IActorRef? sender, bool applyCapacity)
     {
         bool accepted = true;
         bool signalOverflow = false;
@@ -80,7 +89,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                     accepted = false;
                     release = UninstallIfEmptyLocked(tail);
                 }
-                else if (_mailboxCapacity != 0 && CountLocked() >= _mailboxCapacity)
+                else if (applyCapacity && _mailboxCapacity != 0 && CountLocked() >= _mailboxCapacity)
                 {
                     switch (_props.Mailbox.OverflowStrategy)
                     {
@@ -138,50 +147,6 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Enqueues a message produced by the runtime itself (e.g. Terminated) ignoring capacity.</summary>
-    internal void PostInternal(object message, IActorRef? sender)
-    {
-        bool accepted = true;
-        MailboxSegment? release = null;
-        var tail = LockTailSegment(install: true);
-        if (tail is null)
-        {
-            accepted = false;
-        }
-        else
-        {
-            try
-            {
-                if ((Volatile.Read(ref _status) & StatusClosed) != 0)
-                {
-                    accepted = false;
-                    release = UninstallIfEmptyLocked(tail);
-                }
-                else
-                {
-                    tail = AppendLocked(tail, new Envelope(message, sender));
-                }
-            }
-            finally
-            {
-                tail.ExitLock();
-            }
-        }
-
-        if (release is not null)
-        {
-            MailboxSegment.Return(release);
-        }
-
-        if (!accepted)
-        {
-            _system.PublishDeadLetter(message, sender, this);
-        }
-        else if (Volatile.Read(ref _status) == 0)
-        {
-            TrySchedule(onlyIfRunnable: true, preferLocal: PreferLocalScheduling);
-        }
-    }
 
     /// <summary>Puts envelopes back at the front of the mailbox in the given order (unstash, restart). Consumer only.</summary>
     internal void PrependToMailbox(ReadOnlySpan<Envelope> envelopes)

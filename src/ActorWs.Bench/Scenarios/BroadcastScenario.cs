@@ -63,25 +63,7 @@ public sealed class BroadcastScenario : Scenario
         CopyField(metrics, "latency_p50_us", result, "latency_p50_us");
         CopyField(metrics, "latency_p99_us", result, "latency_p99_us");
         CopyField(metrics, "client_cpu_pct", result, "client_cpu_pct");
-        if (window.ServerCpu is { } cpu && result.Number("deliveries") is > 0 and var deliveries)
-        {
-            metrics["server_cpu_us_per_delivery"] = cpu.TotalMicroseconds / deliveries;
-        }
-
-        if (window.ServerCpu is { } used && result.Number("duration_s") is > 0 and var seconds)
-        {
-            metrics["server_cpu_pct"] = 100 * used.TotalSeconds / seconds;
-        }
-
-        if (window.ServerCoresBusyPercent is { } busy)
-        {
-            metrics["server_cores_busy_pct"] = busy;
-        }
-
-        if (window.ServerResidentBytes is { } rss)
-        {
-            metrics["server_rss_mib"] = Mebibytes(rss);
-        }
+        AddServerReadings(metrics, window, result, "server_cpu_us_per_delivery", "deliveries");
 
         metrics["errors"] = result.Sum(ConnectionErrorKeys) + result.Sum("bad_messages", "gaps", "stalls");
         return new ServerRun(context.Server.Kind, metrics, window.Records, window.Failure);

@@ -75,6 +75,32 @@ public abstract class Scenario
     /// <returns>MiB.</returns>
     protected static double Mebibytes(long bytes) => bytes / BytesPerMebibyte;
 
+    /// <summary>
+    /// Adds what the orchestrator read of the server around a measured window: CPU per unit of work
+    /// (<paramref name="perUnitKey"/>, the CPU time over the generator's <paramref name="unitsField"/> count), CPU as a
+    /// share of one core over the window, the busy share of its pinned cores, and its RSS. Figures whose readings are
+    /// missing are left out.
+    /// </summary>
+    protected static void AddServerReadings(
+        IDictionary<string, double> metrics, MeasuredWindow window, LoadGenRecord result, string perUnitKey, string unitsField)
+    {
+        if (window.ServerCpu is { } cpu)
+        {
+            if (result.Number(unitsField) is > 0 and var units) metrics[perUnitKey] = cpu.TotalMicroseconds / units;
+            if (result.Number("duration_s") is > 0 and var seconds) metrics["server_cpu_pct"] = 100 * cpu.TotalSeconds / seconds;
+        }
+
+        if (window.ServerCoresBusyPercent is { } busy)
+        {
+            metrics["server_cores_busy_pct"] = busy;
+        }
+
+        if (window.ServerResidentBytes is { } rss)
+        {
+            metrics["server_rss_mib"] = Mebibytes(rss);
+        }
+    }
+
     /// <summary>Copies a load-generator field into the metrics when present.</summary>
     /// <param name="metrics">The metrics being filled.</param>
     /// <param name="key">The metric key.</param>

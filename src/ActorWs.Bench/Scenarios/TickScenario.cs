@@ -122,25 +122,7 @@ public sealed class TickScenario : Scenario
         CopyField(metrics, "latency_p99_us", result, "latency_p99_us");
         CopyField(metrics, "latency_max_us", result, "latency_max_us");
         CopyField(metrics, "client_cpu_pct", result, "client_cpu_pct");
-        if (window.ServerCpu is { } cpu && result.Number("duration_s") is > 0 and var seconds)
-        {
-            metrics["server_cpu_pct"] = 100 * cpu.TotalSeconds / seconds;
-        }
-
-        if (window.ServerCpu is { } used && result.Number("deliveries") is > 0 and var deliveries)
-        {
-            metrics["server_cpu_us_per_delivery"] = used.TotalMicroseconds / deliveries;
-        }
-
-        if (window.ServerCoresBusyPercent is { } busy)
-        {
-            metrics["server_cores_busy_pct"] = busy;
-        }
-
-        if (window.ServerResidentBytes is { } rss)
-        {
-            metrics["server_rss_mib"] = Mebibytes(rss);
-        }
+        AddServerReadings(metrics, window, result, "server_cpu_us_per_delivery", "deliveries");
 
         // A client that never joined (failed connect, refused join, timeout) is one error; connection failures
         // after joining (protocol violations, unexpected closes) are counted on top.
