@@ -102,6 +102,26 @@ internal sealed class OutboundFrame : IBufferWriter<byte>
         return frame;
     }
 
+    /// <summary>
+    /// A frame whose payload <paramref name="write"/> writes (not sealed yet). If <paramref name="write"/> throws, the
+    /// frame goes back to the pool and the exception propagates.
+    /// </summary>
+    public static OutboundFrame Write<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var frame = Rent();
+        try
+        {
+            write(frame, state);
+        }
+        catch
+        {
+            frame.Release();
+            throw;
+        }
+        return frame;
+    }
+
     /// <summary>A frame holding <paramref name="payload"/> as a complete message or control frame of <paramref name="opcode"/>.</summary>
     public static OutboundFrame Create(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
     {

@@ -160,17 +160,7 @@ public abstract class Room
 
     private void BroadcastCore<TState>(TState state, Action<IBufferWriter<byte>, TState> write, WebSocketMessageType type, RoomMember? except, RoomPayload kind)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        var frame = OutboundFrame.Rent();
-        try
-        {
-            write(frame, state);
-        }
-        catch
-        {
-            frame.Release();
-            throw;
-        }
+        var frame = OutboundFrame.Write(state, write);
         Host.Broadcast(frame, type, except, kind);
     }
 
@@ -188,17 +178,7 @@ public abstract class Room
     protected void Send<TState>(RoomMember member, TState state, Action<IBufferWriter<byte>, TState> write, WebSocketMessageType type)
     {
         ArgumentNullException.ThrowIfNull(member);
-        ArgumentNullException.ThrowIfNull(write);
-        var frame = OutboundFrame.Rent();
-        try
-        {
-            write(frame, state);
-        }
-        catch
-        {
-            frame.Release();
-            throw;
-        }
+        var frame = OutboundFrame.Write(state, write);
         Host.SendTo(member, frame, type);
     }
 }

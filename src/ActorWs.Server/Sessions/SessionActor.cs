@@ -169,17 +169,7 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession
 
     public void Send<TState>(TState state, Action<System.Buffers.IBufferWriter<byte>, TState> write, WebSocketMessageType type)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        var frame = OutboundFrame.Rent();
-        try
-        {
-            write(frame, state);
-        }
-        catch
-        {
-            frame.Release();
-            throw;
-        }
+        var frame = OutboundFrame.Write(state, write);
         frame.Seal(RoomActor.Opcode(type));
         SendFrame(frame);
     }
