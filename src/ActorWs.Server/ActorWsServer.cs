@@ -1,6 +1,10 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
-using ActorWs.Actors;
+using Akka;
+using Akka.Actor;
+using Akka.Configuration;
+using ActorWs.Server.Dispatch;
 using ActorWs.Server.Http;
 using ActorWs.Server.Listener;
 using ActorWs.Server.Metrics;
@@ -20,8 +24,9 @@ namespace ActorWs.Server;
 public sealed class ServerBindException(string reason) : Exception(reason);
 
 /// <summary>
-/// An ActorWs server: WebSocket routes, rooms and plain HTTP on one port, run by actors in an
-/// <see cref="ActorSystem"/> (its own, or one the application passes in).
+/// An ActorWs server: WebSocket routes, rooms and plain HTTP on one port, run by Akka.NET actors in an
+/// <see cref="ActorSystem"/> (its own, or one the application passes in: give that one
+/// <see cref="ActorWsDispatch.DefaultConfig"/> as a fallback, or add the server with Akka.Hosting's <c>WithActorWs</c>).
 /// </summary>
 /// <remarks>
 /// Configure routes, room types and HTTP endpoints, then <see cref="StartAsync"/>; <see cref="StopAsync"/>
@@ -58,19 +63,11 @@ public sealed class ActorWsServer : IAsyncDisposable
     public ActorWsServer(ServerOptions? options = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         Options = options ?? new ServerOptions();
-        _loggerFactory = loggerFactory ?? system?.LoggerFactory ?? NullLoggerFactory.Instance;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _log = _loggerFactory.CreateLogger("ActorWs.Server");
         if (system is null)
         {
-            system = ActorSystem.Create("actorws", new ActorSystemSettings
-            {
-                LoggerFactory = _loggerFactory,
-                // The drain phase needs the drain timeout, plus time for the last closes.
-                ShutdownPhaseTimeouts = new Dictionary<string, TimeSpan>
-                {
-                    [CoordinatedShutdown.PhaseServiceRequestsDone] = Options.DrainTimeout + TimeSpan.FromSeconds(5),
-                },
-            });
+            system = ActorSystem.Create("actorws", ShutdownConfig(Options).WithFallback(ActorWsDispatch.DefaultConfig));
             _ownsSystem = true;
         }
         System = system;
@@ -78,6 +75,19 @@ public sealed class ActorWsServer : IAsyncDisposable
         Rooms = new RoomDirectory(() => _runtime?.RoomManager ?? throw new InvalidOperationException("The server is not started."));
         _roomTypes.Define(RelayRoom.TypeName, () => new RelayRoom());
         _roomTypes.Define(ChatRoom.TypeName, () => new ChatRoom());
+    }
+
+    /// <summary>
+    /// The coordinated-shutdown timing the server needs: the phase that drains connections must last the drain
+    /// timeout, plus time for the last closes. Akka.Hosting's <c>WithActorWs</c> adds it; an application that creates
+    /// its own system puts it in front of its configuration.
+    /// </summary>
+    public static Config ShutdownConfig(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var phase = options.DrainTimeout + TimeSpan.FromSeconds(5);
+        return ConfigurationFactory.ParseString(
+            "akka.coordinated-shutdown.phases.service-requests-done.timeout = " + ((long)phase.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms");
     }
 
     /// <summary>The settings the server runs with.</summary>
@@ -107,6 +117,35 @@ public sealed class ActorWsServer : IAsyncDisposable
     {
         EnsureNotStarted();
         return _routes.Add(template, handlerFactory);
+    }
+
+    /// <summary>
+    /// Maps a WebSocket route served by an actor of the application's per connection, made from <paramref name="props"/>
+    /// as the connection opens (a child of the server's session manager, which stops it if it throws). It gets
+    /// <see cref="ActorRoutes.WebSocketOpened"/>, then a <see cref="ActorRoutes.WebSocketMessageReceived"/> per message,
+    /// and replies to the connection with <see cref="ActorRoutes.SendWebSocketMessage"/> and <see cref="ActorRoutes.CloseWebSocket"/>.
+    /// When the connection closes it gets <see cref="Sessions.WebSocketClosed"/> and then a <see cref="PoisonPill"/>;
+    /// when it stops first, the connection closes with 1011.
+    /// </summary>
+    /// <returns>The route, to set its policies.</returns>
+    public WebSocketRoute MapActorRoute(string template, Props props)
+    {
+        EnsureNotStarted();
+        return _routes.Add(template, props);
+    }
+
+    /// <summary>
+    /// Maps a WebSocket route handled by an Akka.Streams flow, materialized once per connection (as Akka HTTP's
+    /// <c>handleWebSocketMessages</c> does): the client's messages flow in, what the flow emits goes back to the client,
+    /// with backpressure both ways (the connection's <c>max-inflight-messages</c> in, its <c>outbound-queue-limit</c> out).
+    /// The messages are copies the flow may keep. The connection closes with 1000 when the flow's output completes,
+    /// with 1011 when it fails.
+    /// </summary>
+    /// <returns>The route, to set its policies.</returns>
+    public WebSocketRoute MapFlowRoute(string template, Akka.Streams.Dsl.Flow<Messaging.WebSocketMessage, Messaging.WebSocketMessage, Akka.NotUsed> flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        return MapRoute(template, () => new ActorRoutes.FlowRouteHandler(flow));
     }
 
     /// <summary>Maps a WebSocket route served by <typeparamref name="THandler"/>.</summary>
@@ -156,19 +195,23 @@ public sealed class ActorWsServer : IAsyncDisposable
         EnsureNotStarted();
         _transport = CreateTransport(Options);
         if (Options.Http.Metrics) _exporter = new PrometheusExporter(ActorWsMetrics.MeterName);
-        var runtime = new ServerRuntime(Options, _routes, _roomTypes, _http, Metrics, _transport, System.TimeProvider, _loggerFactory);
+        bool dispatchConfigured = ActorWsDispatch.IsConfigured(System);
+        if (!dispatchConfigured)
+            _log.LogWarning("The actor system lacks ActorWs's Akka settings (actorws.lean-mailbox, actorws.room-dispatcher): connections use the default mailbox and rooms the default dispatcher. Give it ActorWsDispatch.DefaultConfig as a fallback.");
+        var time = SchedulerTimeProvider.For(System);
+        var runtime = new ServerRuntime(Options, _routes, _roomTypes, _http, Metrics, _transport, time, _loggerFactory, dispatchConfigured);
+        runtime.ActorSystem = System;
         _runtime = runtime;
         _http.Exporter = _exporter;
         _http.Status = () => new ServerStatus(runtime.Bound, runtime.Draining, Options.Http.StatusPage, LocalEndPoint,
-            System.TimeProvider.GetUtcNow() - runtime.StartedAt, Metrics.OpenConnections, Metrics.ActiveRooms,
+            time.GetUtcNow() - runtime.StartedAt, Metrics.OpenConnections, Metrics.ActiveRooms,
             _routes.Routes.Select(r => r.Template.Text).ToArray());
-        Metrics.AddGauge("actorws.actors.dead_letters", "{message}", "Messages sent to actors that were gone.", () => System.DeadLetterCount);
         Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);
 
         int instance = Interlocked.Increment(ref s_instances);
-        _root = System.ActorOf(Props.Create(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
+        _root = System.ActorOf(FactoryActorProducer<ServerActor>.Props(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
         object reply;
         try
         {
@@ -187,12 +230,13 @@ public sealed class ActorWsServer : IAsyncDisposable
         }
         LocalEndPoint = ((Bound)reply).EndPoint;
         // When the actor system shuts down (by whoever), the server drains and stops in the matching phases.
-        System.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorws-drain", async () =>
+        var shutdown = CoordinatedShutdown.Get(System);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorws-drain", async () =>
         {
             await DrainOnceAsync().ConfigureAwait(false);
             return Done.Instance;
         });
-        System.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorws-stop", async () =>
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorws-stop", async () =>
         {
             await StopActorsOnceAsync().ConfigureAwait(false);
             return Done.Instance;
@@ -245,7 +289,7 @@ public sealed class ActorWsServer : IAsyncDisposable
             var drained = await runtime.Listener.Ask<Drained>(new Drain(Options.DrainTimeout), Options.DrainTimeout + TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             _log.LogInformation("ActorWs drained ({Aborted} connections aborted)", drained.Aborted);
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is TimeoutException or AskTimeoutException or OperationCanceledException)
         {
             _log.LogWarning("ActorWs drain did not answer in time; stopping anyway");
         }
@@ -272,7 +316,7 @@ public sealed class ActorWsServer : IAsyncDisposable
             {
                 await _root.Ask<Done>(ServerActor.StopServer.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
             {
                 _log.LogWarning("ActorWs actors did not stop in time");
             }
@@ -296,9 +340,9 @@ public sealed class ActorWsServer : IAsyncDisposable
 
     private IEnumerable<Measurement<long>> ReadBusiestMailboxes()
     {
-        foreach (var depth in System.BusiestMailboxes(BusiestMailboxesReported))
+        foreach (var depth in MailboxDepths.Get(System).Report(BusiestMailboxesReported))
         {
-            yield return new Measurement<long>(depth.Peak, new KeyValuePair<string, object?>("actor", depth.Actor.ToString()));
+            yield return new Measurement<long>(depth.Peak, new KeyValuePair<string, object?>("actor", depth.Actor.Path.ToStringWithoutAddress()));
         }
     }
 }

@@ -1,5 +1,8 @@
-using ActorWs.Actors;
+using Akka;
+using Akka.Actor;
+using ActorWs.Server.Dispatch;
 using ActorWs.Server.Listener;
+using ActorWs.Server.Metrics;
 using ActorWs.Server.Rooms;
 using ActorWs.Server.Sessions;
 using Microsoft.Extensions.Logging;
@@ -17,7 +20,7 @@ namespace ActorWs.Server;
 /// (systemd and the like) to act on. Failures below them (a connection, a session, a room) are handled by
 /// their own strategies and never reach here.
 /// </remarks>
-internal sealed class ServerActor : ActorBase
+internal sealed class ServerActor : UntypedActor
 {
     /// <summary>Stop everything; answered with <see cref="Done"/> once all of it is gone.</summary>
     internal sealed record StopServer
@@ -41,35 +44,37 @@ internal sealed class ServerActor : ActorBase
             _log.LogCritical(ex, "A core server actor failed; the server can no longer serve");
             _runtime.ReportFault(ex);
             return Directive.Stop;
-        });
+        }, loggingEnabled: false);
 
     protected override void PreStart()
     {
         var runtime = _runtime;
-        _runtime.SessionManager = Context.Watch(Context.ActorOf(Props.Create(() => new SessionManager(runtime)), "sessions"));
-        _runtime.RoomManager = Context.Watch(Context.ActorOf(Props.Create(() => new RoomManager(runtime)), "rooms"));
-        _runtime.Listener = Context.Watch(Context.ActorOf(Props.Create(() => new ListenerActor(runtime)), "listener"));
+        _runtime.SessionManager = Context.Watch(Context.ActorOf(FactoryActorProducer<SessionManager>.Props(() => new SessionManager(runtime)), "sessions"));
+        _runtime.RoomManager = Context.Watch(Context.ActorOf(FactoryActorProducer<RoomManager>.Props(() => new RoomManager(runtime)), "rooms"));
+        _runtime.Listener = Context.Watch(Context.ActorOf(FactoryActorProducer<ListenerActor>.Props(() => new ListenerActor(runtime)), "listener"));
+        Context.ActorOf(FactoryActorProducer<DeadLetterCounter>.Props(() => new DeadLetterCounter(runtime.Metrics)), "dead-letters");
     }
 
-    protected override void PostStop() => _stopRequester?.Tell(Done.Instance, null);
+    protected override void PostStop() => _stopRequester?.Tell(Done.Instance, ActorRefs.NoSender);
 
-    protected override bool Receive(object message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Bind bind:
                 _runtime.Listener.Forward(bind);
-                return true;
+                break;
             case StopServer:
                 _stopRequester = Sender;
                 Context.Stop(Self);
-                return true;
+                break;
             case Terminated terminated:
                 if (_stopRequester is null)
                     _runtime.ReportFault(new InvalidOperationException($"{terminated.ActorRef.Path} stopped unexpectedly"));
-                return true;
+                break;
             default:
-                return false;
+                Unhandled(message);
+                break;
         }
     }
 }

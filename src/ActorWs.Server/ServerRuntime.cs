@@ -1,4 +1,5 @@
-using ActorWs.Actors;
+using Akka.Actor;
+using ActorWs.Server.Dispatch;
 using ActorWs.Protocol.Http;
 using ActorWs.Server.Http;
 using ActorWs.Server.Listener;
@@ -21,8 +22,9 @@ internal sealed class ServerRuntime
     private long _nextConnectionId;
     private volatile bool _draining;
 
-    public ServerRuntime(ServerOptions options, RouteTable routes, RoomTypeRegistry roomTypes, HttpEndpoints http, ActorWsMetrics metrics, ITransportFactory transport, TimeProvider time, ILoggerFactory loggerFactory)
+    public ServerRuntime(ServerOptions options, RouteTable routes, RoomTypeRegistry roomTypes, HttpEndpoints http, ActorWsMetrics metrics, ITransportFactory transport, TimeProvider time, ILoggerFactory loggerFactory, bool dispatchConfigured)
     {
+        DispatchConfigured = dispatchConfigured;
         Options = options;
         Routes = routes;
         RoomTypes = roomTypes;
@@ -38,6 +40,23 @@ internal sealed class ServerRuntime
 
     /// <summary>The logger every connection writes to (one category; the connection id is a property).</summary>
     public ILogger ConnectionLog { get; }
+
+    private Akka.Streams.IMaterializer? _materializer;
+
+    /// <summary>Runs the flows of Flow routes (one materializer per server, made on first use).</summary>
+    public Akka.Streams.IMaterializer Materializer => LazyInitializer.EnsureInitialized(ref _materializer, () => Akka.Streams.ActorMaterializer.Create(ActorSystem!, namePrefix: "actorws-flows"));
+
+    /// <summary>The actor system the server runs in.</summary>
+    public ActorSystem? ActorSystem { get; set; }
+
+    /// <summary>Whether the actor system has <see cref="ActorWsDispatch.DefaultConfig"/> (the lean mailbox and the room dispatcher).</summary>
+    public bool DispatchConfigured { get; }
+
+    /// <summary>Props for an actor that exists per connection: the lean mailbox when the system has it.</summary>
+    public Props WithLeanMailbox(Props props) => DispatchConfigured ? props.WithMailbox(ActorWsDispatch.LeanMailboxPath) : props;
+
+    /// <summary>Props for a room: the fair room dispatcher when the system has it.</summary>
+    public Props OnRoomDispatcher(Props props) => DispatchConfigured ? props.WithDispatcher(ActorWsDispatch.RoomDispatcher) : props;
 
     /// <summary>Every open connection, for deadlines and shutdown.</summary>
     public ConnectionRegistry Registry { get; } = new();

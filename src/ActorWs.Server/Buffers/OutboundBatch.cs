@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using ActorWs.Actors;
+using Akka.Actor;
+using Akka.Event;
 
 namespace ActorWs.Server.Buffers;
 
@@ -15,7 +16,7 @@ namespace ActorWs.Server.Buffers;
 /// connection, each of which calls <see cref="Release"/> once after taking its frames. Filling is single-threaded
 /// (the room actor); after it is told, the batch is read-only and may be read from many threads.
 /// </remarks>
-internal sealed class OutboundBatch
+internal sealed class OutboundBatch : IDeadLetterSuppression
 {
     /// <summary>Most frames in one batch; a fuller turn sends several batches.</summary>
     public const int MaxFrames = 32;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using ActorWs.Protocol.Compression;
 using ActorWs.Protocol.Frames;
+using Akka.Event;
 
 namespace ActorWs.Server.Buffers;
 
@@ -16,7 +17,7 @@ namespace ActorWs.Server.Buffers;
 /// connections, each of which calls <see cref="Release"/> once. Writing is single-threaded (the creator);
 /// after sealing the bytes are immutable and may be read from many threads; <see cref="Release"/> is thread-safe.
 /// </remarks>
-internal sealed class OutboundFrame : IBufferWriter<byte>
+internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppression
 {
     /// <summary>Room for the largest server frame header (2 + 8 bytes) in front of the payload.</summary>
     private const int HeaderReserve = WebSocketFrameLimits.MaxUnmaskedHeaderLength;

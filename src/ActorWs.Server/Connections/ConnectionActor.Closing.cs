@@ -1,5 +1,5 @@
 using System.Text;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Sessions;
@@ -17,7 +17,7 @@ internal sealed partial class ConnectionActor
     private string _closeReason = "";
     private bool _closeByPeer;
 
-    private bool Closing(object message)
+    internal bool Closing(object message)
     {
         if (Common(message)) return true;
         switch (message)
@@ -27,9 +27,13 @@ internal sealed partial class ConnectionActor
                 return true;
             case CloseRequested:
             case ServerShuttingDown:
-            case Terminated:
-            case SessionStarted:
+            case ActorRoutes.CloseWebSocket:
+            case Terminated terminated when terminated.ActorRef.Equals(_sessionActor):
                 return true; // already closing
+            case SessionStarted started:
+                // Too late: the session hears the connection is gone as this actor stops.
+                _sessionActor = started.Session;
+                return true;
             default:
                 return false;
         }
@@ -62,7 +66,7 @@ internal sealed partial class ConnectionActor
         _phase = ConnectionPhase.Closing;
         _phaseDeadline = _runtime.Time.GetTimestamp() + Ticks(_runtime.Options.WebSocket.CloseTimeout);
         ScheduleDeadline();
-        Become(Closing);
+        SwitchTo(ConnectionBehavior.Closing);
         if (!_writeBlocked) Flush();
     }
 
@@ -111,7 +115,7 @@ internal sealed partial class ConnectionActor
         _phase = ConnectionPhase.AwaitingPeerFin;
         _phaseDeadline = _runtime.Time.GetTimestamp() + Ticks(_runtime.Options.WebSocket.CloseTimeout);
         ScheduleDeadline();
-        Become(Closing);
+        SwitchTo(ConnectionBehavior.Closing);
         ReadAvailable(); // the FIN may already be there
     }
 

@@ -1,4 +1,4 @@
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 

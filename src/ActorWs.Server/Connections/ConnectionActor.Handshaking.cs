@@ -1,5 +1,5 @@
 using System.Buffers;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Compression;
 using ActorWs.Protocol.Compression.Negotiation;
 using ActorWs.Protocol.Frames;
@@ -18,11 +18,10 @@ internal sealed partial class ConnectionActor
     private HttpRequestHeadParser? _head;
     private bool _partialRequest;
     private WebSocketRoute? _route;
-    private IActorRef? _session;
     private WebSocketFrameReader? _reader;
     private string? _path;
 
-    private bool Handshaking(object message)
+    internal bool Handshaking(object message)
     {
         if (Common(message)) return true;
         if (message is ServerShuttingDown)
@@ -157,7 +156,7 @@ internal sealed partial class ConnectionActor
         ConnectionLog.Rejected(_log, Id, rejection.StatusCode, rejection.Reason);
         _closeAfterResponse = true;
         _phase = ConnectionPhase.Handshaking;
-        Become(Handshaking);
+        SwitchTo(ConnectionBehavior.Handshaking);
     }
 
     private void BeginUpgrade(HttpRequestHead head)
@@ -190,7 +189,7 @@ internal sealed partial class ConnectionActor
             return;
         }
         _phase = ConnectionPhase.Authorizing;
-        Become(Upgrading);
+        SwitchTo(ConnectionBehavior.Upgrading);
         ValueTask<AcceptDecision> pending;
         try
         {
@@ -219,13 +218,14 @@ internal sealed partial class ConnectionActor
     }
 
     /// <summary>While the accept hook decides and the session is created: nothing is read.</summary>
-    private bool Upgrading(object message)
+    internal bool Upgrading(object message)
     {
         if (Common(message)) return true;
         switch (message)
         {
             case AcceptHookCompleted completed when _phase == ConnectionPhase.Authorizing:
                 CompleteUpgrade(completed.Request, completed.Decision);
+                ReadAvailable(); // what came while the hook decided
                 return true;
             case AcceptHookFailed failed when _phase == ConnectionPhase.Authorizing:
                 OnAcceptHookFailed(failed.Error);
@@ -234,7 +234,7 @@ internal sealed partial class ConnectionActor
                 OnSessionStarted(started.Session);
                 return true;
             case ServerShuttingDown:
-                // No WebSocket yet: drop it (the session, if one is coming, follows through the death pact).
+                // No WebSocket yet: drop it (a session on its way hears so as this actor stops).
                 Context.Stop(_self);
                 return true;
             default:
@@ -276,12 +276,19 @@ internal sealed partial class ConnectionActor
         _queueLimit = _runtime.Options.WebSocket.OutboundQueueLimit;
         _slowConsumerPolicy = route.SlowConsumerPolicy ?? _runtime.Options.WebSocket.SlowConsumerPolicy;
         _phase = ConnectionPhase.Opening;
-        Become(Upgrading);
+        SwitchTo(ConnectionBehavior.Upgrading);
         string sessionId = "s-" + Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         // For a route without parameters the path is the template's own string: one string less per connection.
         string path = request.Path == route.Template.Text ? route.Template.Text : request.Path;
-        _path = path;
         var setup = new SessionSetup(sessionId, _self, route, path, request.Query, request.RouteValues, _transport, decision.Identity, subprotocol);
+        if (!route.Resumable && route.ActorProps is null)
+        {
+            // An ordinary route's session runs in this actor: open at once.
+            EnterOpen(path);
+            StartInlineSession(setup);
+            return; // frames right behind the request head are decoded as the input processing goes on
+        }
+        _path = path;
         if (route.Resumable && request.GetQueryValue("resume") is { Length: > 0 } token)
         {
             // A client coming back: resume?resume=<token>&lastSeq=<n> (a missing or bad number counts as 0).
@@ -293,16 +300,23 @@ internal sealed partial class ConnectionActor
 
     private void OnSessionStarted(IActorRef session)
     {
-        _session = session;
-        Context.Watch(session);
+        _sessionActor = session;
+        // The application's actor of an actor route is bound to the connection: if it stops, the connection closes.
+        if (_route!.ActorProps is not null) Context.Watch(session);
+        EnterOpen(_path!);
+        // Frames may have come right behind the request head, or while the session was being made.
+        ReadAvailable();
+    }
+
+    /// <summary>The WebSocket is open: frames flow, and the idle and ping deadlines start.</summary>
+    private void EnterOpen(string path)
+    {
         _phase = ConnectionPhase.Open;
         _lastReceived = _runtime.Time.GetTimestamp();
         _lastPing = _lastReceived;
         ScheduleDeadline();
-        Become(Open);
+        SwitchTo(ConnectionBehavior.Open);
         if (_log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-            ConnectionLog.WebSocketOpened(_log, Id, _route!.Template.Text, _path!, _transport.RemoteEndPoint?.ToString());
-        // Frames may have come right behind the request head, or while the session was being made.
-        ReadAvailable();
+            ConnectionLog.WebSocketOpened(_log, Id, _route!.Template.Text, path, _transport.RemoteEndPoint?.ToString());
     }
 }

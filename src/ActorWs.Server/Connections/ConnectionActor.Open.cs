@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Messaging;
@@ -10,7 +10,7 @@ namespace ActorWs.Server.Connections;
 /// <summary>The open WebSocket: frames in, messages to the session, backpressure.</summary>
 internal sealed partial class ConnectionActor
 {
-    private bool Open(object message)
+    internal bool Open(object message)
     {
         if (Common(message)) return true;
         switch (message)
@@ -24,7 +24,11 @@ internal sealed partial class ConnectionActor
             case ServerShuttingDown:
                 StartClose(WebSocketCloseCode.GoingAway, "server shutting down");
                 return true;
-            case Terminated terminated when terminated.ActorRef.Equals(_session):
+            case ActorRoutes.CloseWebSocket close:
+                StartClose(close.Code, close.Reason);
+                return true;
+            case Terminated terminated when terminated.ActorRef.Equals(_sessionActor):
+                // The route's actor stopped (or failed and was stopped) while the client was still there.
                 StartClose(WebSocketCloseCode.InternalServerError, "session ended");
                 return true;
             default:
@@ -84,7 +88,7 @@ internal sealed partial class ConnectionActor
         _messagesIn++;
         var message = WebSocketMessage.Rent(payload, type, this);
         int waiting = Interlocked.Increment(ref _inflight);
-        _session!.Tell(message, _self);
+        DeliverToSession(message);
         if (waiting < _maxInflight) return;
         Volatile.Write(ref _readsPaused, 1);
         // The session may have caught up between the increment and the pause: then carry on at once.

@@ -25,6 +25,9 @@ internal sealed partial class ConnectionActor
     private int _messagesOut;
     private long _bytesOut;
 
+    /// <summary>Told to this actor once the backlog falls to half the limit (see <see cref="Sessions.ISessionHost.NotifyWhenOutboundDrained"/>).</summary>
+    private object? _drainedNotice;
+
     private bool OutputDrained => _outStart == _outEnd && (_pending is null || _pending.Count == 0);
 
     /// <summary>A frame from the session or a room, subject to the queue limit.</summary>
@@ -90,6 +93,7 @@ internal sealed partial class ConnectionActor
             if (status == SendStatus.WouldBlock)
             {
                 _writeBlocked = true;
+                SignalIfDrained();
                 return;
             }
             if (status == SendStatus.Failed)
@@ -105,7 +109,16 @@ internal sealed partial class ConnectionActor
             _out = null;
         }
         _pending = null;
+        SignalIfDrained();
         OnOutputDrained();
+    }
+
+    private void SignalIfDrained()
+    {
+        if (_drainedNotice is null || _queuedBytes > _queueLimit / 2) return;
+        var notice = _drainedNotice;
+        _drainedNotice = null;
+        _self.Tell(notice, _self);
     }
 
     /// <summary>Copies queued frames into the write buffer; false when nothing was queued.</summary>

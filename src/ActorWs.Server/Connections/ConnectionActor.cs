@@ -1,5 +1,6 @@
 using System.Buffers;
-using ActorWs.Actors;
+using Akka.Actor;
+using ActorWs.Server.Dispatch;
 using ActorWs.Protocol.Frames;
 using ActorWs.Protocol.Http;
 using ActorWs.Server.Buffers;
@@ -31,6 +32,21 @@ internal enum ConnectionPhase : byte
     AwaitingPeerFin,
 }
 
+/// <summary>The receive handler a connection runs now; each is one method of <see cref="ConnectionActor"/>.</summary>
+internal enum ConnectionBehavior : byte
+{
+    /// <summary><see cref="ConnectionActor.Unattached"/>: waiting for its socket.</summary>
+    Unattached,
+    /// <summary><see cref="ConnectionActor.Handshaking"/>: HTTP/1.1.</summary>
+    Handshaking,
+    /// <summary><see cref="ConnectionActor.Upgrading"/>: the accept hook and the session are being settled.</summary>
+    Upgrading,
+    /// <summary><see cref="ConnectionActor.Open"/>: a WebSocket.</summary>
+    Open,
+    /// <summary><see cref="ConnectionActor.Closing"/>: the close handshake and the TCP close.</summary>
+    Closing,
+}
+
 /// <summary>
 /// Owns one accepted socket from the first byte to the last: reads the HTTP request head, answers plain HTTP
 /// on the same socket or upgrades to a WebSocket, then decodes frames, hands whole messages to its session,
@@ -38,23 +54,30 @@ internal enum ConnectionPhase : byte
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each phase has its own receive handler, switched with <c>Become</c>: <see cref="Handshaking"/>,
-/// <see cref="Upgrading"/> (authorizing and opening), <see cref="Open"/> and <see cref="Closing"/>
-/// (closing, finishing and awaiting the peer's FIN).
+/// Each phase has its own receive handler: <see cref="Handshaking"/>, <see cref="Upgrading"/> (authorizing and
+/// opening), <see cref="Open"/> and <see cref="Closing"/> (closing, finishing and awaiting the peer's FIN). They are
+/// switched with <see cref="SwitchTo"/>, a field write, rather than Akka.NET's <c>Become</c>: a second <c>Become</c>
+/// (like any <c>Watch</c>) moves an actor cell to its full state, which costs about 460 bytes per actor (measured),
+/// and the server holds one of these actors per idle connection.
+/// </para>
+/// <para>
+/// On ordinary routes the session runs inside this actor (<see cref="WebSocketSession"/> with this actor as its
+/// <see cref="ISessionHost"/>): an idle connection is one actor, and a request–reply message is answered in the
+/// turn it arrived. On resumable routes the session is a <see cref="SessionActor"/> that outlives the connection.
 /// </para>
 /// <para>
 /// Reads are batched: one transport signal leads to as many non-blocking reads as there are bytes (up to a
 /// fairness budget), all frames in them are decoded, and the read buffer goes back to the pool when it is
 /// empty, so an idle connection holds none. Writes are batched too: frames are copied into one pooled buffer
-/// and flushed once per mailbox turn (<see cref="IWithBatchCompletion"/>), or when the socket can take more.
+/// and written once per batch of messages (<see cref="TurnBatchingActor"/>), or when the socket can take more.
 /// </para>
 /// <para>
 /// Thread-safety: an actor; its state is touched only by its own turns, except the backpressure counter
-/// (<see cref="IInboundFlow.MessageHandled"/>, called from the session's thread through atomics) and
+/// (<see cref="IInboundFlow.MessageHandled"/>, called from a session's thread through atomics) and
 /// <see cref="ITransportOwner.OnTransportSignal"/> (called from the I/O thread; it only Tells).
 /// </para>
 /// </remarks>
-internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInboundFlow, IWithBatchCompletion
+internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwner, IInboundFlow
 {
     /// <summary>Size of the pooled read buffer (one per connection, only while bytes are being processed).</summary>
     private const int ReadBufferSize = 16 * 1024;
@@ -72,6 +95,7 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
     private IActorRef _self = null!;
 
     private ConnectionPhase _phase;
+    private ConnectionBehavior _behavior;
     private byte[]? _in;
     private int _inStart;
     private int _inEnd;
@@ -106,8 +130,24 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
 
     protected override void PreStart() => _self = Self;
 
+    /// <summary>Switches the receive handler (see the remarks on why this is not <c>Become</c>).</summary>
+    private void SwitchTo(ConnectionBehavior behavior) => _behavior = behavior;
+
+    protected override void OnReceive(object message)
+    {
+        bool handled = _behavior switch
+        {
+            ConnectionBehavior.Handshaking => Handshaking(message),
+            ConnectionBehavior.Upgrading => Upgrading(message),
+            ConnectionBehavior.Open => Open(message),
+            ConnectionBehavior.Closing => Closing(message),
+            _ => Unattached(message),
+        };
+        if (!handled && !DeliverToSession(message)) Unhandled(message);
+    }
+
     /// <summary>Before its socket arrives the actor knows nothing else (nobody else knows it yet).</summary>
-    private bool Unattached(object message)
+    internal bool Unattached(object message)
     {
         if (message is not AttachSocket attach) return false;
         _transport = attach.Transport;
@@ -117,7 +157,7 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
         _runtime.Metrics.ConnectionOpened();
         _phaseDeadline = _openedAt + Ticks(_runtime.Options.HandshakeTimeout);
         ScheduleDeadline();
-        Become(Handshaking);
+        SwitchTo(ConnectionBehavior.Handshaking);
         _transport.Start(this);
         return true;
     }
@@ -134,28 +174,37 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
         FlushCounters();
         _runtime.Registry.Remove(_entry);
         _runtime.Metrics.ConnectionClosed();
-        if (_session is not null)
+        if (_route is not null && (_sessionActor is not null || _session is not null))
         {
             var status = CloseStatus();
-            _session.Tell(new ConnectionClosed(status), _self);
             _runtime.Metrics.Closes.Add(1, new KeyValuePair<string, object?>("code", status.Code));
-            ConnectionLog.WebSocketClosed(_log, Id, _route?.Template.Text, status.Code, status.Reason, status.ByPeer, _runtime.Time.GetElapsedTime(_openedAt));
+            if (_log.IsEnabled(LogLevel.Information))
+                ConnectionLog.WebSocketClosed(_log, Id, _route.Template.Text, status.Code, status.Reason, status.ByPeer, _runtime.Time.GetElapsedTime(_openedAt));
+            if (_sessionActor is not null && _route.ActorProps is not null)
+            {
+                // The application's actor hears how it ended, then stops (after whatever it was told before).
+                _sessionActor.Tell(status, _self);
+                _sessionActor.Tell(PoisonPill.Instance, _self);
+            }
+            else
+            {
+                _sessionActor?.Tell(new ConnectionClosed(status), _self);
+            }
+            EndSession(status);
         }
     }
 
-    protected override bool Receive(object message) => Unattached(message);
-
-    void ITransportOwner.OnTransportSignal() => _self.Tell(TransportSignalled.Instance, null);
+    void ITransportOwner.OnTransportSignal() => _self.Tell(TransportSignalled.Instance, ActorRefs.NoSender);
 
     void IInboundFlow.MessageHandled()
     {
         int left = Interlocked.Decrement(ref _inflight);
         if (left <= _resumeAt && Volatile.Read(ref _readsPaused) == 1 && Interlocked.CompareExchange(ref _readsPaused, 0, 1) == 1)
-            _self.Tell(ResumeReading.Instance, null);
+            _self.Tell(ResumeReading.Instance, ActorRefs.NoSender);
     }
 
-    /// <summary>After every mailbox turn: one flush for all frames queued in it, and the metrics of the turn.</summary>
-    void IWithBatchCompletion.OnBatchCompleted()
+    /// <summary>After every batch of messages: one write for all frames queued in it, and the batch's metrics.</summary>
+    protected override void OnBatchCompleted()
     {
         if (_flushNeeded && !_writeBlocked) Flush();
         FlushCounters();
@@ -184,16 +233,19 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
                 Context.Stop(_self);
                 return true;
             case OutboundFrame frame:
-                // Only an open WebSocket sends what sessions and rooms give it.
-                if (_phase == ConnectionPhase.Open) Enqueue(frame);
+                // Only a WebSocket sends what sessions and rooms give it; while it opens, what comes early waits its turn.
+                if (AcceptsOutbound) Enqueue(frame);
                 else frame.Release();
+                return true;
+            case ActorRoutes.SendWebSocketMessage send:
+                if (AcceptsOutbound) Enqueue(OutboundFrame.Create(Rooms.RoomActor.Opcode(send.Type), send.Payload.Span));
                 return true;
             case OutboundBatch batch:
                 for (int i = 0; i < batch.Count; i++)
                 {
                     if (batch.IsSkippedBy(i, _self)) continue;
                     var batched = batch.FrameAt(i);
-                    if (_phase == ConnectionPhase.Open) Enqueue(batched);
+                    if (AcceptsOutbound) Enqueue(batched);
                     else batched.Release();
                 }
                 batch.Release();
@@ -202,6 +254,13 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
                 return false;
         }
     }
+
+    /// <summary>
+    /// Whether frames from a session or room are taken: on an open WebSocket, and while it is opening (a resumable
+    /// session may say its welcome before the session manager's word that it exists arrives: different senders,
+    /// so no order between them is guaranteed).
+    /// </summary>
+    private bool AcceptsOutbound => _phase is ConnectionPhase.Open or ConnectionPhase.Opening;
 
     private bool CanRead => _phase switch
     {
@@ -254,23 +313,29 @@ internal sealed partial class ConnectionActor : ActorBase, ITransportOwner, IInb
         if (_inStart == _inEnd) ReturnInput();
     }
 
-    /// <summary>Feeds the unprocessed input to the current phase.</summary>
+    /// <summary>Feeds the unprocessed input to the current phase, and to the next one when the input changed it (an upgrade).</summary>
     private void ProcessInput()
     {
-        if (_inStart == _inEnd) return;
-        switch (_phase)
+        while (_inStart < _inEnd)
         {
-            case ConnectionPhase.Handshaking:
-                ProcessRequestBytes();
-                break;
-            case ConnectionPhase.Open:
-            case ConnectionPhase.Closing:
-                ProcessFrames();
-                break;
-            case ConnectionPhase.Finishing:
-            case ConnectionPhase.AwaitingPeerFin:
-                _inStart = _inEnd; // after our close: the peer's bytes no longer matter
-                break;
+            var phase = _phase;
+            switch (phase)
+            {
+                case ConnectionPhase.Handshaking:
+                    ProcessRequestBytes();
+                    break;
+                case ConnectionPhase.Open:
+                case ConnectionPhase.Closing:
+                    ProcessFrames();
+                    break;
+                case ConnectionPhase.Finishing:
+                case ConnectionPhase.AwaitingPeerFin:
+                    _inStart = _inEnd; // after our close: the peer's bytes no longer matter
+                    return;
+                default:
+                    return; // authorizing or opening: the rest waits
+            }
+            if (_phase == phase) return;
         }
     }
 

@@ -1,39 +1,40 @@
 using ActorWs.Server.Routing;
+using Akka.Event;
 
 namespace ActorWs.Server.Connections;
 
 /// <summary>The transport says bytes (or room to write, or an error) may be there. Preallocated: sent per readiness edge.</summary>
-internal sealed class TransportSignalled
+internal sealed class TransportSignalled : IDeadLetterSuppression
 {
     public static readonly TransportSignalled Instance = new();
 }
 
 /// <summary>The connection's deadline (handshake, ping, idle, close) has passed; it decides what that means now.</summary>
-internal sealed class DeadlineReached
+internal sealed class DeadlineReached : IDeadLetterSuppression
 {
     public static readonly DeadlineReached Instance = new();
 }
 
 /// <summary>The session caught up with the messages handed to it: reading may continue.</summary>
-internal sealed class ResumeReading
+internal sealed class ResumeReading : IDeadLetterSuppression
 {
     public static readonly ResumeReading Instance = new();
 }
 
 /// <summary>Shutdown: close with 1001 (or just drop a connection that is not a WebSocket yet).</summary>
-internal sealed class ServerShuttingDown
+internal sealed class ServerShuttingDown : IDeadLetterSuppression
 {
     public static readonly ServerShuttingDown Instance = new();
 }
 
 /// <summary>The drain timeout is over: abort now.</summary>
-internal sealed class AbortConnection
+internal sealed class AbortConnection : IDeadLetterSuppression
 {
     public static readonly AbortConnection Instance = new();
 }
 
 /// <summary>The route's accept hook answered.</summary>
-internal sealed record AcceptHookCompleted(UpgradeRequest Request, AcceptDecision Decision);
+internal sealed record AcceptHookCompleted(UpgradeRequest Request, AcceptDecision Decision) : IDeadLetterSuppression;
 
 /// <summary>The route's accept hook threw.</summary>
 internal sealed record AcceptHookFailed(UpgradeRequest Request, Exception Error);

@@ -42,5 +42,5 @@ public abstract class TurnBatchingActor : UntypedActor
     }
 
     private static bool MailboxHasMessages() =>
-        Context is ActorCell cell && cell.Mailbox.MessageQueue.HasMessages;
+        Context is ActorCell { Mailbox: { } mailbox } && mailbox.MessageQueue.HasMessages;
 }

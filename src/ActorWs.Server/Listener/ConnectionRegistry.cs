@@ -1,4 +1,4 @@
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Server.Connections;
 
 namespace ActorWs.Server.Listener;
@@ -95,7 +95,7 @@ internal sealed class ConnectionRegistry
                 if (deadline > now || entry.Actor is null) continue;
                 // Claim it: a deadline the connection sets meanwhile is newer and stays.
                 if (Interlocked.CompareExchange(ref entry.Deadline, long.MaxValue, deadline) != deadline) continue;
-                entry.Actor.Tell(DeadlineReached.Instance, null);
+                entry.Actor.Tell(DeadlineReached.Instance, ActorRefs.NoSender);
                 signalled++;
             }
         }
@@ -107,7 +107,7 @@ internal sealed class ConnectionRegistry
     {
         lock (_gate)
         {
-            for (int i = 0; i < _count; i++) _entries[i].Actor?.Tell(message, null);
+            for (int i = 0; i < _count; i++) _entries[i].Actor?.Tell(message, ActorRefs.NoSender);
         }
     }
 }

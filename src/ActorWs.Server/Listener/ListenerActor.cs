@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Http;
 using ActorWs.Server.Connections;
+using ActorWs.Server.Dispatch;
 using ActorWs.Server.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,7 @@ namespace ActorWs.Server.Listener;
 /// Its strategy stops a connection that fails (and only that one): the failed connection's socket is closed
 /// in its <c>PostStop</c>, and no other connection is touched.
 /// </remarks>
-internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
+internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
 {
     /// <summary>Connections accepted per turn before yielding to other messages.</summary>
     private const int AcceptBatch = 128;
@@ -36,7 +37,7 @@ internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
     {
         _runtime = runtime;
         _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Listener");
-        _connectionProps = Props.Create(() => new ConnectionActor(runtime));
+        _connectionProps = runtime.WithLeanMailbox(FactoryActorProducer<ConnectionActor>.Props(() => new ConnectionActor(runtime)));
         byte[] body = "the server is at its connection limit\n"u8.ToArray();
         var head = new HttpResponseHead(HttpStatus.ServiceUnavailable, body.Length, keepAlive: false) { ContentType = "text/plain; charset=utf-8" };
         _tooManyConnections = new byte[HttpResponseWriter.GetHeadLength(head) + body.Length];
@@ -48,50 +49,52 @@ internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(ex =>
         {
+            // Logged here, once (Akka.NET's own failure log is off for this strategy).
             _log.LogError(ex, "A connection actor failed; only that connection is closed");
             return Directive.Stop;
-        });
+        }, loggingEnabled: false);
 
     protected override void PreStart() => _self = Self;
 
     protected override void PostStop() => _listener?.Dispose();
 
-    void ITransportOwner.OnTransportSignal() => _self.Tell(Connections.TransportSignalled.Instance, null);
+    void ITransportOwner.OnTransportSignal() => _self.Tell(Connections.TransportSignalled.Instance, ActorRefs.NoSender);
 
-    protected override bool Receive(object message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Bind:
                 OnBind();
-                return true;
+                break;
             case Connections.TransportSignalled:
                 _listener?.TakeReadiness();
                 AcceptPending();
-                return true;
+                break;
             case AcceptRetry:
                 AcceptPending();
-                return true;
+                break;
             case HousekeepingTick:
                 _runtime.Registry.SignalDue(_runtime.Time.GetTimestamp());
-                return true;
+                break;
             case Unbind:
                 StopAccepting();
                 Sender.Tell(Unbound.Instance, _self);
-                return true;
+                break;
             case Drain drain:
                 OnDrain(drain);
-                return true;
+                break;
             case AllConnectionsClosed:
                 FinishDrain(aborted: 0);
-                return true;
+                break;
             case DrainTimedOut:
                 int left = _runtime.Registry.Count;
                 if (left > 0) _runtime.Registry.TellAll(AbortConnection.Instance);
                 FinishDrain(left);
-                return true;
+                break;
             default:
-                return false;
+                Unhandled(message);
+                break;
         }
     }
 
@@ -161,7 +164,7 @@ internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
             }
         }
         // More may be pending: continue after the messages already queued.
-        _self.Tell(AcceptRetry.Instance, null);
+        _self.Tell(AcceptRetry.Instance, ActorRefs.NoSender);
     }
 
     private void Spawn(IConnectionTransport transport)
@@ -193,7 +196,7 @@ internal sealed class ListenerActor : ActorBase, ITransportOwner, IWithTimers
         StopAccepting();
         _drainRequester = Sender;
         var self = _self;
-        _runtime.Registry.WhenEmpty(() => self.Tell(AllConnectionsClosed.Instance, null));
+        _runtime.Registry.WhenEmpty(() => self.Tell(AllConnectionsClosed.Instance, ActorRefs.NoSender));
         if (_runtime.Registry.Count == 0)
         {
             FinishDrain(0);

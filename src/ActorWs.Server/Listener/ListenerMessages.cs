@@ -1,5 +1,5 @@
 using System.Net;
-using ActorWs.Actors;
+using Akka.Actor;
 
 namespace ActorWs.Server.Listener;
 

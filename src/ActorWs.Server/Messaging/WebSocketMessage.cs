@@ -23,6 +23,7 @@ public sealed class WebSocketMessage
     private byte[] _buffer = [];
     private int _length;
     private IInboundFlow? _flow;
+    private bool _detached;
 
     private WebSocketMessage()
     {
@@ -46,8 +47,9 @@ public sealed class WebSocketMessage
     /// <summary>Copies the payload.</summary>
     public byte[] ToArray() => Span.ToArray();
 
-    /// <summary>Creates a detached message (for tests and for embedders sending to rooms); not pooled.</summary>
-    public static WebSocketMessage FromBytes(ReadOnlySpan<byte> payload, WebSocketMessageType type) => Rent(payload, type, flow: null);
+    /// <summary>Creates a detached message (for embedders: sending to rooms, the output of a Flow route, tests); never recycled, so it stays valid.</summary>
+    public static WebSocketMessage FromBytes(ReadOnlySpan<byte> payload, WebSocketMessageType type) =>
+        new() { _buffer = payload.ToArray(), _length = payload.Length, Type = type, _detached = true };
 
     /// <summary>Creates a detached text message.</summary>
     public static WebSocketMessage FromText(string text) => FromBytes(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
@@ -75,10 +77,28 @@ public sealed class WebSocketMessage
     }
 
     /// <summary>
-    /// The handler is done: tell the connection (for backpressure) and recycle the message.
+    /// A copy that stays valid for as long as anyone holds it (never recycled), and that takes over this message's place
+    /// in its connection's backpressure: the connection counts it as waiting until the copy is released.
+    /// </summary>
+    internal WebSocketMessage Detach()
+    {
+        var copy = new WebSocketMessage { _buffer = Span.ToArray(), _length = _length, Type = Type, _flow = _flow, _detached = true };
+        _flow = null;
+        return copy;
+    }
+
+    /// <summary>
+    /// The handler is done: tell the connection (for backpressure) and recycle the message (a detached one is not recycled).
     /// </summary>
     internal void Release()
     {
+        if (_detached)
+        {
+            var detachedFlow = _flow;
+            _flow = null;
+            detachedFlow?.MessageHandled();
+            return;
+        }
         var flow = _flow;
         _flow = null;
         _length = 0;

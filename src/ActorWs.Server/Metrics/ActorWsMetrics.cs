@@ -17,6 +17,7 @@ public sealed class ActorWsMetrics : IDisposable
 
     private long _open;
     private long _rooms;
+    private long _deadLetters;
 
     /// <summary>Creates the instruments; <paramref name="meterFactory"/> may be null outside dependency injection.</summary>
     public ActorWsMetrics(IMeterFactory? meterFactory = null)
@@ -34,6 +35,7 @@ public sealed class ActorWsMetrics : IDisposable
         MessagesDropped = Meter.CreateCounter<long>("actorws.messages.dropped", "{message}", "Outbound messages dropped by the slow-consumer policy.");
         Meter.CreateObservableGauge("actorws.connections.open", () => Volatile.Read(ref _open), "{connection}", "Connections open now (HTTP and WebSocket).");
         Meter.CreateObservableGauge("actorws.rooms.active", () => Volatile.Read(ref _rooms), "{room}", "Rooms alive now.");
+        Meter.CreateObservableGauge("actorws.actors.dead_letters", () => Volatile.Read(ref _deadLetters), "{message}", "Messages sent to actors that were gone.");
     }
 
     /// <summary>The meter all instruments belong to.</summary>
@@ -84,10 +86,16 @@ public sealed class ActorWsMetrics : IDisposable
     /// <summary>Counts a room as alive.</summary>
     public void RoomStarted() => Interlocked.Increment(ref _rooms);
 
+    /// <summary>Messages sent to actors that were gone, so far.</summary>
+    public long DeadLetters => Volatile.Read(ref _deadLetters);
+
+    /// <summary>Counts a dead letter.</summary>
+    public void DeadLetterSeen() => Interlocked.Increment(ref _deadLetters);
+
     /// <summary>Counts a room as gone.</summary>
     public void RoomStopped() => Interlocked.Decrement(ref _rooms);
 
-    /// <summary>Adds an observable gauge owned by another part (e.g. the actor runtime's dead letters).</summary>
+    /// <summary>Adds an observable gauge owned by another part (e.g. the busiest mailboxes).</summary>
     public void AddGauge(string name, string unit, string description, Func<long> read) =>
         Meter.CreateObservableGauge(name, read, unit, description);
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Messaging;
 using Microsoft.Extensions.Logging;
@@ -149,6 +149,9 @@ public abstract class Room
         frame.Advance(payload.Length);
         Host.Broadcast(frame, type, except, RoomPayload.Data);
     }
+
+    /// <summary>A <see cref="RoomBroadcast"/> told to the room from outside.</summary>
+    internal void BroadcastFromOutside(RoomBroadcast broadcast) => Broadcast(broadcast.Payload.Span, broadcast.Type);
 
     /// <summary>Writes a message once with <paramref name="write"/> and sends it to every member (but <paramref name="except"/>).</summary>
     protected void Broadcast<TState>(TState state, Action<IBufferWriter<byte>, TState> write, WebSocketMessageType type, RoomMember? except = null) =>

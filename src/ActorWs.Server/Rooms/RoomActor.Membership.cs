@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ActorWs.Actors;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms;

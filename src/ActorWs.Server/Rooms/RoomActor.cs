@@ -1,9 +1,10 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
+using ActorWs.Server.Dispatch;
 using ActorWs.Server.Messaging;
 using Microsoft.Extensions.Logging;
 
@@ -52,7 +53,7 @@ internal sealed class RoomLifetime(string optionsJson)
 /// <para>Delivery: a broadcast is encoded once; members on resumable sessions get it through their session (which
 /// numbers and keeps it), the others straight from their connection.</para>
 /// </remarks>
-internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IWithBatchCompletion
+internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash, IWithTimers
 {
     private readonly ServerRuntime _runtime;
     private readonly RoomType _type;
@@ -101,7 +102,6 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
         _room.Attach(this);
         using (var options = JsonDocument.Parse(_lifetime.OptionsJson))
             _room.OnCreate(options.RootElement.Clone());
-        Become(Active);
     }
 
     protected override void PostStop()
@@ -121,7 +121,7 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
         // Members that did not leave learn of it through DeathWatch (they watch the room).
     }
 
-    protected override void PreRestart(Exception reason, object? message)
+    protected override void PreRestart(Exception reason, object message)
     {
         _lifetime.LastFailure = reason.Message;
         base.PreRestart(reason, message); // stops children, runs PostStop (the old logic's OnDispose)
@@ -137,7 +137,7 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
         base.PostRestart(reason); // runs PreStart: a fresh Room instance
         if (pause > TimeSpan.Zero)
         {
-            Become(BackingOff);
+            _backingOff = true;
             Timers.StartSingleTimer(RoomBackoffElapsed.Instance, RoomBackoffElapsed.Instance, pause);
         }
         else
@@ -159,20 +159,26 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
         _listingChanged = true;
     }
 
-    protected override bool Receive(object message) => Active(message);
+    /// <summary>Right after a restart, while the backoff pause runs: see <see cref="BackingOff"/>.</summary>
+    private bool _backingOff;
 
-    private bool BackingOff(object message)
+    protected override void OnReceive(object message)
+    {
+        if (_backingOff) BackingOff(message);
+        else if (!Active(message)) Unhandled(message);
+    }
+
+    private void BackingOff(object message)
     {
         if (message is RoomBackoffElapsed)
         {
-            Become(Active);
+            _backingOff = false;
             Readmit();
             Stash.UnstashAll();
-            return true;
+            return;
         }
         // Everything else (members' messages included) waits for the pause to end.
         Stash.Stash();
-        return true;
     }
 
     private bool Active(object message)
@@ -209,13 +215,16 @@ internal sealed partial class RoomActor : ActorBase, IWithStash, IWithTimers, IW
             case RoomLingerElapsed:
                 if (_members.Count == 0) Context.Parent.Tell(new RoomIdle(_lifetime.JoinsProcessed), Self);
                 return true;
+            case RoomBroadcast broadcast:
+                _room.BroadcastFromOutside(broadcast);
+                return true;
             default:
                 return _room.OnActorMessage(message);
         }
     }
 
-    /// <summary>At the end of each turn: tell the manager what listings show, if it changed.</summary>
-    void IWithBatchCompletion.OnBatchCompleted()
+    /// <summary>After each batch of messages: deliver its broadcasts, and tell the manager what listings show if it changed.</summary>
+    protected override void OnBatchCompleted()
     {
         FlushBroadcasts();
         if (!_listingChanged || _room is null) return;

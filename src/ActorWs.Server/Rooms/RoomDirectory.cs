@@ -1,4 +1,4 @@
-using ActorWs.Actors;
+using Akka.Actor;
 
 namespace ActorWs.Server.Rooms;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ActorWs.Actors;
+using ActorWs.Server.Dispatch;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms;
@@ -20,7 +21,7 @@ namespace ActorWs.Server.Rooms;
 /// <para>Idle rooms: the manager counts the joins it forwarded to each room; a room that reports itself idle
 /// reports the joins it processed, and only when the counts agree (no join on its way) is it stopped.</para>
 /// </remarks>
-internal sealed class RoomManager : ActorBase, IWithTimers
+internal sealed class RoomManager : UntypedActor, IWithTimers
 {
     private sealed class Entry(string id, RoomType type, IActorRef room, RoomLifetime lifetime, bool matchmade)
     {
@@ -45,7 +46,13 @@ internal sealed class RoomManager : ActorBase, IWithTimers
     private long _nextActorId;
     private long _nextReservation;
 
-    public RoomManager(ServerRuntime runtime) => _runtime = runtime;
+    private readonly ILogger _log;
+
+    public RoomManager(ServerRuntime runtime)
+    {
+        _runtime = runtime;
+        _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Rooms");
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -53,7 +60,8 @@ internal sealed class RoomManager : ActorBase, IWithTimers
     {
         var options = _runtime.Options.Rooms;
         // A room that throws is restarted (its actor pauses with backoff); one that keeps failing is stopped.
-        return new OneForOneStrategy(options.MaxRestarts, options.RestartWindow, _ => Directive.Restart);
+        // The room logs its own failure once, as it restarts (Akka.NET's failure log is off for this strategy).
+        return new OneForOneStrategy(options.MaxRestarts, (int)Math.Min(int.MaxValue, options.RestartWindow.TotalMilliseconds), _ => Directive.Restart, loggingEnabled: false);
     }
 
     protected override void PreStart() =>
@@ -92,9 +100,10 @@ internal sealed class RoomManager : ActorBase, IWithTimers
         string id = name ?? NextId(type.Name);
         var lifetime = new RoomLifetime(optionsJson);
         var runtime = _runtime;
-        // Fair scheduling: a busy room runs after the deliveries already queued, so its mailbox gathers several members'
-        // messages per turn and each connection gets them as one batch (one send) instead of one by one.
-        var room = Context.ActorOf(Props.Create(() => new RoomActor(runtime, type, id, lifetime)).WithScheduling(ActorScheduling.Fair), "r" + (++_nextActorId).ToString(CultureInfo.InvariantCulture));
+        // The room dispatcher queues fairly: a busy room runs after the deliveries already queued, so its mailbox gathers
+        // several members' messages per turn and each connection gets them as one batch (one send) instead of one by one.
+        var props = runtime.OnRoomDispatcher(FactoryActorProducer<RoomActor>.Props(() => new RoomActor(runtime, type, id, lifetime)));
+        var room = Context.ActorOf(props, "r" + (++_nextActorId).ToString(CultureInfo.InvariantCulture));
         Context.Watch(room);
         var entry = new Entry(id, type, room, lifetime, matchmade: name is null);
         _rooms[Key(type.Name, id)] = entry;
@@ -109,7 +118,12 @@ internal sealed class RoomManager : ActorBase, IWithTimers
         return type + "-" + n.ToString(CultureInfo.InvariantCulture);
     }
 
-    protected override bool Receive(object message)
+    protected override void OnReceive(object message)
+    {
+        if (!Handle(message)) Unhandled(message);
+    }
+
+    private bool Handle(object message)
     {
         switch (message)
         {
@@ -154,9 +168,12 @@ internal sealed class RoomManager : ActorBase, IWithTimers
             case Terminated terminated:
                 if (_byRef.Remove(terminated.ActorRef, out var gone))
                 {
-                    // Stopped by the supervisor strategy after too many failures.
+                    // Stopped by the supervisor strategy after too many failures: its members are out (they do not
+                    // watch their rooms; the manager, which watches every room, tells them).
                     _rooms.Remove(Key(gone.Type.Name, gone.Id));
-                    Context.GetLogger().LogWarning("Room {Room} ({Type}) stopped after repeated failures", gone.Id, gone.Type.Name);
+                    _log.LogWarning("Room {Room} ({Type}) stopped after repeated failures", gone.Id, gone.Type.Name);
+                    var stopped = new RoomStopped(gone.Id, gone.Room);
+                    foreach (var member in gone.Lifetime.MemberList) member.Session.Tell(stopped, Self);
                 }
                 return true;
             case FindRoom find:

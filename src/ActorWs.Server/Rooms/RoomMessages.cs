@@ -1,4 +1,7 @@
-using ActorWs.Actors;
+using System.Net.WebSockets;
+using System.Text;
+using Akka.Actor;
+using Akka.Event;
 
 namespace ActorWs.Server.Rooms;
 
@@ -46,22 +49,38 @@ internal sealed record ListRoomsRequest(string? RoomType, string? FilterJson, ob
 internal sealed record RoomList(IReadOnlyList<RoomListing> Rooms, object? Tag);
 
 /// <summary>A session asks to leave.</summary>
-internal sealed record LeaveRoomRequest(string Room, object? Tag);
+internal sealed record LeaveRoomRequest(string Room, object? Tag) : IDeadLetterSuppression;
 
 /// <summary>Room → session: the join went through.</summary>
-internal sealed record RoomJoinAccepted(string Room, string RoomType, IActorRef RoomRef, IReadOnlyList<string> Members, object? Tag);
+internal sealed record RoomJoinAccepted(string Room, string RoomType, IActorRef RoomRef, IReadOnlyList<string> Members, object? Tag) : IDeadLetterSuppression;
 
 /// <summary>Room or manager → session: the join was refused.</summary>
 internal sealed record RoomJoinRefused(string Room, string Reason, object? Tag);
 
 /// <summary>Room → session: the leave went through.</summary>
-internal sealed record RoomLeaveConfirmed(string Room, object? Tag);
+internal sealed record RoomLeaveConfirmed(string Room, object? Tag) : IDeadLetterSuppression;
 
 /// <summary>Room → member's session: its message was refused (validation, size, rate limit); the member stays.</summary>
-internal sealed record RoomMessageRefused(string Room, string Reason);
+internal sealed record RoomMessageRefused(string Room, string Reason) : IDeadLetterSuppression;
 
 /// <summary>Room → members: the room's logic failed and was restarted; the member is still in.</summary>
-internal sealed record RoomRestartNotice(string Room, string Reason);
+internal sealed record RoomRestartNotice(string Room, string Reason) : IDeadLetterSuppression;
+
+/// <summary>Manager → members of a room that stopped for good (it failed too often): they are no longer in it.</summary>
+internal sealed record RoomStopped(string Room, IActorRef RoomRef) : IDeadLetterSuppression;
+
+/// <summary>
+/// Tell a room this (from any actor or thread, e.g. with the <see cref="IActorRef"/> that
+/// <see cref="RoomDirectory.GetOrCreateAsync"/> gives) to send <paramref name="Payload"/> to every member, as a
+/// broadcast of the room's own: encoded once, numbered for resumable members.
+/// </summary>
+/// <param name="Payload">The message's bytes (kept as given; do not change them after telling).</param>
+/// <param name="Type">Text or binary. Members on the JSON room protocol get text as the <c>data</c> of a message event, so text must be JSON there.</param>
+public sealed record RoomBroadcast(ReadOnlyMemory<byte> Payload, WebSocketMessageType Type)
+{
+    /// <summary>A text broadcast of <paramref name="text"/> (UTF-8).</summary>
+    public static RoomBroadcast Text(string text) => new(Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text))), WebSocketMessageType.Text);
+}
 
 /// <summary>Room → manager: empty for the whole linger time, having processed this many joins.</summary>
 internal sealed record RoomIdle(long JoinsProcessed);

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorWs.Protocol.Compression.Negotiation;
 using ActorWs.Server.Options;
 using ActorWs.Server.Sessions;
@@ -11,13 +12,22 @@ namespace ActorWs.Server.Routing;
 /// <remarks>Configure it before the server starts; it is read-only (and thread-safe) once the server runs.</remarks>
 public sealed class WebSocketRoute
 {
-    private readonly Func<WebSocketHandler> _handlerFactory;
+    private readonly Func<WebSocketHandler>? _handlerFactory;
 
     internal WebSocketRoute(string template, Func<WebSocketHandler> handlerFactory)
     {
         Template = new RouteTemplate(template);
         _handlerFactory = handlerFactory;
     }
+
+    internal WebSocketRoute(string template, Props actorProps)
+    {
+        Template = new RouteTemplate(template);
+        ActorProps = actorProps;
+    }
+
+    /// <summary>For a route served by an actor per connection (<see cref="ActorWsServer.MapActorRoute"/>): its props.</summary>
+    internal Props? ActorProps { get; }
 
     /// <summary>The path template, e.g. <c>/rooms/{name}</c>.</summary>
     public RouteTemplate Template { get; }
@@ -36,9 +46,19 @@ public sealed class WebSocketRoute
 
     /// <summary>
     /// Whether sessions on this route survive a dropped connection for the reconnection window and can be resumed
-    /// (room deliveries are then numbered and kept). The JSON room protocol's route is.
+    /// (room deliveries are then numbered and kept). The JSON room protocol's route is. Not for actor routes.
     /// </summary>
-    public bool Resumable { get; set; }
+    public bool Resumable
+    {
+        get => _resumable;
+        set
+        {
+            if (value && ActorProps is not null) throw new InvalidOperationException("A route served by an actor per connection is not resumable.");
+            _resumable = value;
+        }
+    }
+
+    private bool _resumable;
 
     /// <summary>Largest message on this route; null uses the server's.</summary>
     public long? MaxMessageSize { get; set; }
@@ -49,7 +69,8 @@ public sealed class WebSocketRoute
     /// <summary>Slow-consumer policy on this route; null uses the server's.</summary>
     public SlowConsumerPolicy? SlowConsumerPolicy { get; set; }
 
-    internal WebSocketHandler CreateHandler() => _handlerFactory();
+    internal WebSocketHandler CreateHandler() =>
+        (_handlerFactory ?? throw new InvalidOperationException($"Route {Template} is served by an actor, not a handler."))();
 
     /// <summary>Whether <paramref name="origin"/> may connect, given the server-wide list.</summary>
     internal bool IsOriginAllowed(string? origin, IList<string> serverAllowed)
@@ -74,7 +95,18 @@ internal sealed class RouteTable
     public WebSocketRoute Add(string template, Func<WebSocketHandler> handlerFactory)
     {
         ArgumentNullException.ThrowIfNull(handlerFactory);
-        var route = new WebSocketRoute(template, handlerFactory);
+        return Add(new WebSocketRoute(template, handlerFactory));
+    }
+
+    public WebSocketRoute Add(string template, Props actorProps)
+    {
+        ArgumentNullException.ThrowIfNull(actorProps);
+        return Add(new WebSocketRoute(template, actorProps));
+    }
+
+    private WebSocketRoute Add(WebSocketRoute route)
+    {
+        string template = route.Template.Text;
         if (_routes.Any(r => r.Template.Text == route.Template.Text))
             throw new ArgumentException($"A route for \"{template}\" is already mapped.", nameof(template));
         _routes.Add(route);

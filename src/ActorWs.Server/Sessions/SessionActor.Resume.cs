@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Rooms;
@@ -32,16 +32,11 @@ internal sealed partial class SessionActor
     private Dictionary<string, byte[]>? _encodedRoomNames;
 
     /// <summary>
-    /// A room's delivery: on ordinary routes passed on as it is; on resumable routes numbered, framed for the JSON
-    /// protocol (wrapped as a message for room data), kept for a resume, and sent if the client is connected.
+    /// A room's delivery: numbered, framed for the JSON protocol (wrapped as a message for room data), kept for a
+    /// resume, and sent if the client is connected.
     /// </summary>
     private void Deliver(OutboundFrame delivery)
     {
-        if (!_setup.Route.Resumable)
-        {
-            SendFrame(delivery);
-            return;
-        }
         long seq = ++_seq;
         var framed = Number(delivery, seq);
         delivery.Release();
@@ -59,7 +54,7 @@ internal sealed partial class SessionActor
             // While detached, dropping what the client has not seen makes a complete resume impossible: end it now.
             if (_resumeBuffer.LostThrough > _seqAtDetach)
             {
-                _runtime.LoggerFactory.CreateLogger("ActorWs.Server.Sessions").LogDebug("Session {Session} kept more than its resume buffer while detached; ending it", Id);
+                SessionLog.LogDebug("Session {Session} kept more than its resume buffer while detached; ending it", Id);
                 CloseOnce(_lastStatus!, consented: false);
             }
         }
@@ -133,11 +128,10 @@ internal sealed partial class SessionActor
     /// <summary>The connection is gone: end the session, or (resumable, not a deliberate close) wait for the client.</summary>
     private void OnConnectionLost(WebSocketClosed status)
     {
-        if (_connection is not null) Context.Unwatch(_connection);
         _connection = null;
         _lastStatus = status;
         bool deliberate = status.Code == WebSocketCloseCode.NormalClosure;
-        if (!_setup.Route.Resumable || deliberate || _closed)
+        if (deliberate || _session.IsClosed)
         {
             CloseOnce(status, consented: deliberate);
             return;
@@ -150,11 +144,10 @@ internal sealed partial class SessionActor
     private TimeSpan ReconnectionWindow()
     {
         var window = _runtime.Options.Rooms.ReconnectionWindow;
-        if (_rooms is null) return window;
         TimeSpan? longest = null;
-        foreach (var (_, room) in _rooms)
+        foreach (var (_, _, roomType) in _session.JoinedRooms)
         {
-            if (_runtime.RoomTypes.TryGet(room.Type, out var type) && type.Options.ReconnectionWindow is { } own)
+            if (_runtime.RoomTypes.TryGet(roomType, out var type) && type.Options.ReconnectionWindow is { } own)
                 longest = longest is null || own > longest ? own : longest;
         }
         return longest is null ? window : (longest > window ? longest.Value : window);
@@ -164,7 +157,7 @@ internal sealed partial class SessionActor
     private void OnReattach(SessionSetup incoming)
     {
         string? refusal = null;
-        if (_closed) refusal = "the session has ended";
+        if (_session.IsClosed) refusal = "the session has ended";
         else if (!Equals(incoming.Identity, _setup.Identity)) refusal = "the token belongs to another identity";
         else if (incoming.ResumeLastSeq > _seq) refusal = "lastSeq is ahead of what this session sent";
         else if (_resumeBuffer is not null && incoming.ResumeLastSeq < _resumeBuffer.LostThrough) refusal = "the messages missed are no longer kept";
@@ -176,18 +169,15 @@ internal sealed partial class SessionActor
         if (_connection is not null)
         {
             // Still attached (the old connection has not noticed it is dead): the new one takes over.
-            Context.Unwatch(_connection);
             _connection.Tell(new CloseRequested(4001, "session resumed on another connection"), Self);
         }
         CancelTimer();
         _connection = incoming.Connection;
-        Context.Watch(_connection);
         _setup = _setup with { Connection = incoming.Connection, Transport = incoming.Transport, ResumeError = null };
+        _session.AttachTransport(incoming.Transport);
         _connection.Tell(new SessionStarted(Self), Self);
-        _handler.OnReattached(this, incoming.ResumeLastSeq);
+        _session.Reattached(incoming.ResumeLastSeq);
         if (_resumeBuffer is not null)
             foreach (var missed in _resumeBuffer.After(incoming.ResumeLastSeq)) _connection.Tell(missed, Self);
     }
-
-    public void Acknowledge(long seq) => _resumeBuffer?.Acknowledge(seq);
 }

@@ -1,9 +1,8 @@
-using System.Net;
 using System.Net.WebSockets;
-using System.Text;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
+using ActorWs.Server.Dispatch;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
 using Microsoft.Extensions.Logging;
@@ -11,24 +10,25 @@ using Microsoft.Extensions.Logging;
 namespace ActorWs.Server.Sessions;
 
 /// <summary>
-/// One per WebSocket client: runs the route's handler, keeps the client's identity and the rooms it joined.
+/// A resumable session (routes with <see cref="Routing.WebSocketRoute.Resumable"/>, such as the JSON room protocol's
+/// <c>/ws</c>): runs the route's handler, keeps the client's rooms, and outlives a dropped connection for the
+/// reconnection window. Ordinary routes need no such actor: their session runs inside the connection actor.
 /// </summary>
 /// <remarks>
-/// <para>On ordinary routes a death pact binds it to its connection: when the connection stops, the handler's
-/// <see cref="WebSocketHandler.OnClose"/> runs once and the session stops; when the session stops (or fails),
-/// the connection closes with 1011.</para>
-/// <para>On resumable routes the session outlives a dropped connection for the reconnection window, still in its
-/// rooms, numbering and keeping what they send; a client that comes back with the resume token is attached again
-/// and gets exactly what it missed, then live traffic. Only when the window expires (or the client ends the session)
-/// do its rooms see it leave.</para>
+/// <para>Bound to its connection both ways without a watch (a watch would cost every such connection a
+/// larger actor state in Akka.NET): the connection tells it <see cref="ConnectionClosed"/> as it stops, and it tells
+/// the connection to close with 1011 as it stops (a handler failure, which its supervisor answers by stopping it).</para>
+/// <para>While detached, it stays in its rooms, numbering and keeping what they send; a client that comes back with
+/// the resume token is attached again and gets exactly what it missed, then live traffic. Only when the window
+/// expires (or the client ends the session) do its rooms see it leave.</para>
 /// </remarks>
-internal sealed partial class SessionActor : ActorBase, IWebSocketSession
+internal sealed partial class SessionActor : UntypedActor, ISessionHost
 {
     private readonly ServerRuntime _runtime;
     private SessionSetup _setup = null!;
+    private WebSocketSession _session = null!;
     private IActorRef? _connection;
-    private WebSocketHandler _handler = null!;
-    private bool _closed;
+    private bool _ending;
 
     /// <summary>Made from one <see cref="Props"/> shared by all sessions; its setup comes with the first message.</summary>
     public SessionActor(ServerRuntime runtime) => _runtime = runtime;
@@ -45,7 +45,7 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession
     private void StartTimer(object message, TimeSpan delay)
     {
         _timer?.Cancel();
-        _timer = Context.System.Scheduler.ScheduleTellOnce(delay, Self, message, Self);
+        _timer = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
     }
 
     private void CancelTimer()
@@ -54,28 +54,92 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession
         _timer = null;
     }
 
-    public string Id => _setup.Id;
-    public object? Identity => _setup.Identity;
-    public string Path => _setup.Path;
-    public string Query => _setup.Query;
-    public IReadOnlyDictionary<string, string> RouteValues => _setup.RouteValues;
-    public string? Subprotocol => _setup.Subprotocol;
-    public EndPoint? RemoteEndPoint => _setup.Transport.RemoteEndPoint;
-    public string? ResumeToken => _setup.ResumeToken;
-    public string? ResumeError => _setup.ResumeError;
-    IActorRef IWebSocketSession.Self => Self;
-    IActorContext IWebSocketSession.Context => Context;
+    private string Id => _setup.Id;
 
-    private bool Unstarted(object message)
+    IActorRef ISessionHost.Self => Self;
+    IActorContext ISessionHost.Context => Context;
+    IActorRef ISessionHost.Connection => _connection ?? Self;
+    bool ISessionHost.SequencedDeliveries => true;
+    string? ISessionHost.ResumeToken => _setup.ResumeToken;
+    string? ISessionHost.ResumeError => _setup.ResumeError;
+    void ISessionHost.Acknowledge(long seq) => _resumeBuffer?.Acknowledge(seq);
+
+    long ISessionHost.OutboundBacklog => 0;
+    long ISessionHost.OutboundQueueLimit => _runtime.Options.WebSocket.OutboundQueueLimit;
+    void ISessionHost.NotifyWhenOutboundDrained(object notice) => Self.Tell(notice, Self); // the connection's own limit applies there
+
+    void ISessionHost.SendToClient(OutboundFrame frame)
     {
-        if (message is not Begin begin) return false;
-        _setup = begin.Setup;
-        _connection = _setup.Connection;
-        Context.Watch(_setup.Connection);
-        Become(Running);
-        _handler = _setup.Route.CreateHandler();
-        _handler.OnOpen(this);
-        return true;
+        if (_connection is null) frame.Release(); // detached: only room messages are kept for a resume
+        else _connection.Tell(frame, Self);
+    }
+
+    void ISessionHost.CloseClient(ushort code, string reason) => _connection?.Tell(new CloseRequested(code, reason), Self);
+
+    void ISessionHost.End()
+    {
+        _connection?.Tell(new CloseRequested(WebSocketCloseCode.NormalClosure, "session ended"), Self);
+        CloseOnce(new WebSocketClosed(WebSocketCloseCode.NormalClosure, "session ended", ByPeer: true), consented: true);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (_setup is null)
+        {
+            if (message is Begin begin) Start(begin.Setup);
+            else Unhandled(message);
+            return;
+        }
+        switch (message)
+        {
+            case WebSocketMessage inbound:
+                try
+                {
+                    if (!_session.IsClosed) _session.Deliver(inbound);
+                }
+                finally
+                {
+                    inbound.Release();
+                }
+                break;
+            case OutboundFrame delivery:
+                Deliver(delivery);
+                break;
+            case ConnectionClosed closed when Sender.Equals(_connection):
+                OnConnectionLost(closed.Status);
+                break;
+            case ConnectionClosed:
+                break; // a connection this session has already left
+            case Reattach reattach:
+                OnReattach(reattach.Setup);
+                break;
+            case ReconnectionWindowExpired expired:
+                if (_connection is null && expired.Detachment == _detachments)
+                    CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);
+                break;
+            case CloseRequested close:
+                // A room closing this member (e.g. rate-limit abuse): pass it on to the connection.
+                _connection?.Tell(close, Self);
+                break;
+            case RoomLeaveConfirmed when _ending:
+                if (--_leavesPending <= 0) Context.Stop(Self);
+                break;
+            case EndingTimedOut:
+                Context.Stop(Self);
+                break;
+            default:
+                if (_session.HandleRoomMessage(message)) break;
+                if (_session.IsClosed || !_session.DeliverActorMessage(message)) Unhandled(message);
+                break;
+        }
+    }
+
+    private void Start(SessionSetup setup)
+    {
+        _setup = setup;
+        _connection = setup.Connection;
+        _session = new WebSocketSession(_runtime, this, setup);
+        _session.Open();
     }
 
     protected override void PostStop()
@@ -84,68 +148,30 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession
         CancelTimer();
         _resumeBuffer?.Clear();
         if (_setup.ResumeToken is { } token) Context.Parent.Tell(new SessionEnded(token), Self);
-        if (!_closed)
+        if (!_session.IsClosed)
         {
-            _closed = true;
+            _session.MarkFailed();
             // Stopped without its connection closing first (a handler failure): close the connection.
             _connection?.Tell(new CloseRequested(WebSocketCloseCode.InternalServerError, "session ended"), Self);
         }
     }
 
-    protected override bool Receive(object message) => Unstarted(message);
-
-    private bool Running(object message)
+    /// <summary>Leaving every room before stopping took too long: stop anyway.</summary>
+    private sealed record EndingTimedOut
     {
-        switch (message)
-        {
-            case WebSocketMessage inbound:
-                try
-                {
-                    _handler.OnMessage(this, inbound);
-                }
-                finally
-                {
-                    inbound.Release();
-                }
-                return true;
-            case OutboundFrame delivery:
-                Deliver(delivery);
-                return true;
-            case ConnectionClosed closed when Sender.Equals(_connection):
-                OnConnectionLost(closed.Status);
-                return true;
-            case ConnectionClosed:
-                return true; // a connection this session has already left
-            case Terminated terminated when terminated.ActorRef.Equals(_connection):
-                OnConnectionLost(new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true));
-                return true;
-            case Reattach reattach:
-                OnReattach(reattach.Setup);
-                return true;
-            case ReconnectionWindowExpired expired:
-                if (_connection is null && expired.Detachment == _detachments) CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);
-                return true;
-            case CloseRequested close:
-                // A room closing this member (e.g. rate-limit abuse): pass it on to the connection.
-                _connection?.Tell(close, Self);
-                return true;
-            case EndingTimedOut:
-                Context.Stop(Self);
-                return true;
-            default:
-                if (HandleRoomMessage(message)) return true;
-                return _handler.OnActorMessage(this, message);
-        }
+        public static readonly EndingTimedOut Instance = new();
     }
+
+    private static readonly TimeSpan EndingTimeout = TimeSpan.FromSeconds(2);
+    private int _leavesPending;
 
     /// <summary>The session is over: the handler hears it once, then the session leaves its rooms and stops.</summary>
     private void CloseOnce(WebSocketClosed status, bool consented)
     {
-        if (_closed) return;
-        _closed = true;
+        if (_session.IsClosed) return;
         try
         {
-            _handler.OnClose(this, status);
+            _session.Close(status);
         }
         finally
         {
@@ -154,38 +180,18 @@ internal sealed partial class SessionActor : ActorBase, IWebSocketSession
         }
     }
 
-    public void Send(ReadOnlySpan<byte> payload, WebSocketMessageType type) =>
-        _connection?.Tell(OutboundFrame.Create(RoomActor.Opcode(type), payload), Self);
-
-    public void SendText(string text)
+    /// <summary>The client ended its session: leave every room (its rooms see a consented leave), then stop.</summary>
+    private void LeaveAllThenStop()
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var frame = OutboundFrame.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        int n = Encoding.UTF8.GetBytes(text, frame.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
-        frame.Advance(n);
-        frame.Seal(WebSocketOpcode.Text);
-        SendFrame(frame);
+        _ending = true;
+        _leavesPending = _session.LeaveAllRooms();
+        if (_leavesPending == 0)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        StartTimer(EndingTimedOut.Instance, EndingTimeout);
     }
 
-    public void Send<TState>(TState state, Action<System.Buffers.IBufferWriter<byte>, TState> write, WebSocketMessageType type)
-    {
-        var frame = OutboundFrame.Write(state, write);
-        frame.Seal(RoomActor.Opcode(type));
-        SendFrame(frame);
-    }
-
-    private void SendFrame(OutboundFrame frame)
-    {
-        if (_connection is null) frame.Release(); // detached: only room messages are kept for a resume
-        else _connection.Tell(frame, Self);
-    }
-
-    public void Close(ushort code = 1000, string? reason = null) =>
-        _connection?.Tell(new CloseRequested(code, reason ?? ""), Self);
-
-    public void End()
-    {
-        _connection?.Tell(new CloseRequested(WebSocketCloseCode.NormalClosure, "session ended"), Self);
-        CloseOnce(new WebSocketClosed(WebSocketCloseCode.NormalClosure, "session ended", ByPeer: true), consented: true);
-    }
+    private ILogger SessionLog => _runtime.LoggerFactory.CreateLogger("ActorWs.Server.Sessions");
 }

@@ -1,19 +1,20 @@
 using System.Security.Cryptography;
-using ActorWs.Actors;
+using Akka.Actor;
+using ActorWs.Server.Dispatch;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Sessions;
 
 /// <summary>
-/// Parent of all sessions, and the keeper of resume tokens. A session whose handler throws is stopped (not
-/// restarted: its handler's state would be lost mid-conversation); its connection, watching it, then closes with 1011.
+/// Parent of the resumable sessions, and the keeper of resume tokens. A session whose handler throws is stopped
+/// (not restarted: its handler's state would be lost mid-conversation); it then tells its connection to close with 1011.
 /// </summary>
 /// <remarks>
 /// Resume tokens are 128 random bits, unguessable; a client that comes back with one is handed to the session it
 /// names (which checks the identity and what it still keeps), or, if that is not possible, gets a fresh session that
-/// tells it why.
+/// tells it why. Sessions of ordinary routes are not here: they run inside their connection actors.
 /// </remarks>
-internal sealed class SessionManager : ActorBase
+internal sealed class SessionManager : UntypedActor
 {
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
@@ -24,7 +25,7 @@ internal sealed class SessionManager : ActorBase
     {
         _runtime = runtime;
         _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Sessions");
-        _sessionProps = Props.Create(() => new SessionActor(runtime));
+        _sessionProps = runtime.WithLeanMailbox(FactoryActorProducer<SessionActor>.Props(() => new SessionActor(runtime)));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -32,12 +33,12 @@ internal sealed class SessionManager : ActorBase
         {
             _log.LogError(ex, "Session handler failed; the session is stopped and its connection closed with 1011");
             return Directive.Stop;
-        });
+        }, loggingEnabled: false);
 
     /// <summary>A new resume token: 16 random bytes, base64url (22 characters).</summary>
     internal static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    protected override bool Receive(object message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -48,29 +49,39 @@ internal sealed class SessionManager : ActorBase
                     if (_byToken.TryGetValue(requested, out var earlier))
                     {
                         earlier.Tell(new Reattach(setup), Self);
-                        return true;
+                        return;
                     }
                     setup = setup with { ResumeError = "unknown or expired token" };
                 }
                 Create(setup);
-                return true;
+                break;
             case ReattachRefused refused:
                 Create(refused.Setup with { ResumeError = refused.Reason });
-                return true;
+                break;
             case SessionEnded ended:
                 if (_byToken.TryGetValue(ended.Token, out var session) && session.Equals(Sender)) _byToken.Remove(ended.Token);
-                return true;
+                break;
             default:
-                return false;
+                Unhandled(message);
+                break;
         }
     }
 
     private void Create(SessionSetup setup)
     {
-        if (setup.Route.Resumable) setup = setup with { ResumeToken = NewToken() };
+        if (setup.Route.ActorProps is { } props)
+        {
+            // A route served by the application's actor: that actor is the session.
+            var handler = Context.ActorOf(props, setup.Id);
+            setup.Connection.Tell(new SessionStarted(handler), Self);
+            handler.Tell(new ActorRoutes.WebSocketOpened(setup.Connection, setup.Path, setup.Query, setup.RouteValues, setup.Identity, setup.Subprotocol, setup.Transport.RemoteEndPoint), setup.Connection);
+            return;
+        }
+        setup = setup with { ResumeToken = NewToken() };
         var session = Context.ActorOf(_sessionProps, setup.Id);
-        session.Tell(new SessionActor.Begin(setup), Self);
-        if (setup.ResumeToken is { } token) _byToken[token] = session;
+        // The connection hears of its session first; either way round it keeps what the session sends meanwhile.
         setup.Connection.Tell(new SessionStarted(session), Self);
+        session.Tell(new SessionActor.Begin(setup), Self);
+        _byToken[setup.ResumeToken] = session;
     }
 }

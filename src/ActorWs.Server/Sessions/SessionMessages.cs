@@ -1,4 +1,5 @@
-using ActorWs.Actors;
+using Akka.Actor;
+using Akka.Event;
 using ActorWs.Server.Routing;
 
 namespace ActorWs.Server.Sessions;
@@ -38,7 +39,7 @@ internal sealed record Reattach(SessionSetup Setup);
 internal sealed record ReattachRefused(SessionSetup Setup, string Reason);
 
 /// <summary>Session → session manager: forget my token (I am stopping).</summary>
-internal sealed record SessionEnded(string Token);
+internal sealed record SessionEnded(string Token) : IDeadLetterSuppression;
 
 /// <summary>Connection → session manager: create my session.</summary>
 internal sealed record StartSession(SessionSetup Setup);
@@ -47,7 +48,7 @@ internal sealed record StartSession(SessionSetup Setup);
 internal sealed record SessionStarted(IActorRef Session);
 
 /// <summary>Connection → session: the WebSocket is closed (sent once, as the connection stops).</summary>
-internal sealed record ConnectionClosed(WebSocketClosed Status);
+internal sealed record ConnectionClosed(WebSocketClosed Status) : IDeadLetterSuppression;
 
 /// <summary>Session → connection: start the close handshake.</summary>
-internal sealed record CloseRequested(ushort Code, string Reason);
+internal sealed record CloseRequested(ushort Code, string Reason) : IDeadLetterSuppression;

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Net;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
 

@@ -1,0 +1,134 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using ActorWs.Server.Messaging;
+using ActorWs.Server.Rooms;
+
+namespace ActorWs.Server.Sessions;
+
+/// <summary>The session's rooms: joining (by name or matchmaking), leaving, sending, and what rooms tell it.</summary>
+/// <remarks>
+/// The session does not watch its rooms (a watch would double what an idle connection costs in Akka.NET): the room
+/// manager, which watches every room, tells the members of a room that stopped for good (<see cref="RoomStopped"/>).
+/// </remarks>
+internal sealed partial class WebSocketSession
+{
+    private Dictionary<string, (IActorRef Ref, string Type)>? _rooms;
+    private IActorRef? _currentRoom;
+
+    public IReadOnlyCollection<string> Rooms => (IReadOnlyCollection<string>?)_rooms?.Keys ?? [];
+
+    /// <summary>The rooms the session is in, with their actors.</summary>
+    internal IEnumerable<(string Name, IActorRef Ref, string Type)> JoinedRooms =>
+        _rooms is null ? [] : _rooms.Select(r => (r.Key, r.Value.Ref, r.Value.Type));
+
+    private JoinRoomRequest Request(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag, IActorRef connection, bool sequenced) =>
+        new(kind, roomType, room, optionsJson, Id, Identity, connection, sequenced, tag);
+
+    private void AskManager(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag) =>
+        _runtime.RoomManager.Tell(Request(kind, roomType, room, optionsJson, tag, _host.Connection, _host.SequencedDeliveries), Self);
+
+    public void JoinRoom(string room, object? tag = null) =>
+        JoinRoom(Route.RoomType ?? throw new InvalidOperationException($"Route {Route.Template} has no room type; name one."), room, tag);
+
+    public void JoinRoom(string roomType, string room, object? tag)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomType);
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        AskManager(MatchmakeKind.ByName, roomType, room, "{}", tag);
+    }
+
+    public void JoinOrCreate(string roomType, string optionsJson = "{}", object? tag = null) =>
+        AskManager(MatchmakeKind.JoinOrCreate, roomType, null, optionsJson, tag);
+
+    public void CreateRoom(string roomType, string optionsJson = "{}", object? tag = null) =>
+        AskManager(MatchmakeKind.Create, roomType, null, optionsJson, tag);
+
+    public void JoinById(string roomId, string optionsJson = "{}", object? tag = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        // Matchmade rooms are named "<type>-<n>": the type is everything before the last dash.
+        int dash = roomId.LastIndexOf('-');
+        if (dash <= 0)
+        {
+            Self.Tell(new RoomJoinRefused(roomId, "no such room", tag), Self);
+            return;
+        }
+        AskManager(MatchmakeKind.JoinById, roomId[..dash], roomId, optionsJson, tag);
+    }
+
+    public void ListRooms(string? roomType, string? filterJson = null, object? tag = null) =>
+        _runtime.RoomManager.Tell(new ListRoomsRequest(roomType, filterJson, tag), Self);
+
+    public void LeaveRoom(string room, object? tag = null)
+    {
+        if (_rooms is not null && _rooms.TryGetValue(room, out var joined)) joined.Ref.Tell(new LeaveRoomRequest(room, tag), Self);
+        else Self.Tell(new RoomLeaveConfirmed(room, tag), Self);
+    }
+
+    public bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type)
+    {
+        if (_rooms is null || !_rooms.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(room, out var joined)) return false;
+        joined.Ref.Tell(WebSocketMessage.Rent(payload, type, flow: null), Self);
+        return true;
+    }
+
+    public bool SendToCurrentRoom(ReadOnlySpan<byte> payload, WebSocketMessageType type)
+    {
+        if (_currentRoom is null) return false;
+        _currentRoom.Tell(WebSocketMessage.Rent(payload, type, flow: null), Self);
+        return true;
+    }
+
+    /// <summary>
+    /// Leaves every room (a consented leave: the session ended on purpose); returns how many leaves were asked.
+    /// The rooms answer the host; a host that stops right after is still seen leaving first, because the request is
+    /// queued at each room before the host's termination is.
+    /// </summary>
+    internal int LeaveAllRooms()
+    {
+        if (_rooms is null) return 0;
+        foreach (var (name, room) in _rooms) room.Ref.Tell(new LeaveRoomRequest(name, null), Self);
+        return _rooms.Count;
+    }
+
+    /// <summary>What rooms and the room manager tell the session; false for anything else.</summary>
+    internal bool HandleRoomMessage(object message)
+    {
+        switch (message)
+        {
+            case RoomJoinAccepted joined:
+                (_rooms ??= new(StringComparer.Ordinal))[joined.Room] = (joined.RoomRef, joined.RoomType);
+                _currentRoom = joined.RoomRef;
+                if (!_closed) _handler.OnRoomEvent(this, new RoomJoined(joined.Room, joined.RoomType, joined.Members, joined.Tag));
+                return true;
+            case RoomJoinRefused refused:
+                if (!_closed) _handler.OnRoomEvent(this, new RoomJoinFailed(refused.Room, refused.Reason, refused.Tag));
+                return true;
+            case RoomLeaveConfirmed left:
+                if (_rooms is not null && _rooms.Remove(left.Room, out var leftRoom) && leftRoom.Ref.Equals(_currentRoom)) _currentRoom = null;
+                if (!_closed) _handler.OnRoomEvent(this, new RoomLeft(left.Room, left.Tag));
+                return true;
+            case RoomRestartNotice restarted:
+                if (!_closed) _handler.OnRoomEvent(this, new RoomRestarted(restarted.Room, restarted.Reason));
+                return true;
+            case RoomMessageRefused refused:
+                if (!_closed) _handler.OnRoomEvent(this, new RoomMessageRejected(refused.Room, refused.Reason));
+                return true;
+            case RoomList list:
+                if (!_closed)
+                {
+                    _handler.OnRoomEvent(this, new RoomsListed(
+                        list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Tag));
+                }
+                return true;
+            case RoomStopped stopped:
+                if (_rooms is null || !_rooms.TryGetValue(stopped.Room, out var room) || !room.Ref.Equals(stopped.RoomRef)) return true;
+                _rooms.Remove(stopped.Room);
+                if (room.Ref.Equals(_currentRoom)) _currentRoom = null;
+                if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(stopped.Room, "the room stopped"));
+                return true;
+            default:
+                return false;
+        }
+    }
+}
