@@ -6,7 +6,6 @@ using ActorWs.Samples.Arena.Settings;
 using ActorWs.Server.BuiltIn;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Serilog;
 
 namespace ActorWs.Samples.Arena;
@@ -40,9 +39,7 @@ public static class ArenaApp
             new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
 
         var logger = LoggingSettings.CreateLogger(LoggingSettings.Read(builder.Configuration));
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's own levels decide
-        builder.Logging.AddSerilog(logger, dispose: true);
+        builder.Services.AddSerilog(logger, dispose: true); // Serilog's levels from logging.* decide alone
 
         var settings = ArenaSettings.Read(builder.Configuration);
         builder.Services.AddSingleton(settings);

@@ -4,7 +4,6 @@ using ActorWs.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ActorWs.Hosting.Settings;
 using Serilog;
 
@@ -42,9 +41,9 @@ public static class ActorWsApp
             await errors.WriteLineAsync("ActorWs: bad configuration:\n" + ex.Message).ConfigureAwait(false);
             return 2;
         }
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's own levels decide
-        builder.Logging.AddSerilog(logger, dispose: true);
+        // Serilog's logger factory replaces Microsoft's: no providers or filters of its own, so the levels and
+        // per-namespace overrides in logging.* decide alone; the host disposes (flushes) the logger on exit.
+        builder.Services.AddSerilog(logger, dispose: true);
         builder.Services.AddActorWs(builder.Configuration, configure);
 
         using var host = builder.Build();

@@ -1,9 +1,9 @@
 using ActorWs.Hosting.Configuration;
-using ActorWs.Hosting.Logging;
 using Microsoft.Extensions.Configuration;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;
+using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 
 namespace ActorWs.Hosting.Settings;
@@ -13,7 +13,12 @@ public enum LogFormat
 {
     /// <summary>One human-readable line per event.</summary>
     Text,
-    /// <summary>One compact JSON object per line (CLEF), for log shippers.</summary>
+    /// <summary>
+    /// One compact JSON object per line (CLEF, rendered): <c>@t</c> UTC timestamp, <c>@m</c> rendered message,
+    /// <c>@i</c> event id (a hash of the message template), <c>@l</c> level (omitted for Information),
+    /// <c>@x</c> exception, <c>@tr</c>/<c>@sp</c> trace and span ids when an activity is current, then every
+    /// property by name (<c>SourceContext</c> among them).
+    /// </summary>
     Json,
 }
 
@@ -113,7 +118,7 @@ public static class LoggingSettings
     }
 
     private static ITextFormatter Formatter(LogFormat format) =>
-        format == LogFormat.Json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+        format == LogFormat.Json ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
 
     private static LogEventLevel ReadLevel(ConfigurationSettingReader reader, string key, LogEventLevel defaultValue)
     {

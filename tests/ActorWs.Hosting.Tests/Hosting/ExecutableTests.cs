@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace ActorWs.Hosting.Tests.Hosting;
@@ -60,6 +61,35 @@ public sealed partial class ExecutableTests : IDisposable
             await Task.Delay(50);
         }
         throw new TimeoutException("the server never said where it listens");
+    }
+
+    private static async Task<string> WaitForLineAsync(RunningServer server, string containing)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (DateTime.UtcNow < deadline)
+        {
+            string text;
+            lock (server.Output) text = server.Output.ToString();
+            string? line = text.Split('\n').FirstOrDefault(l => l.Contains(containing, StringComparison.Ordinal));
+            if (line is not null) return line.TrimEnd('\r');
+            if (server.Process.HasExited) throw new InvalidOperationException("exited early:\n" + text);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no line with {containing}");
+    }
+
+    [Fact]
+    public async Task JsonConsoleFormat_WritesOneRenderedClefObjectPerLine()
+    {
+        using var server = Start("--port", "0", "--logging:console:format=json");
+        string line = await WaitForLineAsync(server, "\"EndPoint\":");
+        var json = JsonDocument.Parse(line).RootElement;
+        Assert.StartsWith("ActorWs listening on \"127.0.0.1:", json.GetProperty("@m").GetString(), StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{8}$", json.GetProperty("@i").GetString()!);
+        Assert.True(json.TryGetProperty("@t", out _));
+        Assert.False(json.TryGetProperty("@l", out _)); // Information is implied
+        Assert.Equal("ActorWs.Server", json.GetProperty("SourceContext").GetString());
+        Assert.StartsWith("127.0.0.1:", json.GetProperty("EndPoint").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
