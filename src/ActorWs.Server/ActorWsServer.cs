@@ -102,6 +102,10 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// <summary>The server's rooms, for the application to find, create and talk to (once started).</summary>
     public RoomDirectory Rooms { get; }
 
+    /// <summary>The server's root actor (parent of its listener, sessions and rooms), once started: watch it to learn that the server stopped.</summary>
+    /// <exception cref="InvalidOperationException">The server is not started.</exception>
+    public IActorRef Actor => _root ?? throw new InvalidOperationException("The server is not started.");
+
     /// <summary>The bound endpoint (with the real port) once started.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
 

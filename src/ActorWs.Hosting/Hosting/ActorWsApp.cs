@@ -1,6 +1,7 @@
 using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Configuration.Hocon;
 using ActorWs.Server;
+using ActorWs.Server.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,20 +50,21 @@ public static class ActorWsApp
         using var host = builder.Build();
         try
         {
-            // Build the server first so a bad configuration is reported before anything starts.
-            host.Services.GetRequiredService<ActorWsServer>();
-            await host.RunAsync().ConfigureAwait(false);
-            return Environment.ExitCode;
+            // Read and check every setting first, so a bad one is reported before anything starts.
+            host.Services.GetRequiredService<ServerOptions>();
+            AkkaSettings.Read(builder.Configuration);
         }
         catch (ConfigurationValidationException ex)
         {
             await errors.WriteLineAsync("ActorWs: bad configuration:\n" + ex.Message).ConfigureAwait(false);
             return 2;
         }
-        catch (ServerBindException ex)
+        await host.RunAsync().ConfigureAwait(false);
+        if (host.Services.GetRequiredService<ActorWsStartup>().BindFailure is { } bindFailure)
         {
-            await errors.WriteLineAsync("ActorWs: cannot start: " + ex.Message).ConfigureAwait(false);
+            await errors.WriteLineAsync($"ActorWs: cannot start: {bindFailure.Message} (use --port N for another port)").ConfigureAwait(false);
             return 1;
         }
+        return Environment.ExitCode;
     }
 }

@@ -1,31 +1,42 @@
+using Akka.Actor;
+using Akka.Hosting;
 using ActorWs.Server;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Hosting.Hosting;
 
+/// <summary>How the server's start went, for the executable to report (one line) and turn into an exit code.</summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class ActorWsStartup
+{
+    private volatile ServerBindException? _bindFailure;
+
+    /// <summary>Why the server could not bind its endpoint, if it could not ("port 8080 in use on 127.0.0.1").</summary>
+    public ServerBindException? BindFailure => _bindFailure;
+
+    internal void Failed(ServerBindException failure) => _bindFailure = failure;
+}
+
 /// <summary>
-/// Runs an <see cref="ActorWsServer"/> for the lifetime of a Generic Host: starts it with the host, and on
-/// host shutdown (SIGTERM, Ctrl+C, <see cref="IHostApplicationLifetime.StopApplication"/>) stops accepting,
-/// closes every WebSocket with 1001, drains, and stops the actors. If the server faults, the host is stopped
-/// with exit code 1 so that a supervisor restarts the service.
+/// Runs an <see cref="ActorWsServer"/> for the lifetime of a Generic Host, after Akka.Hosting has started the actor system:
+/// binds it (registering its actors for <see cref="IRequiredActor{TKey}"/>), and on host shutdown (SIGTERM, Ctrl+C,
+/// <see cref="IHostApplicationLifetime.StopApplication"/>) stops accepting, closes every WebSocket with 1001, drains and
+/// stops the server's actors, before Akka.Hosting runs the actor system's coordinated shutdown. If the server cannot
+/// bind or later faults, the host is stopped with exit code 1 so that a supervisor restarts the service.
 /// </summary>
 public sealed class ActorWsHostedService : IHostedService
 {
     private readonly ActorWsServer _server;
-    private readonly ActorWsBuilder _builder;
-    private readonly IActorRegistry _registry;
-    private readonly IServiceProvider _services;
+    private readonly ActorWsStartup _startup;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ActorWsHostedService> _log;
 
     /// <summary>Created by dependency injection.</summary>
-    public ActorWsHostedService(ActorWsServer server, ActorWsBuilder builder, IActorRegistry registry, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<ActorWsHostedService> log)
+    public ActorWsHostedService(ActorWsServer server, ActorWsStartup startup, IHostApplicationLifetime lifetime, ILogger<ActorWsHostedService> log)
     {
         _server = server;
-        _builder = builder;
-        _registry = registry;
-        _services = services;
+        _startup = startup;
         _lifetime = lifetime;
         _log = log;
     }
@@ -33,8 +44,19 @@ public sealed class ActorWsHostedService : IHostedService
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var setup in _builder.ActorSetups) setup(_server.System, _registry, _services);
-        await _server.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServerBindException ex)
+        {
+            // Not thrown on: the host would log it with a stack trace; the executable says it in one line.
+            _startup.Failed(ex);
+            Environment.ExitCode = 1;
+            _lifetime.StopApplication();
+            return;
+        }
+        ActorWsAkkaHostingExtensions.Register(_server, ActorRegistry.For(_server.System));
         _ = _server.Faulted.ContinueWith(t =>
         {
             _log.LogCritical(t.Result, "ActorWs can no longer serve; stopping the host");
@@ -51,10 +73,7 @@ public sealed class ActorWsHostedService : IHostedService
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Drain and stop the server, then the rest of the actor system (the application's actors too).
-        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
-        await _server.System.Terminate().ConfigureAwait(false);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        // Drain and stop the server; Akka.Hosting then shuts the actor system down (the application's actors too).
+        _startup.BindFailure is null ? _server.StopAsync(cancellationToken) : Task.CompletedTask;
 }

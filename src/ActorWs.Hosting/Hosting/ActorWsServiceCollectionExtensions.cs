@@ -1,11 +1,14 @@
-using ActorWs.Actors;
+using System.Diagnostics.Metrics;
+using Akka.Actor;
+using Akka.DependencyInjection;
+using Akka.Hosting;
 using ActorWs.Hosting.Settings;
 using ActorWs.Server;
+using ActorWs.Server.Options;
 using ActorWs.Server.Rooms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorWs.Hosting.Hosting;
 
@@ -13,7 +16,8 @@ namespace ActorWs.Hosting.Hosting;
 public sealed class ActorWsBuilder
 {
     internal List<Action<ActorWsServer>> ServerSetups { get; } = new();
-    internal List<Action<ActorSystem, IActorRegistry, IServiceProvider>> ActorSetups { get; } = new();
+    internal List<Action<ActorSystem, IActorRegistry, IDependencyResolver>> ActorSetups { get; } = new();
+    internal List<Action<AkkaConfigurationBuilder, IServiceProvider>> AkkaSetups { get; } = new();
 
     /// <summary>Maps routes, room types and HTTP endpoints on the server before it starts.</summary>
     public ActorWsBuilder ConfigureServer(Action<ActorWsServer> configure)
@@ -23,59 +27,76 @@ public sealed class ActorWsBuilder
     }
 
     /// <summary>
-    /// Creates the application's own actors when the host starts (after the actor system, before the server
-    /// accepts connections) and registers them for <see cref="IRequiredActor{TKey}"/>.
+    /// Creates the application's own actors as the actor system starts (before the server accepts connections), with
+    /// Akka.Hosting's registry, for <see cref="IRequiredActor{TKey}"/> in the application's services.
     /// </summary>
-    public ActorWsBuilder WithActors(Action<ActorSystem, IActorRegistry, IServiceProvider> setup)
+    public ActorWsBuilder WithActors(Action<ActorSystem, IActorRegistry, IDependencyResolver> setup)
     {
         ActorSetups.Add(setup ?? throw new ArgumentNullException(nameof(setup)));
         return this;
     }
+
+    /// <summary>Anything else for the actor system, on Akka.Hosting's builder (serializers, cluster, more HOCON).</summary>
+    public ActorWsBuilder ConfigureAkka(Action<AkkaConfigurationBuilder, IServiceProvider> configure)
+    {
+        AkkaSetups.Add(configure ?? throw new ArgumentNullException(nameof(configure)));
+        return this;
+    }
 }
 
-/// <summary>Puts an ActorWs server into a Generic Host.</summary>
+/// <summary>Puts an ActorWs server, and the Akka.NET actor system it runs in, into a Generic Host.</summary>
 public static class ActorWsServiceCollectionExtensions
 {
+    /// <summary>The actor system's name.</summary>
+    public const string ActorSystemName = "actorws";
+
     /// <summary>
-    /// Adds the actor system, an <see cref="ActorWsServer"/> configured from the <c>server</c> section of
-    /// <paramref name="configuration"/> (validated: a bad value stops the start with a message naming its file and
-    /// line), the <see cref="RoomDirectory"/> and an <see cref="IActorRegistry"/> to the services, and runs them as
-    /// a hosted service: started with the host, drained (1001 to every WebSocket) and stopped with it.
+    /// Adds the actor system (Akka.Hosting's <c>AddAkka</c>, configured by the <c>akka</c> section of
+    /// <paramref name="configuration"/> and logging through the host's logger factory), an <see cref="ActorWsServer"/>
+    /// configured from the <c>server</c> section (validated: a bad value stops the start with a message naming its file
+    /// and line), and the <see cref="RoomDirectory"/> to the services, and runs the server as a hosted service: bound
+    /// once the actor system has started, drained (1001 to every WebSocket) and stopped with the host. The server's and
+    /// room manager's actors are registered for <see cref="IRequiredActor{TKey}"/> (keys <see cref="ActorWsServer"/> and
+    /// <see cref="RoomDirectory"/>).
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">The configuration root (<c>builder.Configuration</c>).</param>
-    /// <param name="configure">Routes, room types and actors.</param>
+    /// <param name="configure">Routes, room types, the application's actors.</param>
     public static IServiceCollection AddActorWs(this IServiceCollection services, IConfiguration configuration, Action<ActorWsBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        var root = configuration as IConfigurationRoot ?? throw new ArgumentException("Pass the configuration root (builder.Configuration).", nameof(configuration));
         var builder = new ActorWsBuilder();
         configure?.Invoke(builder);
         services.AddSingleton(builder);
-        services.AddSingleton<IActorRegistry, ActorRegistry>();
-        services.AddSingleton(typeof(IRequiredActor<>), typeof(RequiredActor<>));
-        services.AddSingleton(provider =>
+        services.AddSingleton(_ => ServerSettings.Read(root));
+        services.AddAkka(ActorSystemName, (akka, provider) =>
         {
-            var root = configuration as IConfigurationRoot ?? throw new ArgumentException("Pass the configuration root (builder.Configuration).", nameof(configuration));
-            var options = ServerSettings.Read(root);
-            return ActorSystem.Create("actorws", new ActorSystemSettings
+            var options = provider.GetRequiredService<ServerOptions>();
+            akka.ConfigureLoggers(loggers =>
             {
-                LoggerFactory = provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-                ShutdownPhaseTimeouts = new Dictionary<string, TimeSpan>
-                {
-                    [CoordinatedShutdown.PhaseServiceRequestsDone] = options.DrainTimeout + TimeSpan.FromSeconds(5),
-                },
+                // Akka.NET's own events (dead letters, supervision, later the cluster) go to the host's loggers.
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+                if (AkkaSettings.LogLevel(root) is { } level) loggers.LogLevel = level;
             });
+            akka.AddHocon(AkkaSettings.Read(root), HoconAddMode.Prepend);
+            ActorWsAkkaHostingExtensions.AddActorWsSettings(akka, options);
+            foreach (var setup in builder.ActorSetups) akka.WithActors(setup);
+            foreach (var setup in builder.AkkaSetups) setup(akka, provider);
         });
         services.AddSingleton(provider =>
         {
-            var root = (IConfigurationRoot)configuration;
-            var server = new ActorWsServer(ServerSettings.Read(root), provider.GetRequiredService<ActorSystem>(),
-                provider.GetService<ILoggerFactory>(), provider.GetService<System.Diagnostics.Metrics.IMeterFactory>());
-            foreach (var setup in provider.GetRequiredService<ActorWsBuilder>().ServerSetups) setup(server);
+            var system = provider.GetRequiredService<ActorSystem>();
+            var server = new ActorWsServer(provider.GetRequiredService<ServerOptions>(), system,
+                provider.GetService<ILoggerFactory>(), provider.GetService<IMeterFactory>());
+            foreach (var setup in builder.ServerSetups) setup(server);
+            ActorWsExtension.Get(system).Set(server);
             return server;
         });
         services.AddSingleton(provider => provider.GetRequiredService<ActorWsServer>().Rooms);
+        services.AddSingleton<ActorWsStartup>();
         services.AddHostedService<ActorWsHostedService>();
         return services;
     }

@@ -1,10 +1,18 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms;
 
-/// <summary>The server-authoritative tick loop: one timer at a time, re-armed for the next slot, never stacked.</summary>
+/// <summary>
+/// The server-authoritative tick loop: one timer at a time, re-armed for the next slot, never stacked. The timer is the
+/// server clock's (<see cref="ServerRuntime.Time"/>): precise to about a millisecond in production, where Akka.NET's
+/// scheduler moves in 10 ms steps (which would make a 30 Hz loop tick in uneven 30 and 40 ms strides), and virtual in
+/// tests, where the clock is the test scheduler's.
+/// </summary>
 internal sealed partial class RoomActor
 {
+    private ITimer? _tickTimer;
+
     /// <summary>Fastest tick rate a room may ask for.</summary>
     public const double MaxTickRate = 120;
 
@@ -31,13 +39,25 @@ internal sealed partial class RoomActor
     private void StopTicking()
     {
         _tickInterval = 0;
-        Timers?.Cancel(RoomTickDue.Instance);
+        _tickTimer?.Dispose();
+        _tickTimer = null;
     }
 
     private void ArmTick(long now)
     {
         long wait = Math.Max(0, _nextTickDue - now);
-        Timers.StartSingleTimer(RoomTickDue.Instance, RoomTickDue.Instance, TimeSpan.FromSeconds((double)wait / _runtime.Time.TimestampFrequency));
+        var due = TimeSpan.FromSeconds((double)wait / _runtime.Time.TimestampFrequency);
+        if (_tickTimer is null)
+        {
+            // The callback runs on a timer thread: it only tells the room. A late one (after a change or a stop) finds
+            // the slot not due yet, or the loop stopped, and does nothing.
+            var self = Self;
+            _tickTimer = _runtime.Time.CreateTimer(static s => ((IActorRef)s!).Tell(RoomTickDue.Instance, ActorRefs.NoSender), self, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _tickTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void Tick()

@@ -15,7 +15,14 @@ public sealed class RoomDirectory
 
     internal RoomDirectory(Func<IActorRef> manager) => _manager = manager;
 
-    /// <summary>The room's actor, or null when no room of that type and name exists now.</summary>
+    /// <summary>
+    /// The room manager actor, for actors that would rather talk to it directly: it answers <see cref="GetRoom"/> with a
+    /// <see cref="RoomLookup"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server is not started.</exception>
+    public IActorRef Manager => _manager();
+
+    /// <summary>The room's actor (an actor to <c>Tell</c> a <see cref="RoomBroadcast"/> or its own messages, and to <c>Watch</c>), or null when no room of that type and name exists now.</summary>
     public async Task<IActorRef?> FindAsync(string type, string name, CancellationToken cancellationToken = default)
     {
         var reply = await _manager().Ask<IActorRef>(new RoomManager.FindRoom(type, name), AskTimeout, cancellationToken).ConfigureAwait(false);

@@ -176,6 +176,16 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                     foreach (var member in gone.Lifetime.MemberList) member.Session.Tell(stopped, Self);
                 }
                 return true;
+            case GetRoom get:
+                if (Find(get.Type, get.Name) is { } existing)
+                    Sender.Tell(new RoomLookup(get.Type, get.Name, existing.Room, null), Self);
+                else if (!get.CreateIfMissing)
+                    Sender.Tell(new RoomLookup(get.Type, get.Name, null, null), Self);
+                else if (!_runtime.RoomTypes.TryGet(get.Type, out var getType))
+                    Sender.Tell(new RoomLookup(get.Type, get.Name, null, $"unknown room type \"{get.Type}\""), Self);
+                else
+                    Sender.Tell(new RoomLookup(get.Type, get.Name, Create(getType, get.Name, "{}").Room, null), Self);
+                return true;
             case FindRoom find:
                 Sender.Tell(Find(find.Type, find.Name)?.Room ?? ActorRefs.Nobody, Self);
                 return true;

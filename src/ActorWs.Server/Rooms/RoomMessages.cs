@@ -82,6 +82,22 @@ public sealed record RoomBroadcast(ReadOnlyMemory<byte> Payload, WebSocketMessag
     public static RoomBroadcast Text(string text) => new(Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text))), WebSocketMessageType.Text);
 }
 
+/// <summary>
+/// Ask the room manager (<see cref="RoomDirectory.Manager"/>; <c>IRequiredActor&lt;RoomDirectory&gt;</c> with Akka.Hosting)
+/// for a room's actor; it answers the sender with a <see cref="RoomLookup"/>.
+/// </summary>
+/// <param name="Type">The registered room type (<c>chat</c> for rooms of the JSON protocol, <c>relay</c> for <c>/rooms/{name}</c>).</param>
+/// <param name="Name">The room's name.</param>
+/// <param name="CreateIfMissing">Whether to create the room (empty) when it does not exist.</param>
+public sealed record GetRoom(string Type, string Name, bool CreateIfMissing = false);
+
+/// <summary>The answer to <see cref="GetRoom"/>.</summary>
+/// <param name="Type">The room type asked for.</param>
+/// <param name="Name">The room name asked for.</param>
+/// <param name="Room">The room's actor; null when it does not exist (and was not to be created) or could not be.</param>
+/// <param name="Error">Why there is no room when it was to be created (an unknown room type); null otherwise.</param>
+public sealed record RoomLookup(string Type, string Name, IActorRef? Room, string? Error);
+
 /// <summary>Room → manager: empty for the whole linger time, having processed this many joins.</summary>
 internal sealed record RoomIdle(long JoinsProcessed);
 
@@ -98,7 +114,7 @@ internal sealed record RoomLingerElapsed
 }
 
 /// <summary>Room (to itself): time for the next tick.</summary>
-internal sealed record RoomTickDue
+internal sealed record RoomTickDue : IDeadLetterSuppression
 {
     public static readonly RoomTickDue Instance = new();
 }
