@@ -35,6 +35,8 @@ public static class ActorWsApp
         Serilog.Core.Logger logger;
         try
         {
+            // Every problem at once (unknown switches and settings, bad values), before anything starts.
+            ActorWsConfiguration.Validate(builder.Configuration, args);
             logger = LoggingSettings.CreateLogger(LoggingSettings.Read(builder.Configuration));
         }
         catch (ConfigurationValidationException ex)

@@ -69,30 +69,59 @@ public static class LoggingSettings
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    /// <summary>Reads <c>logging.*</c>; throws <see cref="ConfigurationValidationException"/> listing bad settings.</summary>
+    /// <summary>The section this class reads.</summary>
+    public const string Section = "logging";
+
+    private static readonly Lazy<IReadOnlyList<string>> s_settingNames = new(() =>
+    {
+        var reader = new ConfigurationSettingReader(new ConfigurationBuilder().Build(), Section);
+        Apply(reader, new LoggingOptions());
+        return reader.SettingsRead;
+    });
+
+    /// <summary>
+    /// Every setting of the <c>logging</c> section, as written in HOCON (<c>logging.console.format</c>), in reading order;
+    /// <c>logging.overrides</c> stands for its children, whose names (namespaces) are free. Taken from the reading code
+    /// itself, so a setting it reads is listed here without further ado, and a key it does not read is an unknown setting.
+    /// </summary>
+    public static IReadOnlyList<string> SettingNames => s_settingNames.Value;
+
+    /// <summary>
+    /// Reads <c>logging.*</c>; throws <see cref="ConfigurationValidationException"/> listing every bad setting and every
+    /// unknown key under <c>logging</c> (any name is accepted below <c>logging.overrides</c>).
+    /// </summary>
     public static LoggingOptions Read(IConfigurationRoot configuration)
     {
-        var reader = new ConfigurationSettingReader(configuration, "logging");
+        var reader = new ConfigurationSettingReader(configuration, Section);
         var options = new LoggingOptions();
+        Apply(reader, options);
+        reader.ReportUnknownSettings();
+        reader.ThrowIfInvalid();
+        return options;
+    }
+
+    /// <summary>Reads every setting of the section through <paramref name="reader"/>, whatever the values (see <see cref="SettingNames"/>).</summary>
+    private static void Apply(ConfigurationSettingReader reader, LoggingOptions options)
+    {
         options.Level = ReadLevel(reader, "level", options.Level);
-        foreach (var child in configuration.GetSection("logging:overrides").GetChildren())
+        // Namespaces contain dots, which the setting reader would take for path separators: take the children as they are.
+        foreach (var child in reader.GetFreeFormChildren("overrides"))
         {
-            // Namespaces contain dots, which the setting reader would take for path separators: parse directly.
             if (TryParseLevel(child.Value, out var level)) options.Overrides[child.Key] = level;
             else reader.Fail("overrides", $"a level for \"{child.Key}\" (verbose, debug, information, warning, error or fatal)");
         }
         options.Console = reader.GetBool("console:enabled", options.Console);
         options.ConsoleFormat = ReadEnum(reader, "console:format", options.ConsoleFormat);
-        if (reader.GetBool("file:enabled", false))
+        bool fileEnabled = reader.GetBool("file:enabled", false);
+        string? filePath = reader.GetString("file:path", "logs/actorws-.log");
+        if (fileEnabled)
         {
-            options.FilePath = reader.GetString("file:path", "logs/actorws-.log");
-            if (string.IsNullOrWhiteSpace(options.FilePath)) reader.Fail("file:path", "a file path");
+            if (string.IsNullOrWhiteSpace(filePath)) reader.Fail("file:path", "a file path");
+            else options.FilePath = filePath;
         }
         options.FileFormat = ReadEnum(reader, "file:format", options.FileFormat);
         options.FileRolling = ReadEnum(reader, "file:rolling", options.FileRolling);
         options.FileRetainedCount = reader.GetInt("file:retained-files", 1, 10_000, options.FileRetainedCount);
-        reader.ThrowIfInvalid();
-        return options;
     }
 
     /// <summary>Builds the logger the options describe.</summary>

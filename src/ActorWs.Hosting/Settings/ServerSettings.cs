@@ -11,20 +11,43 @@ namespace ActorWs.Hosting.Settings;
 /// </summary>
 public static class ServerSettings
 {
+    /// <summary>The section this class reads.</summary>
+    public const string Section = "server";
+
+    private static readonly Lazy<IReadOnlyList<string>> s_settingNames = new(() =>
+    {
+        var reader = new ConfigurationSettingReader(new ConfigurationBuilder().Build(), Section);
+        Apply(reader, new ServerOptions());
+        return reader.SettingsRead;
+    });
+
     /// <summary>
-    /// Reads <c>server.*</c>; throws <see cref="ConfigurationValidationException"/> listing every bad setting.
+    /// Every setting of the <c>server</c> section, as written in HOCON (<c>server.http.keep-alive</c>), in reading order.
+    /// Taken from <see cref="Apply"/> itself (the keys it asks its reader for), so a setting it reads is listed here
+    /// without further ado, and a key it does not read is an unknown setting.
+    /// </summary>
+    public static IReadOnlyList<string> SettingNames => s_settingNames.Value;
+
+    /// <summary>
+    /// Reads <c>server.*</c>; throws <see cref="ConfigurationValidationException"/> listing every bad setting and every
+    /// unknown key under <c>server</c> (with the nearest setting's name when one is close).
     /// Settings that are absent keep the defaults of <see cref="ServerOptions"/>.
     /// </summary>
     public static ServerOptions Read(IConfigurationRoot configuration)
     {
         var options = new ServerOptions();
-        var reader = new ConfigurationSettingReader(configuration, "server");
+        var reader = new ConfigurationSettingReader(configuration, Section);
         Apply(reader, options);
+        reader.ReportUnknownSettings();
         reader.ThrowIfInvalid();
         return options;
     }
 
-    /// <summary>Applies <c>server.*</c> through <paramref name="r"/> (errors collect in it) onto <paramref name="o"/>.</summary>
+    /// <summary>
+    /// Applies <c>server.*</c> through <paramref name="r"/> (errors collect in it) onto <paramref name="o"/>. Reads every
+    /// setting on every call, whatever the values, because the keys it reads are the section's settings
+    /// (<see cref="SettingNames"/>, <see cref="ConfigurationSettingReader.ReportUnknownSettings"/>).
+    /// </summary>
     public static void Apply(ConfigurationSettingReader r, ServerOptions o)
     {
         var second = TimeSpan.FromSeconds(1);
@@ -59,6 +82,7 @@ public static class ServerSettings
         o.Http.MaxHeaderCount = r.GetInt("http:max-header-count", 1, 10_000, o.Http.MaxHeaderCount);
         o.Http.KeepAlive = r.GetBool("http:keep-alive", o.Http.KeepAlive);
         o.Http.StatusPage = r.GetBool("http:status-page", o.Http.StatusPage);
+        o.Http.Metrics = r.GetBool("http:metrics", o.Http.Metrics);
 
         var ws = o.WebSocket;
         ws.MaxMessageSize = r.GetBytes("websocket:max-message-size", 125, int.MaxValue, ws.MaxMessageSize);

@@ -127,6 +127,23 @@ public sealed partial class ExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task UnknownSwitchesAndSettings_StopTheStart_AllReportedTogether_AndExitCode2()
+    {
+        string config = Path.Combine(_workDir, "typo.conf");
+        await File.WriteAllTextAsync(config, "server {\n  http {\n    kepe-alive = false\n  }\n}\n");
+        using var server = Start("--config", config, "--prot", "9000", "--server:prot=9000");
+        await server.Process.WaitForExitAsync(new CancellationTokenSource(Wait).Token);
+        Assert.Equal(2, server.Process.ExitCode);
+        server.Process.WaitForExit(); // flush the output readers
+        string output = server.Output.ToString();
+        Assert.Contains("ActorWs: bad configuration:", output);
+        Assert.Contains("command-line argument --prot 9000: unknown switch; did you mean --port 9000? (known switches: --port, --host, --config, and --<setting>=<value> for any setting, such as --server:port=9000)", output);
+        Assert.Contains("server.prot at command-line argument --server:prot=9000: unknown setting; did you mean server.port?", output);
+        Assert.Contains($"server.http.kepe-alive at {config}:3: unknown setting; did you mean server.http.keep-alive?", output);
+        Assert.DoesNotContain("listening", output);
+    }
+
+    [Fact]
     public async Task APortInUse_IsReported_AndExitCode1()
     {
         using var blocker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Settings;
 using ActorWs.Server.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace ActorWs.Hosting.Tests.Settings;
 
-public sealed class ServerSettingsTests
+public sealed partial class ServerSettingsTests
 {
     /// <summary>The repository's hocon.conf, found by walking up from the test binaries.</summary>
     internal static string RepoHoconConf()
@@ -50,6 +51,87 @@ public sealed class ServerSettingsTests
         }
         Assert.True(keys.Count >= 25, $"only {keys.Count} keys found");
     }
+
+    [Fact]
+    public void TheReaders_HoconConf_AndTheReadmeTable_NameTheSameSettings()
+    {
+        // The readers' own list: a setting they read is in it, and a key they do not read is an unknown setting.
+        var known = ServerSettings.SettingNames.Concat(LoggingSettings.SettingNames).ToHashSet(StringComparer.Ordinal);
+        var inHoconConf = SettingsInHoconConf(known);
+        var inReadme = SettingsInReadmeTable();
+        Assert.True(known.Count >= 40, $"only {known.Count} settings known");
+
+        Assert.Empty(known.Except(inHoconConf).Order()); // a setting hocon.conf does not show
+        Assert.Empty(inHoconConf.Except(known).Order()); // a key in hocon.conf that nothing reads
+        Assert.Empty(known.Except(inReadme).Order());    // a setting README's table does not list
+        Assert.Empty(inReadme.Except(known).Order());    // a setting README's table documents that does not exist
+
+        // And the shipped file passes the readers' own check for unknown keys.
+        var shipped = new ConfigurationBuilder().AddHoconFile(RepoHoconConf()).Build();
+        ServerSettings.Read(shipped);
+        LoggingSettings.Read(shipped);
+    }
+
+    /// <summary>The settings hocon.conf states: each key of its server and logging sections, or the free-form section it is in.</summary>
+    private static HashSet<string> SettingsInHoconConf(IReadOnlySet<string> known)
+    {
+        var config = new ConfigurationBuilder().AddHoconFile(RepoHoconConf()).Build();
+        var keys = config.GetSection(ServerSettings.Section).AsEnumerable().Concat(config.GetSection(LoggingSettings.Section).AsEnumerable())
+            .Select(kv => kv.Key)
+            .ToList();
+        var settings = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (keys.Any(other => other.StartsWith(key + ":", StringComparison.Ordinal))) continue; // a section
+            string name = key.Replace(':', '.');
+            settings.Add(known.FirstOrDefault(setting => name == setting || name.StartsWith(setting + ".", StringComparison.Ordinal)) ?? name);
+        }
+        return settings;
+    }
+
+    /// <summary>
+    /// The settings README.md's configuration table lists: per row, a group (<c>server.http</c>) and its settings in
+    /// backticks, with remarks in parentheses; <c>console { enabled, format = text/json }</c> stands for
+    /// <c>console.enabled</c> and <c>console.format</c>, and <c>overrides { "Namespace" = level }</c> for the free-form
+    /// <c>overrides</c>.
+    /// </summary>
+    private static HashSet<string> SettingsInReadmeTable()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Path.GetDirectoryName(RepoHoconConf())!, "README.md"));
+        int header = Array.FindIndex(lines, line => line.StartsWith("| group | settings |", StringComparison.Ordinal));
+        Assert.True(header >= 0, "README.md has no settings table");
+        var settings = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in lines.Skip(header + 2).TakeWhile(line => line.StartsWith('|')))
+        {
+            var cells = row.Split('|');
+            string group = BacktickedText().Match(cells[1]).Groups[1].Value;
+            string listed = cells[2];
+            for (string previous = ""; previous != listed;) (previous, listed) = (listed, Parenthesised().Replace(listed, ""));
+            foreach (Match item in BacktickedText().Matches(listed))
+            {
+                var setting = ReadmeSetting().Match(item.Groups[1].Value);
+                Assert.True(setting.Success, $"cannot read `{item.Groups[1].Value}` in README's row for {group}");
+                string name = $"{group}.{setting.Groups["name"].Value}";
+                if (!setting.Groups["children"].Success || setting.Groups["children"].Value.TrimStart().StartsWith('"'))
+                {
+                    settings.Add(name);
+                    continue;
+                }
+                foreach (var child in setting.Groups["children"].Value.Split(','))
+                    settings.Add($"{name}.{child.Split('=')[0].Trim()}");
+            }
+        }
+        return settings;
+    }
+
+    [GeneratedRegex("`([^`]+)`")]
+    private static partial Regex BacktickedText();
+
+    [GeneratedRegex(@"\([^()]*\)")]
+    private static partial Regex Parenthesised();
+
+    [GeneratedRegex(@"^(?<name>[a-z0-9-]+)(\s*\{(?<children>[^}]*)\})?$")]
+    private static partial Regex ReadmeSetting();
 
     [Fact]
     public void Values_AreRead_WithUnits()

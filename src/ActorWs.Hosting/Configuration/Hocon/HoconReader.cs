@@ -15,13 +15,17 @@ public static class HoconReader
     /// <returns>The resolved root object.</returns>
     /// <exception cref="HoconException">The text is not valid HOCON, an include fails, or a substitution cannot be resolved.</exception>
     public static HoconObject Parse(string text, string sourceName, HoconReaderOptions? options = null)
+        => Parse(text, sourceName, options, filesRead: []);
+
+    /// <summary>Reads HOCON text as <see cref="Parse(string, string, HoconReaderOptions?)"/> does, adding the absolute path of every included file to <paramref name="filesRead"/>.</summary>
+    internal static HoconObject Parse(string text, string sourceName, HoconReaderOptions? options, List<string> filesRead)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
         options ??= HoconReaderOptions.Default;
         var fullPath = Path.GetFullPath(sourceName, options.FileSystem.CurrentDirectory);
         var source = new HoconSource(sourceName, null, Path.GetDirectoryName(fullPath) ?? fullPath, Path.GetDirectoryName(sourceName) ?? string.Empty);
-        return Read(text, source, options);
+        return Read(text, source, options, filesRead);
     }
 
     /// <summary>Reads a HOCON file (relative paths are resolved against the file system's current directory).</summary>
@@ -38,6 +42,13 @@ public static class HoconReader
     /// <returns>The resolved root object, or null when the file does not exist.</returns>
     /// <exception cref="HoconException">The file is unreadable, is not valid HOCON, an include fails, or a substitution cannot be resolved.</exception>
     public static HoconObject? TryReadFile(string path, HoconReaderOptions? options = null)
+        => TryReadFile(path, options, filesRead: []);
+
+    /// <summary>
+    /// Reads a HOCON file if it exists, as <see cref="TryReadFile(string, HoconReaderOptions?)"/> does, adding the absolute
+    /// path of the file and of every file it includes to <paramref name="filesRead"/>.
+    /// </summary>
+    internal static HoconObject? TryReadFile(string path, HoconReaderOptions? options, List<string> filesRead)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= HoconReaderOptions.Default;
@@ -52,13 +63,14 @@ public static class HoconReader
             throw new HoconException(HoconOrigin.WholeSource(path), null, $"cannot read the configuration file: {e.Message}");
         }
 
+        filesRead.Add(fullPath);
         var source = new HoconSource(path, fullPath, Path.GetDirectoryName(fullPath) ?? fullPath, Path.GetDirectoryName(path) ?? string.Empty);
-        return Read(text, source, options);
+        return Read(text, source, options, filesRead);
     }
 
-    private static HoconObject Read(string text, HoconSource source, HoconReaderOptions options)
+    private static HoconObject Read(string text, HoconSource source, HoconReaderOptions options, List<string> filesRead)
     {
-        var includes = new HoconIncludeContext(options.FileSystem);
+        var includes = new HoconIncludeContext(options.FileSystem, filesRead);
         includes.ActiveSources.Add(source);
         var root = HoconParser.ParseDocument(text, source, includes, substitutionPrefix: null);
         return HoconResolver.ResolveDocument(root, options.EnvironmentLookup);

@@ -23,6 +23,7 @@ internal static class ConfigurationOrigins
                 IHoconOriginLookup hocon when hocon.TryGetOrigin(key, out var origin) => origin.ToString(),
                 SettingsEnvironmentVariablesProvider settings when settings.TryGetVariable(key, out var variable) => $"environment variable {variable}",
                 EnvironmentVariablesConfigurationProvider => $"environment variable {EnvironmentPrefix(provider)}{key.Replace(ConfigurationPath.KeyDelimiter, EnvironmentDelimiter, StringComparison.Ordinal).ToUpperInvariant()}",
+                SettingsCommandLineProvider commandLine when commandLine.TryGetArgument(key, out var argument) => $"command-line argument {argument}",
                 CommandLineConfigurationProvider => "command line",
                 _ => provider.ToString() ?? provider.GetType().Name,
             };

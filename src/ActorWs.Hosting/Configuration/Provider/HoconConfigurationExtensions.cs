@@ -5,8 +5,8 @@ namespace ActorWs.Hosting.Configuration;
 
 /// <summary>
 /// Adds HOCON to a configuration builder. Add it first so that the usual later sources override it:
-/// <c>AddHoconFile("hocon.conf").Add(new SettingsEnvironmentVariablesSource("ACTORWS__")).AddCommandLine(args)</c> gives
-/// HOCON &lt; environment &lt; command line. <see cref="AddHoconWithOverrides"/> adds the three in that order.
+/// <c>AddHoconFile("hocon.conf").Add(new SettingsEnvironmentVariablesSource("ACTORWS__")).Add(new SettingsCommandLineSource(args))</c>
+/// gives HOCON &lt; environment &lt; command line. <see cref="AddHoconWithOverrides"/> adds the three in that order.
 /// </summary>
 /// <remarks>Stateless and thread-safe; the builder itself is not thread-safe.</remarks>
 public static class HoconConfigurationExtensions
@@ -39,7 +39,7 @@ public static class HoconConfigurationExtensions
         return builder
             .AddHoconFile(path, optional, readerOptions)
             .Add(new SettingsEnvironmentVariablesSource(environmentPrefix))
-            .AddCommandLine(args, switchMappings);
+            .Add(new SettingsCommandLineSource(args, switchMappings));
     }
 
     /// <summary>Adds a HOCON file.</summary>
@@ -71,7 +71,8 @@ public static class HoconConfigurationExtensions
 
     /// <summary>
     /// Describes where the value that wins for <paramref name="key"/> came from: <c>hocon.conf:12</c> for HOCON,
-    /// <c>environment variable ACTORWS__SERVER__PORT</c>, <c>command line</c>, or the provider's name.
+    /// <c>environment variable ACTORWS__SERVER__PORT</c>, <c>command-line argument --port 9000</c> (<c>command line</c>
+    /// for the standard command-line provider), or the provider's name.
     /// </summary>
     /// <param name="configuration">A configuration root (for example the host's <c>ConfigurationManager</c>).</param>
     /// <param name="key">A configuration key such as <c>server:port</c>.</param>

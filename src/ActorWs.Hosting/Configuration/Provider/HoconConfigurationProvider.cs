@@ -31,17 +31,32 @@ public sealed class HoconConfigurationProvider : ConfigurationProvider, IHoconOr
     /// <summary>The resolved document after <see cref="Load"/>; null before, or when an optional file was missing.</summary>
     public HoconObject? Root { get; private set; }
 
+    /// <summary>
+    /// Absolute paths of the files the last <see cref="Load"/> read: the source's file (none for in-memory text), then
+    /// every file it included, in the order read. Empty before loading and when an optional file was missing.
+    /// </summary>
+    public IReadOnlyList<string> FilesRead { get; private set; } = [];
+
+    /// <summary>
+    /// The absolute path of the optional file that the last <see cref="Load"/> looked for and did not find; null when it
+    /// was found, before loading, and for in-memory text.
+    /// </summary>
+    public string? MissingOptionalFile { get; private set; }
+
     /// <summary>Reads and resolves the HOCON and replaces the provider's keys.</summary>
     /// <exception cref="HoconException">The configuration is invalid; the message names the file and line.</exception>
     public override void Load()
     {
+        var filesRead = new List<string>();
         var root = _source.Text is { } text
-            ? HoconReader.Parse(text, _source.SourceName, _source.ReaderOptions)
-            : ReadFile();
+            ? HoconReader.Parse(text, _source.SourceName, _source.ReaderOptions, filesRead)
+            : ReadFile(filesRead);
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var origins = new Dictionary<string, HoconOrigin>(StringComparer.OrdinalIgnoreCase);
         if (root is not null) Flatten(root, null, data, origins);
         Root = root;
+        FilesRead = filesRead;
+        MissingOptionalFile = root is null && _source.Path is { } path ? Path.GetFullPath(path, _source.ReaderOptions.FileSystem.CurrentDirectory) : null;
         _origins = origins;
         Data = data;
     }
@@ -53,10 +68,10 @@ public sealed class HoconConfigurationProvider : ConfigurationProvider, IHoconOr
     /// <inheritdoc />
     public override string ToString() => $"{nameof(HoconConfigurationProvider)} for '{_source.Path ?? _source.SourceName}' ({(_source.Optional ? "Optional" : "Required")})";
 
-    private HoconObject? ReadFile()
+    private HoconObject? ReadFile(List<string> filesRead)
     {
         var path = _source.Path ?? throw new InvalidOperationException("a HOCON configuration source needs a Path or a Text");
-        var root = HoconReader.TryReadFile(path, _source.ReaderOptions);
+        var root = HoconReader.TryReadFile(path, _source.ReaderOptions, filesRead);
         if (root is null && !_source.Optional)
         {
             throw new HoconException(HoconOrigin.WholeSource(path), null, "the configuration file does not exist (pass optional: true to allow that)");

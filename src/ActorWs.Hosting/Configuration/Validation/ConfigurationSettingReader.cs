@@ -10,6 +10,12 @@ namespace ActorWs.Hosting.Configuration;
 /// <c>server.port at hocon.conf:12: expected an integer 1–65535, got "80a"</c>.
 /// A missing setting takes the given default; a bad one records an error and also returns the default, so
 /// all errors can be reported together by <see cref="ThrowIfInvalid"/>.
+/// <para>
+/// The reader remembers every key it was asked for (<see cref="SettingsRead"/>): those keys are the settings the
+/// section has. After reading them all, <see cref="ReportUnknownSettings"/> records an error for anything else the
+/// configuration holds under the section, so a mistyped key does not pass in silence. For that to be right, read
+/// every setting on every pass, also those that only matter when another one is set.
+/// </para>
 /// </summary>
 /// <remarks>Not thread-safe: use one instance per binding pass.</remarks>
 public sealed class ConfigurationSettingReader
@@ -17,6 +23,9 @@ public sealed class ConfigurationSettingReader
     private readonly IConfigurationRoot _configuration;
     private readonly string _sectionPath;
     private readonly List<string> _errors = [];
+    private readonly List<string> _keysRead = [];
+    private readonly HashSet<string> _keysReadSet = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _freeFormKeys = [];
 
     /// <summary>Creates a reader for a section.</summary>
     /// <param name="configuration">The configuration root (needed to find which provider each value came from).</param>
@@ -35,15 +44,17 @@ public sealed class ConfigurationSettingReader
     /// <summary>True while no error has been recorded.</summary>
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>
+    /// The settings this reader has been asked for so far, as written in HOCON with the section in front
+    /// (<c>server.http.keep-alive</c>), in the order first read. A section read with <see cref="GetFreeFormChildren"/>
+    /// appears under its own name.
+    /// </summary>
+    public IReadOnlyList<string> SettingsRead => _keysRead.Select(DisplayPath).ToArray();
+
     /// <summary>Names a setting and where its value came from, for custom messages: <c>server.port at hocon.conf:12</c>.</summary>
     /// <param name="key">The key relative to the section, <c>:</c>- or <c>.</c>-separated.</param>
     /// <returns>The description; just the setting's name when no provider has it.</returns>
-    public string Describe(string key)
-    {
-        var fullKey = FullKey(key);
-        var origin = ConfigurationOrigins.Describe(_configuration, fullKey);
-        return origin is null ? DisplayPath(fullKey) : $"{DisplayPath(fullKey)} at {origin}";
-    }
+    public string Describe(string key) => DescribeFullKey(FullKey(key));
 
     /// <summary>Records a custom validation failure in the standard format.</summary>
     /// <param name="key">The key relative to the section.</param>
@@ -111,6 +122,7 @@ public sealed class ConfigurationSettingReader
     public IReadOnlyList<string> GetStringList(string key, IReadOnlyList<string> defaultValue)
     {
         var section = _configuration.GetSection(FullKey(key));
+        Remember(section.Path);
         var children = section.GetChildren().ToList();
         if (children.Count == 0) return section.Value is null ? defaultValue : FailAndDefault(key, SettingExpectations.TextList, defaultValue);
         var indexed = new List<(int Index, string? Value)>(children.Count);
@@ -125,6 +137,52 @@ public sealed class ConfigurationSettingReader
         }
 
         return indexed.OrderBy(item => item.Index).Select(item => item.Value!).ToArray();
+    }
+
+    /// <summary>
+    /// Reads a section whose children are named by the user rather than by the program (for example log levels
+    /// per namespace, <c>overrides { "Microsoft" = warning }</c>). Every key below it counts as read, so
+    /// <see cref="ReportUnknownSettings"/> accepts any name there. A plain value where the section belongs is
+    /// recorded as an error.
+    /// </summary>
+    /// <param name="key">The key of the section relative to the reader's section.</param>
+    /// <returns>The section's children (none when it is missing or empty).</returns>
+    public IReadOnlyList<IConfigurationSection> GetFreeFormChildren(string key)
+    {
+        var section = _configuration.GetSection(FullKey(key));
+        Remember(section.Path);
+        if (!_freeFormKeys.Contains(section.Path, StringComparer.OrdinalIgnoreCase)) _freeFormKeys.Add(section.Path);
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0 && section.Value is not null) Fail(key, SettingExpectations.Section);
+        return children;
+    }
+
+    /// <summary>
+    /// Records an error for every key the configuration holds below the reader's section (from any provider) that
+    /// is neither a setting this reader has read nor inside one, naming where its value came from and, when a
+    /// setting's name is close, suggesting it: <c>server.prot at hocon.conf:3: unknown setting; did you mean server.port?</c>.
+    /// A plain value where a section of settings belongs (<c>server.http = 5</c>) is reported too. Call it once every
+    /// setting has been read.
+    /// </summary>
+    public void ReportUnknownSettings()
+    {
+        var present = (_sectionPath.Length == 0 ? _configuration.AsEnumerable() : _configuration.GetSection(_sectionPath).AsEnumerable())
+            .Where(entry => entry.Key.Length > 0)
+            .ToList();
+        var presentKeys = new HashSet<string>(present.Select(entry => entry.Key), StringComparer.OrdinalIgnoreCase);
+        foreach (var (fullKey, value) in present.OrderBy(entry => entry.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (IsRead(fullKey)) continue;
+            if (IsSectionOfSettings(fullKey))
+            {
+                if (value is not null) _errors.Add($"{DescribeFullKey(fullKey)}: expected {SettingExpectations.Section}, got {HoconScalar.Quote(value)}");
+                continue;
+            }
+
+            bool hasChildren = presentKeys.Any(other => other.StartsWith(fullKey + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase));
+            if (value is null && hasChildren) continue; // only a path to deeper keys, which are reported themselves
+            _errors.Add($"{DescribeFullKey(fullKey)}: unknown setting{Suggestion(fullKey)}");
+        }
     }
 
     /// <summary>Throws when any error was recorded.</summary>
@@ -142,6 +200,7 @@ public sealed class ConfigurationSettingReader
     private T Read<T>(string key, string expected, T defaultValue, TryConvert<T> convert)
     {
         var section = _configuration.GetSection(FullKey(key));
+        Remember(section.Path);
         if (section.Value is { } text)
         {
             return convert(text, out var value) ? value : FailAndDefault(key, expected, defaultValue);
@@ -149,6 +208,42 @@ public sealed class ConfigurationSettingReader
 
         // No value: missing (take the default), or an object/array/null where a scalar was expected.
         return section.GetChildren().Any() || KeyExists(section.Path) ? FailAndDefault(key, expected, defaultValue) : defaultValue;
+    }
+
+    private void Remember(string fullKey)
+    {
+        if (_keysReadSet.Add(fullKey)) _keysRead.Add(fullKey);
+    }
+
+    /// <summary>Whether the key is a setting that was read, or lies inside one (a list's items, a free-form section's names).</summary>
+    private bool IsRead(string fullKey) =>
+        _keysRead.Exists(read => string.Equals(fullKey, read, StringComparison.OrdinalIgnoreCase)
+            || fullKey.StartsWith(read + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether settings were read below the key: the reader's own section, or one like <c>server:http</c>.</summary>
+    private bool IsSectionOfSettings(string fullKey) =>
+        string.Equals(fullKey, _sectionPath, StringComparison.OrdinalIgnoreCase)
+        || _keysRead.Exists(read => read.StartsWith(fullKey + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>"; did you mean server.port?" when a setting's name is close to the key, else nothing.</summary>
+    /// <remarks>Names are compared below the section, so that how close counts as close depends on what was typed there.</remarks>
+    private string Suggestion(string fullKey)
+    {
+        var nearest = NearestSettingName.Find(
+            RelativeDisplayPath(fullKey),
+            _keysRead.Select(RelativeDisplayPath).ToArray(),
+            _freeFormKeys.Select(RelativeDisplayPath).ToArray());
+        if (nearest is null) return string.Empty;
+        return $"; did you mean {(_sectionPath.Length == 0 ? nearest : DisplayPath(_sectionPath) + "." + nearest)}?";
+    }
+
+    private string RelativeDisplayPath(string fullKey) =>
+        DisplayPath(_sectionPath.Length == 0 ? fullKey : fullKey[(_sectionPath.Length + 1)..]);
+
+    private string DescribeFullKey(string fullKey)
+    {
+        var origin = ConfigurationOrigins.Describe(_configuration, fullKey);
+        return origin is null ? DisplayPath(fullKey) : $"{DisplayPath(fullKey)} at {origin}";
     }
 
     private bool KeyExists(string fullKey) => _configuration.Providers.Any(p => p.TryGet(fullKey, out _));

@@ -55,7 +55,8 @@ public sealed class OverrideOrderTests : IDisposable
             .AddHoconWithOverrides("hocon.conf", _prefix, ["--server:port=9100"], readerOptions: files)
             .Build();
 
-        Assert.Equal(["HoconConfigurationProvider", "SettingsEnvironmentVariablesProvider", "CommandLineConfigurationProvider"], configuration.Providers.Select(p => p.GetType().Name));
+        Assert.Equal(["HoconConfigurationProvider", "SettingsEnvironmentVariablesProvider", "SettingsCommandLineProvider"], configuration.Providers.Select(p => p.GetType().Name));
+        Assert.Equal("command-line argument --server:port=9100", configuration.DescribeOrigin("server:port"));
         Assert.Equal("9100", configuration["server:port"]);
         Assert.Equal("0.0.0.0", configuration["server:host"]);
         Assert.Equal("hocon", configuration["server:name"]);

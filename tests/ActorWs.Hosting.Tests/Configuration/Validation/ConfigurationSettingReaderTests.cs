@@ -103,4 +103,59 @@ public sealed class ConfigurationSettingReaderTests
         Assert.Equal(5, reader.GetInt("b.c", 0, 10, 0));
         Assert.Equal(5, reader.GetInt("b:c", 0, 10, 0));
     }
+
+    [Fact]
+    public void The_reader_remembers_the_settings_it_read_and_reports_the_other_keys()
+    {
+        var reader = new ConfigurationSettingReader(Configuration("app { name = edge, nmae = typo, hosts = [a, b], levels { \"My.Ns\" = 1 }, extra { deep = 1 } }"), "app");
+        reader.GetString("name");
+        reader.GetStringList("hosts", []);
+        Assert.Single(reader.GetFreeFormChildren("levels"));
+        reader.GetInt("absent", 0, 10, 0);
+        Assert.Equal(["app.name", "app.hosts", "app.levels", "app.absent"], reader.SettingsRead);
+        Assert.True(reader.IsValid);
+
+        reader.ReportUnknownSettings();
+        Assert.Equal(
+            [
+                "app.extra.deep at hocon.conf:1: unknown setting",
+                "app.nmae at hocon.conf:1: unknown setting; did you mean app.name?",
+            ],
+            reader.Errors);
+    }
+
+    [Fact]
+    public void A_value_where_free_form_names_belong_is_an_error()
+    {
+        var reader = new ConfigurationSettingReader(Configuration("levels = debug"), "");
+        Assert.Empty(reader.GetFreeFormChildren("levels"));
+        Assert.Equal(["levels at hocon.conf:1: expected an object holding settings (a section), got \"debug\""], reader.Errors);
+    }
+
+    [Theory]
+    [InlineData("port", "port", 0)]
+    [InlineData("prot", "port", 1)]
+    [InlineData("kepe-alive", "keep-alive", 1)]
+    [InlineData("PORT", "port", 0)]
+    [InlineData("hst", "host", 1)]
+    [InlineData("foo", "host", 3)]
+    [InlineData("", "abc", 3)]
+    public void Names_are_compared_by_edits_with_neighbour_swaps_counting_one(string a, string b, int distance)
+    {
+        Assert.Equal(distance, NearestSettingName.Distance(a, b));
+        Assert.Equal(distance, NearestSettingName.Distance(b, a));
+    }
+
+    [Theory]
+    [InlineData("prot", "port")]
+    [InlineData("htp.keep-alive", "http.keep-alive")]
+    [InlineData("keep-alive", "http.keep-alive")]
+    [InlineData("enabled", null)] // two settings end in "enabled": no guess
+    [InlineData("frobnicate", null)]
+    [InlineData("pt", null)]
+    public void Only_close_names_are_suggested(string typed, string? expected)
+    {
+        string[] known = ["host", "port", "http.keep-alive", "console.enabled", "file.enabled"];
+        Assert.Equal(expected, NearestSettingName.Find(typed, known));
+    }
 }

@@ -9,6 +9,7 @@ internal static class SettingExpectations
     public const string Boolean = "a boolean (true/false, yes/no or on/off)";
     public const string TextList = "a list of strings";
     public const string Object = "an object";
+    public const string Section = "an object holding settings (a section)";
     public const string Number = "a number";
 
     /// <summary>"an integer 1–65535", "an integer of at least 1", or "an integer" when unbounded for its type.</summary>

@@ -7,7 +7,7 @@ namespace ActorWs.Hosting.Configuration.Hocon;
 internal sealed record HoconSource(string DisplayName, string? FullPath, string IncludeDirectory, string DisplayDirectory);
 
 /// <summary>State shared by a root file and all the files it includes.</summary>
-internal sealed class HoconIncludeContext(IHoconFileSystem fileSystem)
+internal sealed class HoconIncludeContext(IHoconFileSystem fileSystem, List<string> filesRead)
 {
     /// <summary>Deepest chain of nested includes accepted (a cycle is reported before this is reached).</summary>
     public const int MaxIncludeDepth = 32;
@@ -16,4 +16,7 @@ internal sealed class HoconIncludeContext(IHoconFileSystem fileSystem)
 
     /// <summary>Files being parsed, outermost first, to report include cycles.</summary>
     public List<HoconSource> ActiveSources { get; } = [];
+
+    /// <summary>Absolute paths of every file read so far (the root file, then includes in the order read).</summary>
+    public List<string> FilesRead { get; } = filesRead;
 }

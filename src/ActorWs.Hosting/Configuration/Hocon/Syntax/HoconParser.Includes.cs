@@ -98,6 +98,7 @@ internal sealed partial class HoconParser
             }
 
             found = true;
+            _includes.FilesRead.Add(full);
             var source = new HoconSource(display, full, Path.GetDirectoryName(full) ?? full, Path.GetDirectoryName(display) ?? string.Empty);
             MergeInto(target, ParseIncluded(text, source, nameToken));
         }
