@@ -1,21 +1,36 @@
 using System.Net;
 using System.Net.WebSockets;
-using ActorWs.Actors;
-using ActorWs.Actors.TestKit;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
 using ActorWs.Server.BuiltIn;
+using ActorWs.Server.Dispatch;
 using ActorWs.Server.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ActorWs.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A real server on 127.0.0.1 and a free port, with the default routes, optionally on fake time.
+/// A real server on 127.0.0.1 and a free port, with the default routes, in its own actor system; optionally on virtual
+/// time (Akka.TestKit's <see cref="TestScheduler"/>, which the server's clock reads too, so one <c>Advance</c> moves both).
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    private TestServer(ActorWsServer server, ActorSystem system, TestTimeProvider? time, CapturingLoggerProvider logs)
+    private static readonly Config Quiet = ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        """);
+
+    private static readonly Config VirtualTime = ConfigurationFactory.ParseString("""
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        """);
+
+    private static int s_systems;
+
+    private TestServer(ActorWsServer server, ActorSystem system, TestScheduler? time, FakeLogCollector logs)
     {
         Server = server;
         System = system;
@@ -25,30 +40,38 @@ internal sealed class TestServer : IAsyncDisposable
 
     public ActorWsServer Server { get; }
     public ActorSystem System { get; }
-    public TestTimeProvider? Time { get; }
-    public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>The virtual clock (null on real time).</summary>
+    public TestScheduler? Time { get; }
+
+    /// <summary>Everything the server logged.</summary>
+    public FakeLogCollector Logs { get; }
+
     public IPEndPoint EndPoint => Server.LocalEndPoint!;
     public Uri WsUri(string path) => new($"ws://127.0.0.1:{EndPoint.Port}{path}");
     public Uri HttpUri(string path) => new($"http://127.0.0.1:{EndPoint.Port}{path}");
+
+    /// <summary>An actor system with the server's Akka settings, on virtual time when asked.</summary>
+    public static ActorSystem CreateSystem(bool fakeTime = false, Config? extra = null)
+    {
+        var config = (extra ?? Config.Empty).WithFallback(Quiet);
+        if (fakeTime) config = config.WithFallback(VirtualTime);
+        return ActorSystem.Create("test-" + Interlocked.Increment(ref s_systems), config.WithFallback(ActorWsDispatch.DefaultConfig));
+    }
 
     /// <summary>Starts a server; <paramref name="configure"/> may map extra routes and rooms before it starts.</summary>
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, bool fakeTime = false, TransportKind transport = TransportKind.Auto)
     {
         var settings = new ServerOptions { Host = "127.0.0.1", Port = 0, Transport = transport };
         options?.Invoke(settings);
-        var time = fakeTime ? new TestTimeProvider() : null;
-        var logs = new CapturingLoggerProvider();
-        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
-        var system = ActorSystem.Create("test", new ActorSystemSettings
-        {
-            TimeProvider = (TimeProvider?)time ?? TimeProvider.System,
-            LoggerFactory = loggerFactory,
-        });
+        var logs = new FakeLogCollector();
+        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
+        var system = CreateSystem(fakeTime);
         var server = new ActorWsServer(settings, system, loggerFactory);
         server.MapDefaultRoutes();
         configure?.Invoke(server);
         await server.StartAsync().WaitAsync(Wait);
-        return new TestServer(server, system, time, logs);
+        return new TestServer(server, system, fakeTime ? (TestScheduler)system.Scheduler : null, logs);
     }
 
     /// <summary>A connected ClientWebSocket.</summary>
@@ -62,7 +85,7 @@ internal sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Advances fake time in steps no longer than the timer resolution, so that every periodic deadline check
+    /// Advances virtual time in steps no longer than the timer resolution, so that every periodic deadline check
     /// runs as it would in real time, and lets the actors react in between.
     /// </summary>
     public async Task AdvanceAsync(TimeSpan total)
@@ -80,5 +103,22 @@ internal sealed class TestServer : IAsyncDisposable
     {
         await Server.StopAsync().WaitAsync(Wait);
         await System.Terminate().WaitAsync(Wait);
+    }
+}
+
+/// <summary>Waiting for a log entry.</summary>
+internal static class FakeLogCollectorExtensions
+{
+    /// <summary>The first entry matching <paramref name="match"/>, waiting up to <paramref name="timeout"/>; null if none came.</summary>
+    public static FakeLogRecord? WaitFor(this FakeLogCollector logs, Func<FakeLogRecord, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            foreach (var record in logs.GetSnapshot())
+                if (match(record)) return record;
+            if (DateTime.UtcNow > deadline) return null;
+            Thread.Sleep(10);
+        }
     }
 }

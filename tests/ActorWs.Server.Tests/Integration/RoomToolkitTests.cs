@@ -83,7 +83,7 @@ public sealed class RoomToolkitTests
     private sealed class StreamProbe
     {
         public readonly ConcurrentQueue<TimeSpan> Deltas = new();
-        public Actors.TestKit.TestTimeProvider? Time;
+        public Akka.TestKit.TestScheduler? Time;
         public int SlowTickAt = -1;
         public TimeSpan SlowBy;
         public int ThrowOnTick = -1;
