@@ -7,7 +7,10 @@ namespace ActorWs.Server.Dispatch;
 /// (deadlines, rate limits, tick loops) and its actors' timers move together: with Akka.TestKit's <c>TestScheduler</c>,
 /// one <c>Advance</c> moves both.
 /// </summary>
-/// <remarks>Thread-safe. Timestamps are in <see cref="TimeSpan"/> ticks of the scheduler's monotonic clock.</remarks>
+/// <remarks>
+/// Thread-safe. Timestamps are <see cref="TimeSpan"/> ticks of the scheduler's <see cref="ITimeProvider.Now"/>: the clock
+/// a scheduler schedules by (Akka.TestKit's <c>TestScheduler</c> moves only <c>Now</c>; its monotonic clock is the real one).
+/// </remarks>
 public sealed class SchedulerTimeProvider : TimeProvider
 {
     private readonly IScheduler _scheduler;
@@ -30,7 +33,7 @@ public sealed class SchedulerTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow() => _scheduler.Now.ToUniversalTime();
 
     /// <inheritdoc />
-    public override long GetTimestamp() => _scheduler.MonotonicClock.Ticks;
+    public override long GetTimestamp() => _scheduler.Now.UtcTicks;
 
     /// <inheritdoc />
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
