@@ -1,8 +1,8 @@
-using ActorWs.Actors.TestKit;
 using ActorWs.Client.Connection;
 using ActorWs.Client.Events;
 using ActorWs.Client.Options;
 using ActorWs.Client.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ActorWs.Client.Tests.Connection;
 
@@ -12,7 +12,7 @@ public class HeartbeatTests : IAsyncLifetime
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private readonly TestTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private TestServer _server = null!;
 
     public async Task InitializeAsync() => _server = await TestServer.StartAsync();

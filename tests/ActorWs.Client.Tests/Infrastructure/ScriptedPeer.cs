@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Sessions;
 
@@ -15,7 +15,10 @@ namespace ActorWs.Client.Tests.Infrastructure;
 /// junk, a close code). It stands in for protocol v2 features the server does not have yet (welcome, seq,
 /// resume), and for server behaviour no well-behaved server shows.
 /// </summary>
-/// <remarks>Thread-safe: tests talk to connections through their session actors.</remarks>
+/// <remarks>
+/// Thread-safe: tests talk to a connection through the actor its session runs in (the connection actor, for this
+/// ordinary route), which hands what the test tells it to the handler's <c>OnActorMessage</c>.
+/// </remarks>
 internal sealed class ScriptedPeer
 {
     private int _connections;
@@ -135,11 +138,11 @@ internal sealed class ScriptedConnection(int number, IActorRef session, string q
         .Select(p => p.Split('=', 2))
         .ToDictionary(p => p[0], p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
 
-    public void Send(string text) => session.Tell(new ScriptedSend(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text), null);
+    public void Send(string text) => session.Tell(new ScriptedSend(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text), ActorRefs.NoSender);
 
-    public void SendBytes(byte[] payload, WebSocketMessageType type) => session.Tell(new ScriptedSend(payload, type), null);
+    public void SendBytes(byte[] payload, WebSocketMessageType type) => session.Tell(new ScriptedSend(payload, type), ActorRefs.NoSender);
 
-    public void Close(ushort code, string reason = "") => session.Tell(new ScriptedClose(code, reason), null);
+    public void Close(ushort code, string reason = "") => session.Tell(new ScriptedClose(code, reason), ActorRefs.NoSender);
 
     /// <summary>A numbered room message, as a v2 server sends it.</summary>
     public void SendMessage(string room, long seq, string dataJson, string from = "s-other") =>
