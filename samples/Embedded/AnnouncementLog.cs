@@ -1,14 +1,18 @@
-using ActorWs.Actors;
+using Akka.Actor;
 
 namespace ActorWs.Samples.Embedded;
 
 /// <summary>
-/// The application's own actor, registered at start-up and injected into its services with
-/// <c>IRequiredActor&lt;AnnouncementLog&gt;</c>: it keeps the last announcements and whether anyone was listening.
+/// The application's own Akka.NET actor, created and registered in Akka.Hosting's <see cref="Akka.Hosting.ActorRegistry"/>
+/// as the actor system starts, and injected into its services as <c>Akka.Hosting.IRequiredActor&lt;AnnouncementLog&gt;</c>:
+/// it keeps the last announcements and whether anyone was listening.
 /// </summary>
-public sealed class AnnouncementLog : ActorBase
+public sealed class AnnouncementLog : ReceiveActor
 {
-    /// <summary>An announcement was made.</summary>
+    /// <summary>How many announcements are kept; older ones are forgotten.</summary>
+    public const int Kept = 10;
+
+    /// <summary>An announcement was made at <paramref name="At"/>; <paramref name="Delivered"/> if the room had members.</summary>
     public sealed record Record(DateTimeOffset At, bool Delivered);
 
     /// <summary>Asks for the last announcements (answered with a <see cref="Record"/> array, newest last).</summary>
@@ -16,25 +20,22 @@ public sealed class AnnouncementLog : ActorBase
     {
         /// <summary>The one instance.</summary>
         public static readonly GetRecent Instance = new();
+
+        private GetRecent()
+        {
+        }
     }
 
-    private const int Kept = 10;
     private readonly Queue<Record> _recent = new();
 
-    /// <inheritdoc />
-    protected override bool Receive(object message)
+    /// <summary>Created by the actor system: <c>system.ActorOf(Props.Create&lt;AnnouncementLog&gt;())</c>.</summary>
+    public AnnouncementLog()
     {
-        switch (message)
+        Receive<Record>(record =>
         {
-            case Record record:
-                _recent.Enqueue(record);
-                if (_recent.Count > Kept) _recent.Dequeue();
-                return true;
-            case GetRecent:
-                Sender.Tell(_recent.ToArray(), Self);
-                return true;
-            default:
-                return false;
-        }
+            _recent.Enqueue(record);
+            if (_recent.Count > Kept) _recent.Dequeue();
+        });
+        Receive<GetRecent>(_ => Sender.Tell(_recent.ToArray(), Self));
     }
 }

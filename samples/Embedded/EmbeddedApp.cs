@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using ActorWs.Actors;
+using Akka.Actor;
 using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Configuration.Hocon;
 using ActorWs.Hosting.Hosting;
@@ -16,7 +16,10 @@ namespace ActorWs.Samples.Embedded;
 public static class EmbeddedApp
 {
     /// <summary>Builds the host; <c>--port</c>, <c>--clock:interval</c> and the usual overrides apply.</summary>
-    public static IHost Build(string[] args)
+    public static IHost Build(string[] args) => Build(args, TimeProvider.System);
+
+    /// <summary>Builds the host with the clock that times and stamps the clock service's announcements (tests pass a fake one).</summary>
+    internal static IHost Build(string[] args, TimeProvider time)
     {
         var builder = Host.CreateApplicationBuilder(args);
         string config = Path.Combine(AppContext.BaseDirectory, "embedded.conf");
@@ -31,11 +34,13 @@ public static class EmbeddedApp
                 // The page that shows the clock, served on the same port as the WebSockets.
                 server.MapStaticFiles("/", Path.Combine(AppContext.BaseDirectory, "embedded-web"));
             })
+            // The application's own actor, in Akka.Hosting's registry: ClockService receives it as IRequiredActor<AnnouncementLog>.
             .WithActors((system, registry, _) =>
                 registry.Register<AnnouncementLog>(system.ActorOf(Props.Create<AnnouncementLog>(), "announcements"))));
 
         string interval = builder.Configuration["clock:interval"] ?? "1s";
         builder.Services.AddSingleton(new ClockSettings(HoconDuration.Parse(interval)));
+        builder.Services.AddSingleton(time);
         builder.Services.AddHostedService<ClockService>();
         return builder.Build();
     }

@@ -1,4 +1,3 @@
-using ActorWs.Hosting.Hosting;
 using ActorWs.Samples.Embedded;
 using Microsoft.Extensions.Hosting;
 

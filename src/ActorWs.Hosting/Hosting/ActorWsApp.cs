@@ -61,8 +61,10 @@ public static class ActorWsApp
             await errors.WriteLineAsync("ActorWs: bad configuration:\n" + ex.Message).ConfigureAwait(false);
             return 2;
         }
+        // Resolved before running: RunAsync disposes the host, and its services with it.
+        var startup = host.Services.GetRequiredService<ActorWsStartup>();
         await host.RunAsync().ConfigureAwait(false);
-        if (host.Services.GetRequiredService<ActorWsStartup>().BindFailure is { } bindFailure)
+        if (startup.BindFailure is { } bindFailure)
         {
             await errors.WriteLineAsync($"ActorWs: cannot start: {bindFailure.Message} (use --port N for another port)").ConfigureAwait(false);
             return 1;

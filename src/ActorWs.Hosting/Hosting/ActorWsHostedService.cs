@@ -31,6 +31,7 @@ public sealed class ActorWsHostedService : IHostedService
     private readonly ActorWsStartup _startup;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ActorWsHostedService> _log;
+    private Task _terminationWatch = Task.CompletedTask;
 
     /// <summary>Created by dependency injection.</summary>
     public ActorWsHostedService(ActorWsServer server, ActorWsStartup startup, IHostApplicationLifetime lifetime, ILogger<ActorWsHostedService> log)
@@ -63,17 +64,27 @@ public sealed class ActorWsHostedService : IHostedService
             Environment.ExitCode = 1;
             _lifetime.StopApplication();
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-        _ = _server.System.WhenTerminated.ContinueWith(_ =>
+        var shutdown = CoordinatedShutdown.Get(_server.System);
+        _terminationWatch = _server.System.WhenTerminated.ContinueWith(_ =>
         {
-            if (_lifetime.ApplicationStopping.IsCancellationRequested) return;
-            _log.LogCritical("The actor system terminated unexpectedly; stopping the host");
+            // The host's own stop ends the system with ClrExitReason (Akka.Hosting's coordinated shutdown, or the
+            // process exiting). Any other end (ActorSystem.Terminate, cluster downing) is unexpected. Akka.Hosting stops
+            // the host then too, with exit code 0, and may do so before this runs: so the reason decides, not whether
+            // the host is already stopping.
+            if (shutdown.ShutdownReason is CoordinatedShutdown.ClrExitReason) return;
+            _log.LogCritical("The actor system terminated unexpectedly ({Reason}); stopping the host", shutdown.ShutdownReason?.ToString() ?? "no coordinated shutdown");
             Environment.ExitCode = 1;
             _lifetime.StopApplication();
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) =>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_startup.BindFailure is not null) return;
+        // The host stops because the actor system ended first: the exit code is set before the host finishes stopping.
+        if (_server.System.WhenTerminated.IsCompleted) await _terminationWatch.WaitAsync(cancellationToken).ConfigureAwait(false);
         // Drain and stop the server; Akka.Hosting then shuts the actor system down (the application's actors too).
-        _startup.BindFailure is null ? _server.StopAsync(cancellationToken) : Task.CompletedTask;
+        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -1,19 +1,31 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using ActorWs.Actors;
-using ActorWs.Hosting.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
 using ActorWs.Samples.Embedded;
 using ActorWs.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ActorWs.Hosting.Tests.Hosting;
 
-/// <summary>The embedded sample: a Generic Host whose own service talks to a room, and whose own actor is injected.</summary>
+/// <summary>
+/// The embedded sample: a Generic Host whose own service talks to a room, and whose own Akka.NET actor is registered
+/// with Akka.Hosting and injected as <see cref="IRequiredActor{TActor}"/>.
+/// </summary>
 public sealed class EmbeddedSampleTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A fake clock starting at a known instant, so that the announcements' times are known.</summary>
+    private static FakeTimeProvider NewClock() => new(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+    private static IHost BuildHost(FakeTimeProvider time, params string[] args) =>
+        EmbeddedApp.Build(["--port", "0", "--clock:interval=1s", "--Logging:LogLevel:Default=Warning", .. args], time);
 
     private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
     {
@@ -24,22 +36,46 @@ public sealed class EmbeddedSampleTests
         return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
 
-    [Fact]
-    public async Task TheHostsOwnService_TalksToARoom_AndItsActorIsInjected_AndStoppingTheHostClosesWith1001()
+    /// <summary>
+    /// Moves the fake clock on by one interval at a time until <paramref name="pending"/> completes: the service's timer
+    /// may not exist yet, or a tick may find the room not yet created, so a single step would not be enough. Bounded by <see cref="Wait"/>.
+    /// </summary>
+    private static async Task<T> AdvanceUntilAsync<T>(FakeTimeProvider time, Task<T> pending)
     {
-        using var host = EmbeddedApp.Build(["--port", "0", "--clock:interval=50ms", "--logging:level=warning"]);
+        var elapsed = Stopwatch.StartNew();
+        while (!pending.IsCompleted)
+        {
+            if (elapsed.Elapsed > Wait) throw new TimeoutException($"nothing happened within {Wait} of clock ticks");
+            time.Advance(Interval);
+            await Task.WhenAny(pending, Task.Delay(TimeSpan.FromMilliseconds(20)));
+        }
+        return await pending;
+    }
+
+    private static DateTimeOffset TimeOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("time").GetDateTimeOffset();
+
+    [Fact]
+    public async Task TheHostsOwnService_TalksToARoom_AndRecordsInItsInjectedActor_AndStoppingTheHostClosesWith1001()
+    {
+        var time = NewClock();
+        using var host = BuildHost(time);
         await host.StartAsync().WaitAsync(Wait);
         var server = host.Services.GetRequiredService<ActorWsServer>();
         using var client = new ClientWebSocket();
         await client.ConnectAsync(new Uri($"ws://127.0.0.1:{server.LocalEndPoint!.Port}/clock"), new CancellationTokenSource(Wait).Token);
 
-        var first = JsonDocument.Parse(await ReceiveTextAsync(client)).RootElement.GetProperty("time").GetDateTimeOffset();
-        var second = JsonDocument.Parse(await ReceiveTextAsync(client)).RootElement.GetProperty("time").GetDateTimeOffset();
+        // Each tick carries the (fake) time at which it was announced.
+        var first = TimeOf(await AdvanceUntilAsync(time, ReceiveTextAsync(client)));
+        Assert.True(first > NewClock().GetUtcNow());
+        Assert.True(first <= time.GetUtcNow());
+        var second = TimeOf(await AdvanceUntilAsync(time, ReceiveTextAsync(client)));
         Assert.True(second > first);
 
+        // The application's actor, as Akka.Hosting injects it, recorded both announcements as heard.
         var log = host.Services.GetRequiredService<IRequiredActor<AnnouncementLog>>().ActorRef;
         var recent = await log.Ask<AnnouncementLog.Record[]>(AnnouncementLog.GetRecent.Instance, Wait);
-        Assert.Contains(recent, r => r.Delivered);
+        Assert.Contains(new AnnouncementLog.Record(first, Delivered: true), recent);
+        Assert.Contains(new AnnouncementLog.Record(second, Delivered: true), recent);
 
         var stopping = host.StopAsync();
         var buffer = new byte[4096];
@@ -53,18 +89,76 @@ public sealed class EmbeddedSampleTests
     }
 
     [Fact]
+    public async Task TheLogActor_IsTheOneInAkkaHostingsRegistry_AndKeepsTheLastTenAnnouncements_UndeliveredWhileNobodyListens()
+    {
+        var time = NewClock();
+        using var host = BuildHost(time);
+        await host.StartAsync().WaitAsync(Wait);
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var log = host.Services.GetRequiredService<IRequiredActor<AnnouncementLog>>();
+            Assert.Same(ActorRegistry.For(system).Get<AnnouncementLog>(), await log.GetAsync().WaitAsync(Wait));
+            Assert.Equal("/user/announcements", log.ActorRef.Path.ToStringWithoutAddress());
+
+            // Nobody is connected: every announcement is recorded as not heard; only the last ten are kept, so the
+            // oldest one seen is forgotten once ten newer ones were made.
+            AnnouncementLog.Record[] recent = [];
+            DateTimeOffset? oldestSeen = null;
+            var elapsed = Stopwatch.StartNew();
+            while (recent.Length < AnnouncementLog.Kept || recent[0].At <= oldestSeen)
+            {
+                Assert.True(elapsed.Elapsed < Wait, $"the log holds {recent.Length} announcements after {Wait}");
+                time.Advance(Interval);
+                recent = await log.ActorRef.Ask<AnnouncementLog.Record[]>(AnnouncementLog.GetRecent.Instance, Wait);
+                oldestSeen ??= recent.FirstOrDefault()?.At;
+            }
+            Assert.Equal(AnnouncementLog.Kept, recent.Length);
+            Assert.All(recent, r => Assert.False(r.Delivered));
+            Assert.Equal(recent.OrderBy(r => r.At), recent); // oldest first, newest last
+        }
+        finally
+        {
+            await host.StopAsync().WaitAsync(Wait);
+        }
+    }
+
+    [Fact]
+    public async Task AServiceAskingForTheActorBeforeItIsRegistered_GetsItOnceRegistered()
+    {
+        // The contract ClockService relies on: IRequiredActor.GetAsync waits for a registration that comes later
+        // (Akka.Hosting may start the actor system after the application's services).
+        var registry = new ActorRegistry();
+        IRequiredActor<AnnouncementLog> required = new RequiredActor<AnnouncementLog>(registry);
+        var waiting = required.GetAsync();
+        Assert.False(waiting.IsCompleted);
+        Assert.False(registry.TryGet<AnnouncementLog>(out _));
+        var system = ActorSystem.Create("registry-test");
+        try
+        {
+            var actor = system.ActorOf(Props.Create<AnnouncementLog>());
+            registry.Register<AnnouncementLog>(actor);
+            Assert.Same(actor, await waiting.WaitAsync(Wait));
+            Assert.Same(actor, required.ActorRef);
+            Assert.Throws<DuplicateActorRegistryException>(() => registry.Register<AnnouncementLog>(actor));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(Wait);
+        }
+    }
+
+    [Fact]
     public async Task WhenTheActorSystemDies_TheHostStops_WithExitCode1()
     {
-        using var host = EmbeddedApp.Build(["--port", "0"]);
+        using var host = BuildHost(NewClock());
         await host.StartAsync().WaitAsync(Wait);
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        var stopping = new TaskCompletionSource();
-        lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         int before = Environment.ExitCode;
         try
         {
             await host.Services.GetRequiredService<ActorSystem>().Terminate().WaitAsync(Wait);
-            await stopping.Task.WaitAsync(Wait);
+            // As the host's RunAsync does: wait for the stop it was asked for, then let it stop.
+            await host.WaitForShutdownAsync().WaitAsync(Wait);
             Assert.Equal(1, Environment.ExitCode);
         }
         finally
@@ -75,25 +169,20 @@ public sealed class EmbeddedSampleTests
     }
 
     [Fact]
-    public async Task TheRegistry_HandsOutRegisteredActors_AndWaitsForLateOnes()
+    public async Task StoppingTheHost_LeavesTheExitCodeAlone()
     {
-        var registry = new ActorRegistry();
-        Assert.False(registry.TryGet<AnnouncementLog>(out _));
-        Assert.Throws<KeyNotFoundException>(() => registry.Get<AnnouncementLog>());
-        var waiting = registry.GetAsync<AnnouncementLog>();
-        Assert.False(waiting.IsCompleted);
-        var system = ActorSystem.Create("registry-test");
+        using var host = BuildHost(NewClock());
+        await host.StartAsync().WaitAsync(Wait);
+        int before = Environment.ExitCode;
         try
         {
-            var actor = system.ActorOf(Props.Create<AnnouncementLog>());
-            registry.Register<AnnouncementLog>(actor);
-            Assert.Same(actor, registry.Get<AnnouncementLog>());
-            Assert.True(waiting.IsCompletedSuccessfully);
-            Assert.Throws<InvalidOperationException>(() => registry.Register<AnnouncementLog>(actor));
+            await host.StopAsync().WaitAsync(Wait);
+            Assert.True(host.Services.GetRequiredService<ActorSystem>().WhenTerminated.IsCompleted);
+            Assert.Equal(before, Environment.ExitCode);
         }
         finally
         {
-            await system.Terminate().WaitAsync(Wait);
+            Environment.ExitCode = before;
         }
     }
 }
