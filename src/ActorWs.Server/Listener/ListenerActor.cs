@@ -15,8 +15,8 @@ namespace ActorWs.Server.Listener;
 /// periodically, and drains connections at shutdown.
 /// </summary>
 /// <remarks>
-/// Its strategy stops a connection that fails (and only that one): the failed connection's socket is closed
-/// in its <c>PostStop</c>, and no other connection is touched.
+/// The connections are children of its <see cref="ConnectionGroup"/>s, whose strategy stops a connection that fails (and
+/// only that one): the failed connection's socket is closed in its <c>PostStop</c>, and no other connection is touched.
 /// </remarks>
 internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
 {
@@ -29,6 +29,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     private readonly ILogger _log;
     private readonly byte[] _tooManyConnections;
     private readonly Props _connectionProps;
+    private readonly IActorRef[] _groups = new IActorRef[ConnectionGroup.Count];
     private IConnectionListener? _listener;
     private IActorRef _self = null!;
     private IActorRef? _drainRequester;
@@ -46,15 +47,12 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(ex =>
-        {
-            // Logged here, once (Akka.NET's own failure log is off for this strategy).
-            _log.LogError(ex, "A connection actor failed; only that connection is closed");
-            return Directive.Stop;
-        }, loggingEnabled: false);
-
-    protected override void PreStart() => _self = Self;
+    protected override void PreStart()
+    {
+        _self = Self;
+        var groupProps = FactoryActorProducer<ConnectionGroup>.Props(() => new ConnectionGroup(_connectionProps, _log));
+        for (int i = 0; i < _groups.Length; i++) _groups[i] = Context.ActorOf(groupProps, "g" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     protected override void PostStop() => _listener?.Dispose();
 
@@ -171,8 +169,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     {
         long id = _runtime.NextConnectionId();
         var entry = _runtime.Registry.Add(id);
-        var connection = Context.ActorOf(_connectionProps, "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        connection.Tell(new ConnectionActor.AttachSocket(transport, entry), _self);
+        _groups[id % _groups.Length].Tell(new ConnectionGroup.SpawnConnection(id, new ConnectionActor.AttachSocket(transport, entry)), _self);
     }
 
     /// <summary>Over the limit (or draining): a 503 and the socket is closed, without spawning an actor.</summary>
