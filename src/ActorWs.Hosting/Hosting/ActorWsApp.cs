@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Configuration.Hocon;
 using ActorWs.Server;
@@ -12,7 +13,9 @@ namespace ActorWs.Hosting.Hosting;
 
 /// <summary>
 /// The whole executable in one call: configuration, logging, the server as a hosted service, and exit codes
-/// (0 after a graceful stop; 1 if the server faults or cannot bind; 2 for a bad configuration).
+/// (0 after a graceful stop; 1 if the server faults, cannot bind, or another start step fails, such as an application's
+/// <c>WithActors</c> setup; 2 for a bad configuration, Akka.NET's <c>akka</c> section included). Each failure is one line on
+/// <c>errors</c>.
 /// </summary>
 public static class ActorWsApp
 {
@@ -55,15 +58,34 @@ public static class ActorWsApp
             // Read and check every setting first, so a bad one is reported before anything starts.
             host.Services.GetRequiredService<ServerOptions>();
             AkkaSettings.Read(builder.Configuration);
+            // The actor system is made now rather than as the host starts, so that an akka.* setting Akka.NET refuses
+            // is reported as one line too (the host would log it with a stack trace and the process would abort).
+            host.Services.GetRequiredService<ActorSystem>();
         }
         catch (ConfigurationValidationException ex)
         {
             await errors.WriteLineAsync("ActorWs: bad configuration:\n" + ex.Message).ConfigureAwait(false);
             return 2;
         }
+        catch (Akka.Configuration.ConfigurationException ex)
+        {
+            await errors.WriteLineAsync("ActorWs: bad configuration:\nakka: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
         // Resolved before running: RunAsync disposes the host, and its services with it.
         var startup = host.Services.GetRequiredService<ActorWsStartup>();
-        await host.RunAsync().ConfigureAwait(false);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A start step failed (an application's WithActors setup, a hosted service): the host has logged it in full.
+            string stage = lifetime.ApplicationStarted.IsCancellationRequested ? "stopped with an error" : "cannot start";
+            await errors.WriteLineAsync($"ActorWs: {stage}: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
         if (startup.BindFailure is { } bindFailure)
         {
             await errors.WriteLineAsync($"ActorWs: cannot start: {bindFailure.Message} (use --port N for another port)").ConfigureAwait(false);

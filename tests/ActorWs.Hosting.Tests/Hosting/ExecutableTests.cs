@@ -154,7 +154,30 @@ public sealed partial class ExecutableTests : IDisposable
         await server.Process.WaitForExitAsync(new CancellationTokenSource(Wait).Token);
         Assert.Equal(1, server.Process.ExitCode);
         server.Process.WaitForExit();
-        Assert.Contains($"port {port} in use on 127.0.0.1", server.Output.ToString());
+        string output = server.Output.ToString();
+        Assert.Contains($"ActorWs: cannot start: port {port} in use on 127.0.0.1 (use --port N for another port)", output);
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public async Task AnAkkaSettingAkkaRefuses_IsABadConfiguration_InOneLine_AndExitCode2()
+    {
+        // Well-formed for our checks (an assembly-qualified type name), refused by Akka.NET as the actor system is made.
+        using var server = Start("--port", "0", "--akka:actor:provider=System.Object, System.Private.CoreLib");
+        await server.Process.WaitForExitAsync(new CancellationTokenSource(Wait).Token);
+        Assert.Equal(2, server.Process.ExitCode);
+        server.Process.WaitForExit();
+        string output = server.Output.ToString();
+        Assert.Contains("ActorWs: bad configuration:\nakka: 'akka.actor.provider' is not a valid actor ref provider: 'System.Object, System.Private.CoreLib'", output.ReplaceLineEndings("\n"));
+        AssertNoStackTrace(output);
+        Assert.DoesNotContain("listening", output);
+    }
+
+    /// <summary>The one-line errors are the whole story: no exception was left to the runtime or the host to print.</summary>
+    private static void AssertNoStackTrace(string output)
+    {
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", output);
     }
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
