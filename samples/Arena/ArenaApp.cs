@@ -4,6 +4,7 @@ using ActorWs.Hosting.Settings;
 using ActorWs.Samples.Arena.Rooms;
 using ActorWs.Samples.Arena.Settings;
 using ActorWs.Server.BuiltIn;
+using ActorWs.Server.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
@@ -57,6 +58,17 @@ public static class ArenaApp
                 room.BytesPerSecond = InputsPerSecond * MaxMessageBytes;
             });
         }));
-        return builder.Build();
+        var host = builder.Build();
+        try
+        {
+            // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
+            host.Services.GetRequiredService<ServerOptions>();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return host;
     }
 }

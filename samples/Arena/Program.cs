@@ -1,16 +1,24 @@
 using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Configuration.Hocon;
+using ActorWs.Hosting.Hosting;
 using ActorWs.Samples.Arena;
-using ActorWs.Server;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // A real-time multiplayer arena in the browser: run it, open http://127.0.0.1:8082/ in a few tabs.
-// Exit codes as the server's: 0 after a graceful stop, 1 when it cannot start, 2 for a bad configuration.
+// Exit codes as the server's: 0 after a graceful stop, 1 when it cannot start or fails, 2 for a bad configuration.
 try
 {
     using var host = ArenaApp.Build(args);
+    // Resolved before running: RunAsync disposes the host's services.
+    var startup = host.Services.GetRequiredService<ActorWsStartup>();
     await host.RunAsync();
-    return 0;
+    if (startup.BindFailure is { } failure)
+    {
+        await Console.Error.WriteLineAsync("Arena: cannot start: " + failure.Message);
+        return 1;
+    }
+    return Environment.ExitCode;
 }
 catch (ConfigurationValidationException ex)
 {
@@ -21,9 +29,4 @@ catch (HoconException ex)
 {
     await Console.Error.WriteLineAsync("Arena: " + ex.Message);
     return 2;
-}
-catch (ServerBindException ex)
-{
-    await Console.Error.WriteLineAsync("Arena: cannot start: " + ex.Message);
-    return 1;
 }

@@ -6,6 +6,7 @@ using ActorWs.Samples.Chat.Rooms;
 using ActorWs.Samples.Chat.Settings;
 using ActorWs.Samples.Chat.Web;
 using ActorWs.Server.BuiltIn;
+using ActorWs.Server.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -22,10 +23,12 @@ public static class ChatApp
 
     /// <summary>Builds the host on the system clock; <c>--port</c>, <c>--chat:…</c> and the usual overrides apply.</summary>
     /// <exception cref="ChatSettingsException">A <c>chat</c> setting is wrong.</exception>
+    /// <exception cref="ConfigurationValidationException">A <c>server</c> setting is wrong (the message names it and its source).</exception>
     public static IHost Build(string[] args) => Build(args, TimeProvider.System);
 
     /// <summary>Builds the host, stamping messages and timing typing notices with <paramref name="time"/>.</summary>
     /// <exception cref="ChatSettingsException">A <c>chat</c> setting is wrong.</exception>
+    /// <exception cref="ConfigurationValidationException">A <c>server</c> setting is wrong (the message names it and its source).</exception>
     public static IHost Build(string[] args, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -55,6 +58,17 @@ public static class ChatApp
             // The page at / (it takes precedence over the built-in status page); /actorws.js and /health stay built in.
             server.MapStaticFiles("/", Path.Combine(AppContext.BaseDirectory, WebFolder));
         }));
-        return builder.Build();
+        var host = builder.Build();
+        try
+        {
+            // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
+            host.Services.GetRequiredService<ServerOptions>();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return host;
     }
 }

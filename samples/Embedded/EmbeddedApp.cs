@@ -5,6 +5,7 @@ using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Configuration.Hocon;
 using ActorWs.Hosting.Hosting;
 using ActorWs.Server.BuiltIn;
+using ActorWs.Server.Options;
 using ActorWs.Server.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ namespace ActorWs.Samples.Embedded;
 public static class EmbeddedApp
 {
     /// <summary>Builds the host; <c>--port</c>, <c>--clock:interval</c> and the usual overrides apply.</summary>
+    /// <exception cref="ConfigurationValidationException">A <c>server</c> setting is wrong (the message names it and its source).</exception>
     public static IHost Build(string[] args) => Build(args, TimeProvider.System);
 
     /// <summary>Builds the host with the clock that times and stamps the clock service's announcements (tests pass a fake one).</summary>
@@ -42,7 +44,18 @@ public static class EmbeddedApp
         builder.Services.AddSingleton(new ClockSettings(HoconDuration.Parse(interval)));
         builder.Services.AddSingleton(time);
         builder.Services.AddHostedService<ClockService>();
-        return builder.Build();
+        var host = builder.Build();
+        try
+        {
+            // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
+            host.Services.GetRequiredService<ServerOptions>();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return host;
     }
 }
 

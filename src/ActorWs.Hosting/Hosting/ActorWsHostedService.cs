@@ -6,7 +6,11 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Hosting.Hosting;
 
-/// <summary>How the server's start went, for the executable to report (one line) and turn into an exit code.</summary>
+/// <summary>
+/// How the server's start went, for the application's entry point (the executable, a sample's <c>Program</c>) to report
+/// in one line and turn into an exit code after the host has run: a bind failure is not thrown out of the host's start
+/// (it would come with stack traces), only logged as one line and recorded here.
+/// </summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class ActorWsStartup
 {
@@ -23,7 +27,8 @@ public sealed class ActorWsStartup
 /// binds it (registering its actors for <see cref="IRequiredActor{TKey}"/>), and on host shutdown (SIGTERM, Ctrl+C,
 /// <see cref="IHostApplicationLifetime.StopApplication"/>) stops accepting, closes every WebSocket with 1001, drains and
 /// stops the server's actors, before Akka.Hosting runs the actor system's coordinated shutdown. If the server cannot
-/// bind or later faults, the host is stopped with exit code 1 so that a supervisor restarts the service.
+/// bind (logged in one line and recorded in <see cref="ActorWsStartup"/>), later faults, or the actor system ends without
+/// the host stopping it, the host is stopped with exit code 1 so that a supervisor restarts the service.
 /// </summary>
 public sealed class ActorWsHostedService : IHostedService
 {
@@ -51,7 +56,9 @@ public sealed class ActorWsHostedService : IHostedService
         }
         catch (ServerBindException ex)
         {
-            // Not thrown on: the host would log it with a stack trace; the executable says it in one line.
+            // Not thrown on: the host would log it with a stack trace (and Akka.Hosting print one). One log line says
+            // why, without one; the executable also writes it as its one-line error.
+            _log.LogCritical("ActorWs cannot start: {Reason}; stopping the host", ex.Message);
             _startup.Failed(ex);
             Environment.ExitCode = 1;
             _lifetime.StopApplication();

@@ -3,6 +3,7 @@ using ActorWs.Hosting.Hosting;
 namespace ActorWs.Hosting.Tests.Hosting;
 
 /// <summary><see cref="ActorWsApp.RunAsync"/> in this process: exit codes and the one-line errors it writes.</summary>
+[Collection(ExitCodeCollection.Name)]
 public sealed class ActorWsAppTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);

@@ -16,6 +16,7 @@ namespace ActorWs.Hosting.Tests.Hosting;
 /// The embedded sample: a Generic Host whose own service talks to a room, and whose own Akka.NET actor is registered
 /// with Akka.Hosting and injected as <see cref="IRequiredActor{TActor}"/>.
 /// </summary>
+[Collection(ExitCodeCollection.Name)]
 public sealed class EmbeddedSampleTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
