@@ -25,6 +25,9 @@ public static partial class BenchOptionsParser
     /// <summary>Most tick clients: the tick room's seats, so that all of them share one room.</summary>
     public const int MaxTickClients = TickServer.TickBenchRoom.Seats;
 
+    /// <summary>Messages in flight per echo connection with <c>--pipelined</c>.</summary>
+    public const int PipelinedEchoDepth = 16;
+
     /// <summary>The usage text printed for <c>--help</c> and after a command-line error.</summary>
     public const string Usage = """
         usage: dotnet run -c Release --project src/ActorWs.Bench -- [options]
@@ -37,6 +40,7 @@ public static partial class BenchOptionsParser
           --echo-connections N      (default 100)
           --echo-size BYTES         (default 32)
           --echo-depth N            messages in flight per connection (default 1)
+          --pipelined               echo pipelined: 16 messages in flight per connection (= --echo-depth 16)
           --hold-connections N      idle connections (default 10000)
           --connect-concurrency N   handshakes in flight (default 256)
           --broadcast-members N     room size (default 1000)
@@ -61,8 +65,8 @@ public static partial class BenchOptionsParser
     /// <summary>
     /// Parses the arguments. Never throws on bad input: an unknown option, a missing or malformed
     /// value, a value out of range, or an inconsistent combination yields a result with
-    /// <see cref="BenchOptionsParseResult.Error"/> set. <c>--quick</c> applies its preset first,
-    /// wherever it appears, so explicit options override it.
+    /// <see cref="BenchOptionsParseResult.Error"/> set. <c>--quick</c> and <c>--pipelined</c> apply their
+    /// presets first, wherever they appear, so explicit options override them.
     /// </summary>
     /// <param name="args">The command-line arguments after <c>--</c>.</param>
     /// <returns>The options, a help request, or an error.</returns>
@@ -70,6 +74,11 @@ public static partial class BenchOptionsParser
     {
         ArgumentNullException.ThrowIfNull(args);
         var options = args.Contains("--quick") ? BenchOptions.QuickPreset : new BenchOptions();
+        if (args.Contains("--pipelined"))
+        {
+            options = options with { EchoDepth = PipelinedEchoDepth };
+        }
+
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -77,7 +86,7 @@ public static partial class BenchOptionsParser
             {
                 case "--help" or "-h":
                     return BenchOptionsParseResult.Help();
-                case "--quick":
+                case "--quick" or "--pipelined":
                     continue;
                 case "--no-build":
                     options = options with { BuildServers = false };

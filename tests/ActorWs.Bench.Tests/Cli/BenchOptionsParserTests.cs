@@ -87,6 +87,21 @@ public class BenchOptionsParserTests
     }
 
     [Fact]
+    public void Pipelined_puts_16_echo_messages_in_flight_wherever_it_appears_and_an_explicit_depth_wins()
+    {
+        Assert.Equal(1, Parse().EchoDepth);
+        Assert.Equal(BenchOptionsParser.PipelinedEchoDepth, Parse("--pipelined").EchoDepth);
+        Assert.Equal(16, Parse("--scenarios", "echo", "--pipelined").EchoDepth);
+        Assert.Equal(4, Parse("--pipelined", "--echo-depth", "4").EchoDepth);
+        Assert.Equal(4, Parse("--echo-depth", "4", "--pipelined").EchoDepth);
+
+        var quick = Parse("--pipelined", "--quick");
+        Assert.True(quick.Quick);
+        Assert.Equal(16, quick.EchoDepth);
+        Assert.Contains("--pipelined", BenchOptionsParser.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tick_options_are_read()
     {
         var options = Parse("--tick-clients", "1000", "--tick-hz", "120", "--tick-size", "8", "--tick-warmup", "2.5");

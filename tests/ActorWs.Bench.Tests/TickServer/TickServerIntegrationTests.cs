@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using ActorWs.Bench.TickServer;
-using ActorWs.Server;
+using ActorWs.Server.Dispatch;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -21,9 +21,9 @@ public sealed class TickServerIntegrationTests : IAsyncLifetime
     private const int PayloadBytes = 64;
 
     private readonly CancellationTokenSource _deadline = new(Deadline);
-    private ActorWsServer? _server;
+    private RunningTickServer? _server;
 
-    private Uri WsUri => new($"ws://127.0.0.1:{_server!.LocalEndPoint!.Port}/ws");
+    private Uri WsUri => new($"ws://127.0.0.1:{_server!.LocalEndPoint.Port}/ws");
 
     public async Task InitializeAsync()
     {
@@ -34,7 +34,7 @@ public sealed class TickServerIntegrationTests : IAsyncLifetime
     {
         if (_server is not null)
         {
-            await _server.StopAsync();
+            await _server.StopAsync().WaitAsync(Deadline);
             await _server.DisposeAsync();
         }
 
@@ -143,7 +143,7 @@ public sealed class TickServerIntegrationTests : IAsyncLifetime
     public async Task The_default_routes_and_health_are_served_alongside()
     {
         using var http = new HttpClient();
-        var health = await http.GetAsync(new Uri($"http://127.0.0.1:{_server!.LocalEndPoint!.Port}/health"), _deadline.Token);
+        var health = await http.GetAsync(new Uri($"http://127.0.0.1:{_server!.LocalEndPoint.Port}/health"), _deadline.Token);
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
 
         using var echo = new ClientWebSocket();
@@ -152,5 +152,37 @@ public sealed class TickServerIntegrationTests : IAsyncLifetime
         var (type, bytes) = await ReceiveAsync(echo);
         Assert.Equal(WebSocketMessageType.Binary, type);
         Assert.Equal("ping"u8.ToArray(), bytes);
+    }
+
+    [Fact]
+    public async Task The_server_runs_in_an_actor_system_of_its_own_with_the_servers_Akka_settings_and_stopping_terminates_it()
+    {
+        var system = _server!.System;
+        Assert.Same(system, _server.Server.System);
+        Assert.Equal(TickServerHost.SystemName, system.Name);
+        Assert.True(ActorWsDispatch.IsConfigured(system), "the lean mailbox and the room dispatcher are configured");
+        Assert.Equal("WARNING", system.Settings.LogLevel);
+        Assert.Equal(
+            _server.Server.Options.DrainTimeout + TimeSpan.FromSeconds(5),
+            system.Settings.Config.GetTimeSpan("akka.coordinated-shutdown.phases.service-requests-done.timeout"));
+
+        await _server.StopAsync().WaitAsync(Deadline);
+        await system.WhenTerminated.WaitAsync(Deadline);
+        Assert.Null(_server.Server.LocalEndPoint is { } endPoint ? await TryConnectAsync(endPoint.Port) : null);
+    }
+
+    /// <summary>Null when nothing accepts connections on the port any more, else a description of what answered.</summary>
+    private static async Task<string?> TryConnectAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(5));
+            return "a connection was accepted after the stop";
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
     }
 }
