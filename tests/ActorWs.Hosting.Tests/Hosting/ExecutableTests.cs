@@ -115,6 +115,45 @@ public sealed partial class ExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task OrdinaryCloses_LogNoDeadLetters_AndAkkasOwnEventsGoThroughTheSameLogger()
+    {
+        if (!OperatingSystem.IsLinux()) return; // signals are POSIX; CI runs on Linux
+        using var server = Start("--port", "0");
+        int port = await WaitForPortAsync(server);
+        var token = new CancellationTokenSource(Wait).Token;
+        // Rooms broadcasting to members that go away in every way: a clean close, an abort, a JSON session ended.
+        var members = new List<ClientWebSocket>();
+        for (int i = 0; i < 6; i++)
+        {
+            var member = new ClientWebSocket();
+            await member.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/rooms/lobby"), token);
+            members.Add(member);
+        }
+        using var json = new ClientWebSocket();
+        await json.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"), token);
+        await json.SendAsync("{\"op\":\"join\",\"room\":\"lobby\"}"u8.ToArray(), WebSocketMessageType.Text, true, token);
+        for (int i = 0; i < members.Count; i++)
+        {
+            await members[i].SendAsync(Encoding.UTF8.GetBytes("m" + i), WebSocketMessageType.Text, true, token);
+            if (i % 2 == 0) members[i].Abort();
+            else await members[i].CloseAsync(WebSocketCloseStatus.NormalClosure, "", token);
+        }
+        await json.SendAsync("{\"op\":\"end\"}"u8.ToArray(), WebSocketMessageType.Text, true, token);
+        foreach (var member in members) member.Dispose();
+        await Task.Delay(500); // the last deliveries reach connections that are gone
+
+        Assert.Equal(0, kill(server.Process.Id, SIGTERM));
+        await server.Process.WaitForExitAsync(token);
+        string output;
+        lock (server.Output) output = server.Output.ToString();
+        Assert.DoesNotContain("dead letter", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("was not delivered", output, StringComparison.OrdinalIgnoreCase);
+        // Akka.NET's own events (here its coordinated shutdown) come through Serilog, in the same format as ours.
+        Assert.Matches(@"\[\d\d:\d\d:\d\d INF\] Akka\.[\w.]+: .*CoordinatedShutdown", output);
+        Assert.Equal(0, server.Process.ExitCode);
+    }
+
+    [Fact]
     public async Task ABadConfigFile_StopsTheStart_WithFileLineAndKey_AndExitCode2()
     {
         string config = Path.Combine(_workDir, "bad.conf");
