@@ -67,6 +67,59 @@ public sealed class FactoryActorProducerTests() : Akka.TestKit.Xunit2.TestKit(Di
     }
 
     [Fact]
+    public void An_actor_that_stashes_gets_the_deque_mailbox_its_type_asks_for_and_unstashes_in_order()
+    {
+        // Akka.NET reads an actor's mailbox requirements from the Props' actor type: the producer must name the real
+        // class (the server's room actors stash, and run on the room dispatcher, with turn batching).
+        var props = FactoryActorProducer<Stasher>.Props(() => new Stasher(TestActor)).WithDispatcher(ActorWsDispatch.RoomDispatcher);
+        var actor = Sys.ActorOf(props);
+        Assert.IsAssignableFrom<Akka.Dispatch.IDequeBasedMessageQueueSemantics>(DispatchTesting.QueueOf(actor));
+
+        foreach (var m in new[] { "a", "b", "c" }) actor.Tell(m);
+        ExpectNoMsg(DispatchTesting.Quiet);
+        actor.Tell("open");
+        foreach (var m in new[] { "a", "b", "c" }) ExpectMsg(m, DispatchTesting.Bound);
+        ExpectMsg("batch", DispatchTesting.Bound);
+        actor.Tell("d");
+        ExpectMsg("d", DispatchTesting.Bound);
+        ExpectMsg("batch", DispatchTesting.Bound);
+    }
+
+    /// <summary>Stashes everything until "open", then tells the probe each message, and "batch" at the end of each batch.</summary>
+    private sealed class Stasher(IActorRef probe) : TurnBatchingActor, IWithUnboundedStash
+    {
+        private bool _open;
+        private bool _handled;
+
+        public IStash Stash { get; set; } = null!;
+
+        protected override void OnReceive(object message)
+        {
+            if (message is "open")
+            {
+                _open = true;
+                Stash.UnstashAll();
+            }
+            else if (!_open)
+            {
+                Stash.Stash();
+            }
+            else
+            {
+                _handled = true;
+                probe.Tell(message);
+            }
+        }
+
+        protected override void OnBatchCompleted()
+        {
+            if (!_handled) return;
+            _handled = false;
+            probe.Tell("batch");
+        }
+    }
+
+    [Fact]
     public void A_null_factory_is_refused()
     {
         Assert.Throws<ArgumentNullException>(() => FactoryActorProducer<Counter>.Props(null!));
