@@ -15,6 +15,8 @@ public readonly record struct MailboxDepth(IActorRef Actor, int Queued, int Peak
 /// <remarks>
 /// Only queues that outgrew their first segment are tracked (they report themselves as they link a second one),
 /// so a scrape reads a few busy actors instead of every idle one, and an actor that keeps up costs nothing here.
+/// Each queue keeps its own peak (one comparison per message, under the lock it already holds), so a burst between
+/// two segment links is not missed.
 /// A report restarts each tracked actor's peak from its current depth and forgets the ones that drained, so the
 /// figures are "since the previous scrape" (one scraper is assumed). Thread-safe.
 /// </remarks>
@@ -24,23 +26,27 @@ public sealed class MailboxDepths : IExtension
     public const int MaxTracked = 256;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<LeanMessageQueue, int> _peaks = new(ReferenceEqualityComparer.Instance);
+
+    // Tracked queues, each with the number of times it was noticed (so a report can tell that one it is about to
+    // forget grew again meanwhile).
+    private readonly Dictionary<LeanMessageQueue, int> _tracked = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The instance of <paramref name="system"/>.</summary>
     public static MailboxDepths Get(ActorSystem system) => system.WithExtension<MailboxDepths, MailboxDepthsId>();
 
-    /// <summary>Records that <paramref name="queue"/> holds about <paramref name="depth"/> messages.</summary>
-    internal void Noticed(LeanMessageQueue queue, int depth)
+    /// <summary>Records that <paramref name="queue"/> linked another segment (its depth and peak are the queue's own).</summary>
+    internal void Noticed(LeanMessageQueue queue)
     {
         lock (_gate)
         {
-            if (_peaks.TryGetValue(queue, out int peak))
+            if (_tracked.TryGetValue(queue, out int noticed))
             {
-                if (depth > peak) _peaks[queue] = depth;
+                _tracked[queue] = noticed + 1;
             }
-            else if (_peaks.Count < MaxTracked)
+            else if (_tracked.Count < MaxTracked)
             {
-                _peaks.Add(queue, depth);
+                _tracked.Add(queue, 0);
+                queue.Tracked = true;
             }
         }
     }
@@ -49,23 +55,25 @@ public sealed class MailboxDepths : IExtension
     public IReadOnlyList<MailboxDepth> Report(int count)
     {
         KeyValuePair<LeanMessageQueue, int>[] tracked;
-        lock (_gate) tracked = [.. _peaks];
+        lock (_gate) tracked = [.. _tracked];
 
-        var depths = new List<(LeanMessageQueue Queue, int Queued, int Peak, int Seen)>(tracked.Length);
-        foreach (var (queue, peak) in tracked)
+        var depths = new List<(LeanMessageQueue Queue, int Queued, int Peak, int Noticed)>(tracked.Length);
+        foreach (var (queue, noticed) in tracked)
         {
-            int queued = queue.Count;
-            depths.Add((queue, queued, Math.Max(queued, peak), peak));
+            var (queued, peak) = queue.TakePeak();
+            depths.Add((queue, queued, peak, noticed));
         }
 
         lock (_gate)
         {
-            foreach (var (queue, queued, _, seen) in depths)
+            foreach (var (queue, queued, _, noticed) in depths)
             {
-                // A newer peak noticed since the snapshot is kept for the next report.
-                if (!_peaks.TryGetValue(queue, out int peak) || peak != seen) continue;
-                if (queued == 0) _peaks.Remove(queue);
-                else _peaks[queue] = queued;
+                // Drained: forgotten, unless it grew again since the snapshot (then the next report sees it).
+                if (queued == 0 && _tracked.TryGetValue(queue, out int now) && now == noticed)
+                {
+                    _tracked.Remove(queue);
+                    queue.Tracked = false;
+                }
             }
         }
 

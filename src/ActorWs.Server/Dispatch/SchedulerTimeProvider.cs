@@ -72,7 +72,9 @@ public sealed class SchedulerTimeProvider : TimeProvider
         {
             var cancelable = new Cancelable(scheduler);
             _pending = cancelable;
-            scheduler.Advanced.ScheduleOnce(delay, () => Fire(cancelable), cancelable);
+            // Due now: fire at once, as a system timer would (a test scheduler would otherwise wait for the next Advance).
+            if (delay <= TimeSpan.Zero) ThreadPool.UnsafeQueueUserWorkItem(static s => s.Timer.Fire(s.Cancelable), (Timer: this, Cancelable: cancelable), preferLocal: false);
+            else scheduler.Advanced.ScheduleOnce(delay, () => Fire(cancelable), cancelable);
         }
 
         private void Fire(Cancelable fired)

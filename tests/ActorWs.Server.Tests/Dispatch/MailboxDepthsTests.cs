@@ -128,7 +128,7 @@ public sealed class MailboxDepthsTests() : Akka.TestKit.Xunit2.TestKit(DispatchT
         Assert.Empty(depths.Report(10));
     }
 
-    [Fact(Skip = "Dispatch bug, reported with a proposed fix: MailboxDepths sees a queue's depth only when it links a segment, so a burst between links is under-reported")]
+    [Fact]
     public void The_peak_of_a_burst_between_segment_links_is_not_lost()
     {
         var depths = new MailboxDepths();

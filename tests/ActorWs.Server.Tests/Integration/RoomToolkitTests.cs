@@ -199,12 +199,15 @@ public sealed class RoomToolkitTests
         var probe = new StreamProbe();
         await using var server = await Start(probe: probe, fakeTime: true);
         await using var client = await JsonClient.ConnectAsync(server);
-        await client.OkAsync("create", "\"type\":\"stream\",\"options\":{\"hz\":30}");
+        var created = await client.OkAsync("create", "\"type\":\"stream\",\"options\":{\"hz\":30}");
+        var room = (await server.Server.Rooms.FindAsync("stream", created.GetProperty("room").GetString()!))!;
         var interval = TimeSpan.FromSeconds(1.0 / 30);
         for (int i = 1; i <= 150; i++)
         {
             server.Time!.Advance(interval);
             await Eventually(() => probe.Deltas.Count >= i);
+            // The room has finished the tick (and armed the next) once it answers a message sent after it.
+            await Akka.Actor.Futures.Ask<Akka.Actor.ActorIdentity>(room, new Akka.Actor.Identify(null), TestServer.Wait);
         }
         Assert.Equal(150, probe.Deltas.Count);
         Assert.All(probe.Deltas, d => Assert.InRange(d.TotalMilliseconds, 33.3, 33.4));
