@@ -277,17 +277,16 @@ internal sealed partial class ConnectionActor
         _slowConsumerPolicy = route.SlowConsumerPolicy ?? _runtime.Options.WebSocket.SlowConsumerPolicy;
         _phase = ConnectionPhase.Opening;
         SwitchTo(ConnectionBehavior.Upgrading);
-        string sessionId = "s-" + Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         // For a route without parameters the path is the template's own string: one string less per connection.
         string path = request.Path == route.Template.Text ? route.Template.Text : request.Path;
-        var setup = new SessionSetup(sessionId, _self, route, path, request.Query, request.RouteValues, _transport, decision.Identity, subprotocol);
         if (!route.Resumable && route.ActorProps is null)
         {
             // An ordinary route's session runs in this actor: open at once.
             EnterOpen(path);
-            StartInlineSession(setup);
+            StartInlineSession(path, request, decision.Identity, subprotocol);
             return; // frames right behind the request head are decoded as the input processing goes on
         }
+        var setup = new SessionSetup(WebSocketSession.IdOf(Id), _self, route, path, request.Query, request.RouteValues, _transport, decision.Identity, subprotocol);
         _path = path;
         if (route.Resumable && request.GetQueryValue("resume") is { Length: > 0 } token)
         {

@@ -58,12 +58,12 @@ internal sealed partial class ConnectionActor : ISessionHost
         if (_phase == ConnectionPhase.Open) StartClose(WebSocketCloseCode.NormalClosure, "session ended");
     }
 
-    /// <summary>Opens the session of an ordinary route in this actor; false when its handler failed at once.</summary>
-    private void StartInlineSession(SessionSetup setup)
+    /// <summary>Opens the session of an ordinary route in this actor (a failing handler closes the connection with 1011).</summary>
+    private void StartInlineSession(string path, Routing.UpgradeRequest request, object? identity, string? subprotocol)
     {
         try
         {
-            _session = new WebSocketSession(_runtime, this, setup);
+            _session = new WebSocketSession(_runtime, this, Id, _route!, path, request.Query, request.RouteValues, _transport, identity, subprotocol);
             _session.Open();
         }
         catch (Exception ex)

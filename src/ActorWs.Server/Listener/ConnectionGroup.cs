@@ -19,10 +19,7 @@ namespace ActorWs.Server.Listener;
 internal sealed class ConnectionGroup : UntypedActor
 {
     /// <summary>How many groups a listener has.</summary>
-    public const int Count = 64;
-
-    /// <summary>Listener → group: make the connection actor for this accepted socket.</summary>
-    internal sealed record SpawnConnection(long Id, ConnectionActor.AttachSocket Attach);
+    public const int Count = 1024;
 
     private readonly Props _connectionProps;
     private readonly ILogger _log;
@@ -43,10 +40,11 @@ internal sealed class ConnectionGroup : UntypedActor
 
     protected override void OnReceive(object message)
     {
-        if (message is SpawnConnection spawn)
+        // Listener → group: an accepted socket; the same message then goes on to the connection actor made for it.
+        if (message is ConnectionActor.AttachSocket attach)
         {
-            var connection = Context.ActorOf(_connectionProps, "c" + spawn.Id.ToString(CultureInfo.InvariantCulture));
-            connection.Tell(spawn.Attach, Self);
+            var connection = Context.ActorOf(_connectionProps, "c" + attach.Entry.Id.ToString(CultureInfo.InvariantCulture));
+            connection.Tell(attach, Self);
         }
         else
         {

@@ -169,7 +169,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     {
         long id = _runtime.NextConnectionId();
         var entry = _runtime.Registry.Add(id);
-        _groups[id % _groups.Length].Tell(new ConnectionGroup.SpawnConnection(id, new ConnectionActor.AttachSocket(transport, entry)), _self);
+        _groups[id % _groups.Length].Tell(new ConnectionActor.AttachSocket(transport, entry), _self);
     }
 
     /// <summary>Over the limit (or draining): a 503 and the socket is closed, without spawning an actor.</summary>

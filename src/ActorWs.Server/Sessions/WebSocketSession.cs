@@ -29,22 +29,38 @@ internal sealed partial class WebSocketSession : IWebSocketSession
     private IConnectionTransport _transport;
     private bool _closed;
 
+    /// <summary>A session of a resumable route, in its session actor.</summary>
     public WebSocketSession(ServerRuntime runtime, ISessionHost host, SessionSetup setup)
+        : this(runtime, host, 0, setup.Route, setup.Path, setup.Query, setup.RouteValues, setup.Transport, setup.Identity, setup.Subprotocol) =>
+        _id = setup.Id;
+
+    /// <summary>
+    /// A session of an ordinary route, in its connection actor: its id is made from the connection's number when first
+    /// asked for (most handlers never ask, and an idle connection then holds no id string).
+    /// </summary>
+    public WebSocketSession(ServerRuntime runtime, ISessionHost host, long connectionId, WebSocketRoute route, string path, string query,
+        IReadOnlyDictionary<string, string> routeValues, IConnectionTransport transport, object? identity, string? subprotocol)
     {
         _runtime = runtime;
         _host = host;
-        Id = setup.Id;
-        Route = setup.Route;
-        Path = setup.Path;
-        Query = setup.Query;
-        RouteValues = setup.RouteValues;
-        Identity = setup.Identity;
-        Subprotocol = setup.Subprotocol;
-        _transport = setup.Transport;
-        _handler = setup.Route.CreateHandler();
+        _connectionId = connectionId;
+        Route = route;
+        Path = path;
+        Query = query;
+        RouteValues = routeValues;
+        Identity = identity;
+        Subprotocol = subprotocol;
+        _transport = transport;
+        _handler = route.CreateHandler();
     }
 
-    public string Id { get; }
+    private readonly long _connectionId;
+    private string? _id;
+
+    /// <summary>The session id of the connection numbered <paramref name="connectionId"/>: <c>s-</c> and the number in hex.</summary>
+    internal static string IdOf(long connectionId) => "s-" + connectionId.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string Id => _id ??= IdOf(_connectionId);
     public object? Identity { get; }
     public string Path { get; }
     public string Query { get; }

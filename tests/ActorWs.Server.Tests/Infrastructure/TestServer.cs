@@ -60,18 +60,20 @@ internal sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server; <paramref name="configure"/> may map extra routes and rooms before it starts.</summary>
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, bool fakeTime = false, TransportKind transport = TransportKind.Auto)
+    /// <param name="system">An actor system to run in (e.g. a TestKit's); null makes one the test server owns.</param>
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, bool fakeTime = false, TransportKind transport = TransportKind.Auto, ActorSystem? system = null)
     {
         var settings = new ServerOptions { Host = "127.0.0.1", Port = 0, Transport = transport };
         options?.Invoke(settings);
         var logs = new FakeLogCollector();
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
-        var system = CreateSystem(fakeTime);
+        bool ownsSystem = system is null;
+        system ??= CreateSystem(fakeTime);
         var server = new ActorWsServer(settings, system, loggerFactory);
         server.MapDefaultRoutes();
         configure?.Invoke(server);
         await server.StartAsync().WaitAsync(Wait);
-        return new TestServer(server, system, fakeTime ? (TestScheduler)system.Scheduler : null, logs);
+        return new TestServer(server, system, fakeTime ? (TestScheduler)system.Scheduler : null, logs) { _ownsSystem = ownsSystem };
     }
 
     /// <summary>A connected ClientWebSocket.</summary>
@@ -99,10 +101,12 @@ internal sealed class TestServer : IAsyncDisposable
         }
     }
 
+    private bool _ownsSystem = true;
+
     public async ValueTask DisposeAsync()
     {
         await Server.StopAsync().WaitAsync(Wait);
-        await System.Terminate().WaitAsync(Wait);
+        if (_ownsSystem) await System.Terminate().WaitAsync(Wait);
     }
 }
 
