@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace ActorWs.Server.Listener;
 
 /// <summary>
-/// Parent and supervisor of a share of the listener's connections (connection <c>n</c> goes to group
-/// <c>n % </c><see cref="Count"/>): it creates each connection actor and stops one that fails, touching no other.
+/// Parent and supervisor of a share of the listener's connections (the groups take the listener's accept batches in
+/// turn): it creates each connection actor and stops one that fails, touching no other.
 /// </summary>
 /// <remarks>
 /// Why groups: Akka.NET keeps an actor's children in an immutable dictionary, so creating and stopping a child costs
@@ -20,6 +20,9 @@ internal sealed class ConnectionGroup : UntypedActor
 {
     /// <summary>How many groups a listener has.</summary>
     public const int Count = 1024;
+
+    /// <summary>Listener → group: sockets of one accept batch; each gets its connection actor, which is then told its socket.</summary>
+    internal sealed record SocketsAccepted(IReadOnlyList<ConnectionActor.AttachSocket> Sockets);
 
     private readonly Props _connectionProps;
     private readonly ILogger _log;
@@ -40,11 +43,13 @@ internal sealed class ConnectionGroup : UntypedActor
 
     protected override void OnReceive(object message)
     {
-        // Listener → group: an accepted socket; the same message then goes on to the connection actor made for it.
-        if (message is ConnectionActor.AttachSocket attach)
+        if (message is SocketsAccepted accepted)
         {
-            var connection = Context.ActorOf(_connectionProps, "c" + attach.Entry.Id.ToString(CultureInfo.InvariantCulture));
-            connection.Tell(attach, Self);
+            foreach (var attach in accepted.Sockets)
+            {
+                var connection = Context.ActorOf(_connectionProps, "c" + attach.Entry.Id.ToString(CultureInfo.InvariantCulture));
+                connection.Tell(attach, Self);
+            }
         }
         else
         {

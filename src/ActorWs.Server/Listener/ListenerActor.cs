@@ -140,6 +140,18 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
 
     private void AcceptPending()
     {
+        try
+        {
+            AcceptBatchOfPending();
+        }
+        finally
+        {
+            HandOverAccepted();
+        }
+    }
+
+    private void AcceptBatchOfPending()
+    {
         if (_listener is null) return;
         int max = _runtime.Options.MaxConnections;
         for (int i = 0; i < AcceptBatch; i++)
@@ -169,7 +181,30 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     {
         long id = _runtime.NextConnectionId();
         var entry = _runtime.Registry.Add(id);
-        _groups[id % _groups.Length].Tell(new ConnectionActor.AttachSocket(transport, entry), _self);
+        (_accepted ??= new List<ConnectionActor.AttachSocket>(AcceptBatch)).Add(new ConnectionActor.AttachSocket(transport, entry));
+    }
+
+    /// <summary>Most accepted sockets handed to one group in one message.</summary>
+    private const int SocketsPerGroupMessage = 8;
+
+    /// <summary>Sockets of the current accept batch, handed to the groups a few at a time.</summary>
+    private List<ConnectionActor.AttachSocket>? _accepted;
+    private int _nextGroup;
+
+    /// <summary>
+    /// Hands the accept batch to the groups in turn, <see cref="SocketsPerGroupMessage"/> sockets per message: few work
+    /// items per connection, yet every group keeps only a few children (see <see cref="ConnectionGroup"/>).
+    /// </summary>
+    private void HandOverAccepted()
+    {
+        if (_accepted is not { Count: > 0 } accepted) return;
+        _accepted = null;
+        for (int start = 0; start < accepted.Count; start += SocketsPerGroupMessage)
+        {
+            int count = Math.Min(SocketsPerGroupMessage, accepted.Count - start);
+            _groups[_nextGroup].Tell(new ConnectionGroup.SocketsAccepted(accepted.GetRange(start, count)), _self);
+            _nextGroup = (_nextGroup + 1) % _groups.Length;
+        }
     }
 
     /// <summary>Over the limit (or draining): a 503 and the socket is closed, without spawning an actor.</summary>
