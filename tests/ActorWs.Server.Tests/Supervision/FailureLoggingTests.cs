@@ -46,6 +46,11 @@ public sealed class FailureLoggingTests() : TestKit(ActorWsDispatch.DefaultConfi
     {
         public override void OnOpen(IWebSocketSession session) => session.JoinRoom("fragile", "f", tag: null);
 
+        public override void OnRoomEvent(IWebSocketSession session, RoomEvent roomEvent)
+        {
+            if (roomEvent is RoomJoined) session.SendText("joined");
+        }
+
         public override void OnMessage(IWebSocketSession session, WebSocketMessage message) =>
             session.SendToRoom("f", message.Span, message.Type);
     }
@@ -82,6 +87,7 @@ public sealed class FailureLoggingTests() : TestKit(ActorWsDispatch.DefaultConfi
     {
         await using var server = await StartAsync();
         using var client = await server.ConnectAsync("/fragile");
+        Assert.Equal("joined", await EchoTests.ReceiveTextAsync(client));
         await EchoTests.SendTextAsync(client, "before");
         Assert.Equal("before", await EchoTests.ReceiveTextAsync(client));
         await EventFilter.Exception<InvalidOperationException>().ExpectAsync(0, async () =>
