@@ -53,6 +53,35 @@ internal sealed partial class ConnectionActor
         Append(frame);
     }
 
+    /// <summary>
+    /// A data message from the session running in this actor, framed straight into the write buffer when it fits there
+    /// behind what is already queued and needs no compression: no pooled frame, one copy. Otherwise it takes the
+    /// ordinary path (<see cref="Enqueue"/>), which applies the same limits.
+    /// </summary>
+    private void EnqueueDirect(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
+    {
+        if (_closeSent || !AcceptsOutbound) return;
+        int length = WebSocketFrameWriter.GetHeaderLength(payload.Length) + payload.Length;
+        bool compress = _compressor is not null && payload.Length >= _compressor.Threshold;
+        bool overLimit = _queuedBytes > 0 && _queuedBytes + length > _queueLimit;
+        if (compress || overLimit || (_pending is not null && _pending.Count > 0) || length > WriteBufferSize)
+        {
+            Enqueue(OutboundFrame.Create(opcode, payload));
+            return;
+        }
+        _out ??= ArrayPool<byte>.Shared.Rent(WriteBufferSize);
+        if (_outStart == _outEnd) _outStart = _outEnd = 0;
+        if (_out.Length - _outEnd < length)
+        {
+            Enqueue(OutboundFrame.Create(opcode, payload));
+            return;
+        }
+        _outEnd += WebSocketFrameWriter.WriteFrame(_out.AsSpan(_outEnd), opcode, fin: true, payload);
+        _queuedBytes += length;
+        _flushNeeded = true;
+        _messagesOut++;
+    }
+
     /// <summary>An HTTP response (no WebSocket framing).</summary>
     private void EnqueueRaw(ReadOnlySpan<byte> bytes) => Append(OutboundFrame.CreateRaw(bytes));
 

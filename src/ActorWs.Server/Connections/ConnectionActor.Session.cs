@@ -33,6 +33,8 @@ internal sealed partial class ConnectionActor : ISessionHost
         else frame.Release();
     }
 
+    void ISessionHost.SendToClient(WebSocketOpcode opcode, ReadOnlySpan<byte> payload) => EnqueueDirect(opcode, payload);
+
     void ISessionHost.CloseClient(ushort code, string reason)
     {
         if (_phase == ConnectionPhase.Open) StartClose(code, reason);

@@ -20,6 +20,13 @@ public sealed class WebSocketMessage
     private static readonly ConcurrentQueue<WebSocketMessage> Pool = new();
     private static int s_pooled;
 
+    /// <summary>
+    /// One recycled message per thread, taken before the shared pool: a message handled on the thread that received it
+    /// (an ordinary route's session runs in its connection actor) goes back and forth without touching the shared pool.
+    /// </summary>
+    [ThreadStatic]
+    private static WebSocketMessage? t_spare;
+
     private byte[] _buffer = [];
     private int _length;
     private IInboundFlow? _flow;
@@ -56,7 +63,12 @@ public sealed class WebSocketMessage
 
     internal static WebSocketMessage Rent(ReadOnlySpan<byte> payload, WebSocketMessageType type, IInboundFlow? flow)
     {
-        if (!Pool.TryDequeue(out var message))
+        var message = t_spare;
+        if (message is not null)
+        {
+            t_spare = null;
+        }
+        else if (!Pool.TryDequeue(out message))
         {
             message = new WebSocketMessage();
         }
@@ -107,7 +119,8 @@ public sealed class WebSocketMessage
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
-        if (Interlocked.Increment(ref s_pooled) <= MaxPooled) Pool.Enqueue(this);
+        if (t_spare is null) t_spare = this;
+        else if (Interlocked.Increment(ref s_pooled) <= MaxPooled) Pool.Enqueue(this);
         else Interlocked.Decrement(ref s_pooled);
         flow?.MessageHandled();
     }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 
 namespace ActorWs.Server.Sessions;
@@ -24,6 +25,9 @@ internal interface ISessionHost
 
     /// <summary>Queues <paramref name="frame"/> to the client, taking over its reference (released if no client is attached).</summary>
     void SendToClient(OutboundFrame frame);
+
+    /// <summary>Sends a data message to the client (copied; nothing of <paramref name="payload"/> is kept).</summary>
+    void SendToClient(WebSocketOpcode opcode, ReadOnlySpan<byte> payload);
 
     /// <summary>Starts the close handshake with the client, if one is attached.</summary>
     void CloseClient(ushort code, string reason);

@@ -74,6 +74,9 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
         else _connection.Tell(frame, Self);
     }
 
+    void ISessionHost.SendToClient(WebSocketOpcode opcode, ReadOnlySpan<byte> payload) =>
+        ((ISessionHost)this).SendToClient(OutboundFrame.Create(opcode, payload));
+
     void ISessionHost.CloseClient(ushort code, string reason) => _connection?.Tell(new CloseRequested(code, reason), Self);
 
     void ISessionHost.End()

@@ -107,7 +107,7 @@ internal sealed partial class WebSocketSession : IWebSocketSession
     internal void MarkFailed() => _closed = true;
 
     public void Send(ReadOnlySpan<byte> payload, WebSocketMessageType type) =>
-        _host.SendToClient(OutboundFrame.Create(RoomActor.Opcode(type), payload));
+        _host.SendToClient(RoomActor.Opcode(type), payload);
 
     public void SendText(string text)
     {
