@@ -58,17 +58,7 @@ public static class ArenaApp
                 room.BytesPerSecond = InputsPerSecond * MaxMessageBytes;
             });
         }));
-        var host = builder.Build();
-        try
-        {
-            // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
-            host.Services.GetRequiredService<ServerOptions>();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        return host;
+        // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
+        return builder.BuildWithActorWs();
     }
 }

@@ -58,17 +58,7 @@ public static class ChatApp
             // The page at / (it takes precedence over the built-in status page); /actorws.js and /health stay built in.
             server.MapStaticFiles("/", Path.Combine(AppContext.BaseDirectory, WebFolder));
         }));
-        var host = builder.Build();
-        try
-        {
-            // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
-            host.Services.GetRequiredService<ServerOptions>();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        return host;
+        // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
+        return builder.BuildWithActorWs();
     }
 }

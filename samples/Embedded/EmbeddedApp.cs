@@ -44,18 +44,8 @@ public static class EmbeddedApp
         builder.Services.AddSingleton(new ClockSettings(HoconDuration.Parse(interval)));
         builder.Services.AddSingleton(time);
         builder.Services.AddHostedService<ClockService>();
-        var host = builder.Build();
-        try
-        {
-            // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
-            host.Services.GetRequiredService<ServerOptions>();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        return host;
+        // The server's settings are read now, so that a bad one stops here in one message rather than failing the host's start.
+        return builder.BuildWithActorWs();
     }
 }
 
