@@ -50,10 +50,10 @@ public sealed class JsonRoomsHandler : WebSocketHandler
             case JsonRoomOp.Send:
                 Span<char> room = stackalloc char[JsonRoomCommandParser.MaxRoomNameBytes];
                 int length = Encoding.UTF8.GetChars(command.Room, room);
-                if (!session.SendToRoom(room[..length], command.Data, WebSocketMessageType.Text))
+                // With a ref, the room answers whether it took the message (RoomMessageAccepted / RoomMessageRejected):
+                // the reply waits for that, so "ok" means the room accepted it.
+                if (!session.SendToRoom(room[..length], command.Data, WebSocketMessageType.Text, Tag(command.Ref)))
                     Reply(session, command.Ref, $"not a member of room \"{room[..length]}\"");
-                else if (!command.Ref.IsEmpty)
-                    ReplyOk(session, command.Ref, default);
                 break;
             case JsonRoomOp.Ping:
                 ReplyOk(session, command.Ref, default);
@@ -100,8 +100,11 @@ public sealed class JsonRoomsHandler : WebSocketHandler
             case RoomsListed listed:
                 session.Send((Ref: RefBytes(listed.Tag), listed.Rooms), static (w, s) => JsonRoomEvents.WriteRoomList(w, s.Ref, s.Rooms), WebSocketMessageType.Text);
                 break;
+            case RoomMessageAccepted accepted:
+                ReplyOk(session, RefBytes(accepted.Tag), default);
+                break;
             case RoomMessageRejected rejected:
-                Reply(session, default, rejected.Reason);
+                Reply(session, RefBytes(rejected.Tag), rejected.Reason);
                 break;
             case RoomRestarted restarted:
                 session.Send(restarted, static (w, s) => JsonRoomEvents.WriteRoomNotice(w, s.Room, restarted: true, s.Reason), WebSocketMessageType.Text);

@@ -32,6 +32,13 @@ public sealed class WebSocketMessage
     private IInboundFlow? _flow;
     private bool _detached;
 
+    /// <summary>
+    /// What a session's handler tagged this message with when sending it to a room, asking to hear whether the room
+    /// took it (<see cref="Rooms.RoomMessageAccepted"/> or <see cref="Rooms.RoomMessageRejected"/> with the tag); null
+    /// for untagged messages, which the room answers only with a refusal. Cleared when the message is recycled.
+    /// </summary>
+    internal object? RoomTag;
+
     private WebSocketMessage()
     {
     }
@@ -113,6 +120,7 @@ public sealed class WebSocketMessage
         }
         var flow = _flow;
         _flow = null;
+        RoomTag = null;
         _length = 0;
         if (_buffer.Length > KeptBufferSize)
         {

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Sessions;
@@ -5,19 +6,28 @@ using ActorWs.Server.Sessions;
 namespace ActorWs.Server.Rooms;
 
 /// <summary>What a member may send: the type's size limit, token-bucket rate limits, and the logic's own validation.</summary>
+/// <remarks>
+/// A message its session tagged (a JSON <c>send</c> with a <c>ref</c>) is answered either way: <see cref="RoomMessageTaken"/>
+/// once the logic ran without refusing it, <see cref="RoomMessageRefused"/> with the tag otherwise, each after whatever
+/// the room sent in this turn. An untagged message is answered only when refused.
+/// </remarks>
 internal sealed partial class RoomActor
 {
+    /// <summary>What a tagged message's sender is told when the room's logic failed while handling it.</summary>
+    internal const string FailedHandlingReason = "the room failed handling the message";
+
     private void HandleMemberMessage(RoomMember member, WebSocketMessage message)
     {
+        object? tag = message.RoomTag;
         var options = _type.Options;
         if (options.MaxMessageSize is int max && message.Length > max)
         {
-            Refuse(member, $"message larger than {max} bytes");
+            Refuse(member, $"message larger than {max} bytes", tag);
             return;
         }
         if (!WithinRate(member, message.Length, options))
         {
-            Refuse(member, "rate limit exceeded");
+            Refuse(member, "rate limit exceeded", tag);
             if (Abusive(member, options))
             {
                 FlushBroadcasts();
@@ -31,14 +41,33 @@ internal sealed partial class RoomActor
         }
         catch (RoomMessageRejectedException rejected)
         {
-            Refuse(member, rejected.Message);
+            Refuse(member, rejected.Message, tag);
+            return;
+        }
+        catch when (tag is not null)
+        {
+            // A failure of the room (it goes on to the supervisor): the sender waiting for an answer hears of it first.
+            Refuse(member, FailedHandlingReason, tag);
+            throw;
+        }
+        if (tag is not null)
+        {
+            // After what the room sent in taking it, so a client that sees the confirmation has seen the room's response.
+            FlushBroadcasts();
+            member.Session.Tell(new RoomMessageTaken(RoomName, tag), Self);
         }
     }
 
-    private void Refuse(RoomMember member, string reason)
+    /// <summary>A tagged message from a session that is not (or no longer) a member: refused, so its sender is not left waiting.</summary>
+    private void RefuseNonMember(IActorRef sender, WebSocketMessage message)
+    {
+        if (message.RoomTag is { } tag && !sender.IsNobody()) sender.Tell(new RoomMessageRefused(RoomName, $"not a member of room \"{RoomName}\"", tag), Self);
+    }
+
+    private void Refuse(RoomMember member, string reason, object? tag)
     {
         FlushBroadcasts();
-        member.Session.Tell(new RoomMessageRefused(RoomName, reason), Self);
+        member.Session.Tell(new RoomMessageRefused(RoomName, reason, tag), Self);
     }
 
     /// <summary>Token buckets refilled at the configured rates, holding at most one second's worth.</summary>

@@ -189,6 +189,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
                 try
                 {
                     if (_members.TryGetValue(Sender, out var from)) HandleMemberMessage(from, inbound);
+                    else RefuseNonMember(Sender, inbound);
                 }
                 finally
                 {

@@ -19,8 +19,26 @@ public sealed record RoomRestarted(string Room, string Reason) : RoomEvent(Room)
 /// <summary>The room stopped (it failed too often, or was shut down); the session is no longer a member.</summary>
 public sealed record RoomClosed(string Room, string Reason) : RoomEvent(Room);
 
-/// <summary>A room refused one of the session's messages (too large, over the rate limit, invalid); the session stays in.</summary>
-public sealed record RoomMessageRejected(string Room, string Reason) : RoomEvent(Room);
+/// <summary>
+/// A room refused one of the session's messages (too large, over the rate limit, invalid, or the room failed handling
+/// it); the session stays in.
+/// </summary>
+public sealed record RoomMessageRejected(string Room, string Reason) : RoomEvent(Room)
+{
+    /// <summary>
+    /// The tag the message was sent with (<see cref="Sessions.IWebSocketSession.SendToRoom(ReadOnlySpan{char}, ReadOnlySpan{byte}, System.Net.WebSockets.WebSocketMessageType, object?)"/>);
+    /// null for a message sent without one.
+    /// </summary>
+    public object? Tag { get; init; }
+}
+
+/// <summary>
+/// A room took a message the session sent with a tag: it was within the room type's limits and the room's logic ran
+/// without refusing it. Comes after whatever the room sent in handling the message; never for untagged messages.
+/// </summary>
+/// <param name="Room">The room's name.</param>
+/// <param name="Tag">The tag the message was sent with.</param>
+public sealed record RoomMessageAccepted(string Room, object? Tag) : RoomEvent(Room);
 
 /// <summary>The answer to <see cref="Sessions.IWebSocketSession.ListRooms"/>.</summary>
 public sealed record RoomsListed(IReadOnlyList<RoomInfo> Rooms, object? Tag) : RoomEvent("");

@@ -60,8 +60,17 @@ internal sealed record RoomJoinRefused(string Room, string Reason, object? Tag);
 /// <summary>Room → session: the leave went through.</summary>
 internal sealed record RoomLeaveConfirmed(string Room, object? Tag) : IDeadLetterSuppression;
 
-/// <summary>Room → member's session: its message was refused (validation, size, rate limit); the member stays.</summary>
-internal sealed record RoomMessageRefused(string Room, string Reason) : IDeadLetterSuppression;
+/// <summary>
+/// Room → member's session: its message was refused (validation, size, rate limit, or the room failed handling it); the
+/// member stays. <paramref name="Tag"/> is the message's tag, null for an untagged message.
+/// </summary>
+internal sealed record RoomMessageRefused(string Room, string Reason, object? Tag) : IDeadLetterSuppression;
+
+/// <summary>
+/// Room → member's session: the room's logic took its tagged message (within the limits, not refused). Sent only for
+/// tagged messages, after whatever the room sent in handling it.
+/// </summary>
+internal sealed record RoomMessageTaken(string Room, object Tag) : IDeadLetterSuppression;
 
 /// <summary>Room → members: the room's logic failed and was restarted; the member is still in.</summary>
 internal sealed record RoomRestartNotice(string Room, string Reason) : IDeadLetterSuppression;

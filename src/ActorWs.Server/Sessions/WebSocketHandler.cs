@@ -133,6 +133,19 @@ public interface IWebSocketSession
     /// <returns>False when the session is not a member of that room.</returns>
     bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type);
 
+    /// <summary>
+    /// Sends a message to a room this session is a member of, tagged: the room answers with a
+    /// <see cref="RoomMessageAccepted"/> once its logic took the message (within the room type's limits, not refused),
+    /// or a <see cref="RoomMessageRejected"/> with the reason, both carrying <paramref name="tag"/>. The JSON room
+    /// protocol tags a <c>send</c> that has a <c>ref</c> this way, to confirm or refuse it.
+    /// </summary>
+    /// <param name="room">The room's name.</param>
+    /// <param name="payload">The message (copied).</param>
+    /// <param name="type">Text or binary.</param>
+    /// <param name="tag">Comes back in the room event; null sends untagged (then only a refusal is told).</param>
+    /// <returns>False when the session is not a member of that room (nothing is sent, no event follows).</returns>
+    bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type, object? tag);
+
     /// <summary>Sends a message to the room this session joined last (its current game room).</summary>
     /// <returns>False when it is in no room.</returns>
     bool SendToCurrentRoom(ReadOnlySpan<byte> payload, WebSocketMessageType type);

@@ -65,10 +65,15 @@ internal sealed partial class WebSocketSession
         else Self.Tell(new RoomLeaveConfirmed(room, tag), Self);
     }
 
-    public bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type)
+    public bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type) =>
+        SendToRoom(room, payload, type, tag: null);
+
+    public bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type, object? tag)
     {
         if (_rooms is null || !_rooms.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(room, out var joined)) return false;
-        joined.Ref.Tell(WebSocketMessage.Rent(payload, type, flow: null), Self);
+        var message = WebSocketMessage.Rent(payload, type, flow: null);
+        message.RoomTag = tag;
+        joined.Ref.Tell(message, Self);
         return true;
     }
 
@@ -112,7 +117,10 @@ internal sealed partial class WebSocketSession
                 if (!_closed) _handler.OnRoomEvent(this, new RoomRestarted(restarted.Room, restarted.Reason));
                 return true;
             case RoomMessageRefused refused:
-                if (!_closed) _handler.OnRoomEvent(this, new RoomMessageRejected(refused.Room, refused.Reason));
+                if (!_closed) _handler.OnRoomEvent(this, new RoomMessageRejected(refused.Room, refused.Reason) { Tag = refused.Tag });
+                return true;
+            case RoomMessageTaken taken:
+                if (!_closed) _handler.OnRoomEvent(this, new RoomMessageAccepted(taken.Room, taken.Tag));
                 return true;
             case RoomList list:
                 if (!_closed)

@@ -179,4 +179,18 @@ public sealed class BadInputTests
         }
         await AssertHealthyClientWorks(server, healthy, "after garbage");
     }
+
+    [Fact]
+    public async Task ErrorReasonsOnWs_AreWrittenReadably_QuotesEscapedWithABackslash()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.ConnectAsync("/ws");
+        Assert.Contains("\"op\":\"welcome\"", await EchoTests.ReceiveTextAsync(client));
+        await EchoTests.SendTextAsync(client, """{"op":"frob","ref":1}""");
+        string raw = await EchoTests.ReceiveTextAsync(client);
+        // What a browser's frame viewer shows as is: \"frob\", not \u0022frob\u0022 (the same string once parsed).
+        Assert.Contains("\\\"frob\\\"", raw);
+        Assert.DoesNotContain("\\u0022", raw);
+        Assert.Equal("unknown op \"frob\"", System.Text.Json.JsonDocument.Parse(raw).RootElement.GetProperty("reason").GetString());
+    }
 }

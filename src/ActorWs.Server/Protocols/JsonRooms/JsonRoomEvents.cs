@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ActorWs.Server.Protocols.JsonRooms;
@@ -16,7 +17,14 @@ public static class JsonRoomEvents
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    /// <summary>
+    /// Strings (error and notice reasons above all) are escaped only as JSON requires (<c>\"</c>, <c>\\</c>, control
+    /// characters), not also for HTML as the default encoder does (<c>"</c> as <c>\u0022</c>, <c>&lt;</c>, <c>'</c>, non-ASCII),
+    /// so they read as written in a browser's frame viewer. That is safe here: these are WebSocket text frames read by
+    /// JSON parsers, never HTML or a script block; a page that puts a value into its DOM must escape it for that itself,
+    /// whatever the JSON looked like on the wire.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static Utf8JsonWriter Writer(IBufferWriter<byte> output)
     {
