@@ -55,8 +55,11 @@ public sealed partial class ActorWsClient
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Like <see cref="SendAsync{T}"/>, with a <c>ref</c>: completes when the server confirmed it (or refused it).</summary>
-    /// <exception cref="ActorWsRequestException">The server refused (<see cref="RequestFailure.Rejected"/>: not a member, too big, a room's validation), or see <see cref="RequestAsync"/>.</exception>
+    /// <summary>
+    /// Like <see cref="SendAsync{T}"/>, with a <c>ref</c>: completes once the room accepted the message (within its
+    /// size and rate limits, and its logic did not refuse it), after whatever the room sent in handling it.
+    /// </summary>
+    /// <exception cref="ActorWsRequestException">The server or the room refused (<see cref="RequestFailure.Rejected"/>: not a member, too big, over the rate limit, a room's validation, the room failed handling it), or see <see cref="RequestAsync"/>.</exception>
     public async Task SendConfirmedAsync<T>(string room, T data, CancellationToken cancellationToken = default)
     {
         ValidateRoom(room);

@@ -544,7 +544,8 @@ export class ActorWsClient {
   /**
    * Sends `data` (any JSON value) to a room the client is in. Without `{confirm: true}` there is no ref: the
    * promise resolves once the message is handed to the socket, and a refusal arrives as an "error" event.
-   * With it, the promise resolves when the server confirmed and rejects when it refused.
+   * With it, the promise resolves once the room accepted the message (within its limits, not refused by its logic;
+   * what the room sent in handling it has arrived by then) and rejects with the reason when it refused.
    */
   async send(room, data, { confirm = false } = {}) {
     validateRoom(room);

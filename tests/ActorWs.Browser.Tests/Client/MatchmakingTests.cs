@@ -42,4 +42,22 @@ public sealed class MatchmakingTests(BrowserFixture fixture) : BrowserTest(fixtu
         Assert.Equal(("rejected", "room is full"), (full.GetProperty("failure").GetString(), full.GetProperty("reason").GetString()));
         Assert.Equal(0, await pages[2].EvaluateAsync<int>("() => harness.client.gameRooms.length"));
     }
+
+    [Fact]
+    public async Task A_confirmed_send_resolves_once_the_room_took_it_and_rejects_with_the_rooms_reason_when_it_refused()
+    {
+        var page = await OpenHarnessAsync();
+        await ConnectAsync(page);
+        string room = (await CallOkAsync(page, "create", "arena", new { seats = 2 })).GetProperty("room").GetString()!;
+
+        var refused = (await CallAsync(page, "send", room, "forbidden", new { confirm = true })).GetProperty("error");
+        Assert.Equal(("ActorWsError", "rejected", "that move is not allowed"),
+            (refused.GetProperty("name").GetString(), refused.GetProperty("failure").GetString(), refused.GetProperty("reason").GetString()));
+
+        await CallOkAsync(page, "send", room, new { move = "left" }, new { confirm = true });
+        // The room's message came before the confirmation, and the refusal was no stray "error" event.
+        var messages = await EventsAsync(page, "message");
+        Assert.Equal("left", Assert.Single(messages.EnumerateArray()).GetProperty("data").GetProperty("move").GetString());
+        Assert.Equal(0, (await EventsAsync(page, "error")).GetArrayLength());
+    }
 }

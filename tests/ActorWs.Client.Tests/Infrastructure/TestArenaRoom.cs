@@ -8,12 +8,19 @@ namespace ActorWs.Client.Tests.Infrastructure;
 
 /// <summary>
 /// A small game room for matchmaking tests: seats and a <c>mode</c> from its create options, and every
-/// message (JSON or binary) broadcast back to all members.
+/// message (JSON or binary) broadcast back to all members, but <see cref="Forbidden"/>, which it refuses with
+/// <see cref="ForbiddenReason"/>.
 /// </summary>
 internal sealed class TestArenaRoom : Room
 {
     public const string TypeName = "arena";
     private const int DefaultSeats = 2;
+
+    /// <summary>The JSON data (a string) the room refuses.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>Why it refuses it.</summary>
+    public const string ForbiddenReason = "that move is not allowed";
 
     protected override void OnCreate(JsonElement options)
     {
@@ -21,5 +28,9 @@ internal sealed class TestArenaRoom : Room
         SetMetadata("mode", JsonValue.Create(options.TryGetProperty("mode", out var mode) ? mode.GetString() : "ffa"));
     }
 
-    protected override void OnMessage(RoomMember member, WebSocketMessage message) => Broadcast(message.Span, message.Type);
+    protected override void OnMessage(RoomMember member, WebSocketMessage message)
+    {
+        if (message.Type == WebSocketMessageType.Text && message.Span.SequenceEqual("\"forbidden\""u8)) throw new RoomMessageRejectedException(ForbiddenReason);
+        Broadcast(message.Span, message.Type);
+    }
 }

@@ -104,4 +104,20 @@ public class MatchmakingTests : IAsyncLifetime
         var error = await events.WaitAsync<ServerError>();
         Assert.Contains("game room", error.Reason);
     }
+
+    [Fact]
+    public async Task A_confirmed_send_completes_once_the_room_took_it_and_fails_with_the_rooms_reason_when_it_refused()
+    {
+        var (a, events) = await ConnectAsync();
+        var room = await a.JoinOrCreateAsync("arena").WaitAsync(TestServer.Wait);
+
+        var refused = await Assert.ThrowsAsync<ActorWsRequestException>(() => a.SendConfirmedAsync(room.Room, TestArenaRoom.Forbidden).WaitAsync(TestServer.Wait));
+        Assert.Equal((RequestFailure.Rejected, TestArenaRoom.ForbiddenReason, "send"), (refused.Failure, refused.Reason, refused.Op));
+
+        await a.SendConfirmedAsync(room.Room, new { move = "left" }).WaitAsync(TestServer.Wait);
+        var echo = await events.WaitAsync<RoomMessage>(m => m.Room == room.Room);
+        Assert.Equal("left", echo.Data.GetProperty("move").GetString());
+        await a.PingAsync().WaitAsync(TestServer.Wait);
+        Assert.Empty(events.All<ServerError>()); // the refusal answered its request, not as an error without a ref
+    }
 }
