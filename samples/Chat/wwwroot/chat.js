@@ -382,15 +382,12 @@ function clearTyping(view, id) {
   view.typing.delete(id);
 }
 
-/** An error answering no request: a room refused something this page sent (the room handles messages in order). */
+/**
+ * An error answering no request: a refusal of something sent without confirmation (a typing notice, a sync). A
+ * refused message is not among them: it is sent with a ref, so its refusal rejects its own send (see deliver).
+ */
 function onServerError({ reason }) {
-  const refused = app.pending.find(p => p.status === "sent");
-  if (refused) {
-    refused.status = "failed";
-    refused.reason = reason;
-  } else {
-    showNotice(`The server refused: ${reason}`);
-  }
+  showNotice(`The server refused: ${reason}`);
   render();
 }
 
@@ -419,7 +416,11 @@ function submit() {
   render({ scrollToEnd: true });
 }
 
-/** Sends one message and waits for the server to take it; what fails for the connection's sake is sent again later. */
+/**
+ * Sends one message and waits for the room to take it: the server confirms a send only once the room accepted it (its
+ * echo has arrived by then), and a refusal (the room's validation, its size or rate limit) rejects with the reason,
+ * which the message then shows. What fails for the connection's sake is sent again later.
+ */
 async function deliver(pending) {
   const client = app.client;
   pending.status = "sending";
@@ -427,7 +428,7 @@ async function deliver(pending) {
   render();
   try {
     await client.send(pending.room, { kind: "say", text: pending.text, cid: pending.cid }, { confirm: true });
-    if (pending.status === "sending") pending.status = "sent"; // the room's echo settles it
+    if (pending.status === "sending") pending.status = "sent"; // accepted; its echo (matched by cid) settles it
   } catch (err) {
     if (!app.pending.includes(pending)) return; // echoed meanwhile
     if (err?.failure === RequestFailure.REJECTED) {

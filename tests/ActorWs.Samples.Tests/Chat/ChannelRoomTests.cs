@@ -133,6 +133,20 @@ public sealed class ChannelRoomTests(ChatSampleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AConfirmedSay_IsConfirmedOnlyOnceTheRoomKeptIt_AndARefusedOneFailsWithTheRoomsReason()
+    {
+        await using var ada = await ChatBot.ConnectAsync(Sample, "Ada");
+        await ada.JoinAsync("confirmed");
+        var refused = await Assert.ThrowsAsync<ActorWsRequestException>(
+            () => ada.Client.SendConfirmedAsync("confirmed", new { kind = "say", text = "   " }).WaitAsync(ChatBot.Wait));
+        Assert.Equal((RequestFailure.Rejected, "message is empty", "send"), (refused.Failure, refused.Reason, refused.Op));
+
+        await ada.Client.SendConfirmedAsync("confirmed", new { kind = "say", text = "kept" }).WaitAsync(ChatBot.Wait);
+        var said = await ada.NextAsync("confirmed", "say");
+        Assert.Equal(("kept", 1L), (said.GetProperty("text").GetString(), said.GetProperty("id").GetInt64()));
+    }
+
+    [Fact]
     public async Task TooLongMessages_AreRefused_AtTheLimitTheyPass()
     {
         await using var ada = await ChatBot.ConnectAsync(Sample, "Ada");

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using ActorWs.Samples.Chat;
 using ActorWs.Samples.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -143,6 +144,36 @@ public sealed class ChatPageTests(ChromiumFixture fixture) : PageTest(fixture.Ch
         await bob.Clock.FastForwardAsync("00:02");
         Assert.Empty(await bob.EvaluateAsync<string[]>("() => window.chat.typing()"));
         Assert.Equal("", await bob.TextContentAsync("#typing"));
+    }
+
+    [Fact]
+    public async Task AMessageTheRoomRefuses_ShowsAsNotSent_WithTheRoomsReason_AndTheOneBeforeItGoesThrough()
+    {
+        // One message a second: of two sent at once, the room takes the first and refuses the second.
+        await using var sample = await SampleHost.StartAsync(ChatApp.Build, "--chat:messages-per-second=1");
+        var ada = await OpenChatAsync(sample.Http("/"), "Ada");
+        // Into the composer and submitted without the input events that would send typing notices (they count too).
+        await ada.EvaluateAsync("""
+            () => {
+              const text = document.querySelector("#text");
+              for (const t of ["first", "second"]) { text.value = t; text.form.requestSubmit(); }
+            }
+            """);
+        await WaitForAsync(ada, $"{Shows("first")} && window.chat.pending().length === 1 && window.chat.pending()[0].status === 'failed'");
+
+        var refused = (await ada.EvaluateAsync<JsonElement>("() => window.chat.pending()"))[0];
+        Assert.Equal(("general", "second", "rate limit exceeded"),
+            (refused.GetProperty("room").GetString(), refused.GetProperty("text").GetString(), refused.GetProperty("reason").GetString()));
+        Assert.Equal(["first"], await TextsAsync(ada));
+        Assert.Contains("Not sent: rate limit exceeded.", await ada.TextContentAsync("#messages li.pending"));
+        Assert.Equal("", await ada.TextContentAsync("#notice")); // the refusal answered its message, not as a stray error
+        await SnapAsync(ada, "refused");
+
+        // Once the room takes messages again (a second later), Retry sends it.
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await ada.ClickAsync("#messages li.pending button:text('Retry')");
+        await WaitForAsync(ada, $"{Shows("second")} && window.chat.pending().length === 0");
+        Assert.Equal(["first", "second"], await TextsAsync(ada));
     }
 
     [Fact]
