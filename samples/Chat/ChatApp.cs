@@ -1,5 +1,6 @@
 using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Hosting;
+using ActorWs.Hosting.Settings;
 using ActorWs.Samples.Chat.History;
 using ActorWs.Samples.Chat.Identity;
 using ActorWs.Samples.Chat.Rooms;
@@ -9,6 +10,7 @@ using ActorWs.Server.BuiltIn;
 using ActorWs.Server.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Serilog;
 
 namespace ActorWs.Samples.Chat;
 
@@ -28,13 +30,19 @@ public static class ChatApp
 
     /// <summary>Builds the host, stamping messages and timing typing notices with <paramref name="time"/>.</summary>
     /// <exception cref="ChatSettingsException">A <c>chat</c> setting is wrong.</exception>
-    /// <exception cref="ConfigurationValidationException">A <c>server</c> setting is wrong (the message names it and its source).</exception>
+    /// <exception cref="ConfigurationValidationException">A <c>server</c> or <c>logging</c> setting is wrong (the message names it and its source).</exception>
     public static IHost Build(string[] args, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var builder = Host.CreateApplicationBuilder(args);
+        // No host defaults: the settings come from chat.conf, ACTORWS__ variables and the command line only, and the
+        // logs go through Serilog (below) rather than Microsoft's console logger.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         string config = Path.Combine(AppContext.BaseDirectory, "chat.conf");
         builder.Configuration.AddHoconWithOverrides(config, ActorWsConfiguration.EnvironmentPrefix, args, new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
+
+        // One line per event, as the server and the other samples log: Serilog, set by the logging section.
+        var logger = LoggingSettings.CreateLogger(LoggingSettings.Read(builder.Configuration));
+        builder.Services.AddSerilog(logger, dispose: true); // Serilog's levels from logging.* decide alone
 
         var settings = ChatSettings.Read(builder.Configuration);
         var store = new ChatHistoryStore(settings.HistoryLength, settings.MaxStoredRooms);

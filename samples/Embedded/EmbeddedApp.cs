@@ -4,12 +4,14 @@ using Akka.Actor;
 using ActorWs.Hosting.Configuration;
 using ActorWs.Hosting.Configuration.Hocon;
 using ActorWs.Hosting.Hosting;
+using ActorWs.Hosting.Settings;
 using ActorWs.Server.BuiltIn;
 using ActorWs.Server.Options;
 using ActorWs.Server.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Serilog;
 
 namespace ActorWs.Samples.Embedded;
 
@@ -17,15 +19,22 @@ namespace ActorWs.Samples.Embedded;
 public static class EmbeddedApp
 {
     /// <summary>Builds the host; <c>--port</c>, <c>--clock:interval</c> and the usual overrides apply.</summary>
-    /// <exception cref="ConfigurationValidationException">A <c>server</c> setting is wrong (the message names it and its source).</exception>
+    /// <exception cref="ConfigurationValidationException">A <c>server</c> or <c>logging</c> setting is wrong (the message names it and its source).</exception>
     public static IHost Build(string[] args) => Build(args, TimeProvider.System);
 
     /// <summary>Builds the host with the clock that times and stamps the clock service's announcements (tests pass a fake one).</summary>
     internal static IHost Build(string[] args, TimeProvider time)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        // No host defaults: the settings come from embedded.conf, ACTORWS__ variables and the command line only (the
+        // defaults' appsettings.json would bring Microsoft's "Logging" section, which the logging section below is not).
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         string config = Path.Combine(AppContext.BaseDirectory, "embedded.conf");
         builder.Configuration.AddHoconWithOverrides(config, ActorWsConfiguration.EnvironmentPrefix, args, new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
+
+        // The application's logs and the server's go through one Serilog logger, set by the logging section: one line per
+        // event, as the server and the other samples log, instead of Microsoft's two-line console format.
+        var logger = LoggingSettings.CreateLogger(LoggingSettings.Read(builder.Configuration));
+        builder.Services.AddSerilog(logger, dispose: true); // Serilog's levels from logging.* decide alone
 
         builder.Services.AddActorWs(builder.Configuration, actorws => actorws
             .ConfigureServer(server =>

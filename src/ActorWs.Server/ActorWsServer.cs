@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
@@ -54,6 +55,12 @@ public sealed class ActorWsServer : IAsyncDisposable
     private Task? _stopping;
     private Task? _draining;
     private Task? _actorsStopping;
+    private string? _configurationSource;
+    private string? _url;
+    private DrainOutcome? _drainOutcome;
+
+    /// <summary>How the drain went, for the stop line: how long it took and how many connections it aborted (null: it did not answer in time).</summary>
+    private sealed record DrainOutcome(TimeSpan Took, int? Aborted);
 
     /// <summary>Creates a server; it does nothing until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Settings (defaults when null).</param>
@@ -105,6 +112,22 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// <summary>The server's root actor (parent of its listener, sessions and rooms), once started: watch it to learn that the server stopped.</summary>
     /// <exception cref="InvalidOperationException">The server is not started.</exception>
     public IActorRef Actor => _root ?? throw new InvalidOperationException("The server is not started.");
+
+    /// <summary>
+    /// Where the server's settings came from, named at the end of the startup line (<c>configuration: /srv/actorws/hocon.conf</c>,
+    /// or <c>configuration: built-in defaults (/srv/actorws/hocon.conf not found)</c>). The hosting layer
+    /// (<c>AddActorWs</c>) sets it to the configuration files it read; null (the default) leaves it out of the line.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after <see cref="StartAsync"/>.</exception>
+    public string? ConfigurationSource
+    {
+        get => _configurationSource;
+        set
+        {
+            EnsureNotStarted();
+            _configurationSource = value;
+        }
+    }
 
     /// <summary>The bound endpoint (with the real port) once started.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
@@ -245,8 +268,40 @@ public sealed class ActorWsServer : IAsyncDisposable
             await StopActorsOnceAsync().ConfigureAwait(false);
             return Done.Instance;
         });
-        _log.LogInformation("ActorWs listening on {EndPoint} ({Transport} transport), routes: {Routes}", LocalEndPoint, _transport.GetType().Name, string.Join(", ", _routes.Routes.Select(r => r.Template.Text)));
+        LogListening(LocalEndPoint);
         return LocalEndPoint;
+    }
+
+    /// <summary>
+    /// The startup line, for a person: the URL to open, the transport, every WebSocket route as a URL, the plain-HTTP
+    /// endpoints that are on, and where the settings came from.
+    /// </summary>
+    private void LogListening(IPEndPoint endPoint)
+    {
+        bool tls = Options.Tls.Enabled;
+        string authority = endPoint.ToString(); // [::1]:8080 for IPv6
+        _url = (tls ? "https://" : "http://") + authority + "/";
+        string transport = _transport is EpollTransportFactory ? "epoll" : tls ? "sockets, TLS" : "sockets";
+        var routes = _routes.Routes.Select(r => r.Template.Text).ToArray();
+        string webSockets = routes.Length == 0
+            ? "none"
+            : (tls ? "wss://" : "ws://") + authority + string.Join(", ", routes); // the first as a URL, the rest as paths (templates start with /)
+        var http = new List<string>();
+        if (_http.ServesPage(_routes)) http.Add("page /");
+        http.Add("health /health");
+        http.Add("ready /ready");
+        if (_exporter is not null) http.Add("metrics /metrics");
+        string httpEndpoints = string.Join(", ", http);
+        if (_configurationSource is { } configuration)
+        {
+            _log.LogInformation("ActorWs listening on {Url:l} ({Transport:l}) — WebSockets: {WebSockets:l}; {HttpEndpoints:l}; configuration: {Configuration:l}",
+                _url, transport, webSockets, httpEndpoints, configuration);
+        }
+        else
+        {
+            _log.LogInformation("ActorWs listening on {Url:l} ({Transport:l}) — WebSockets: {WebSockets:l}; {HttpEndpoints:l}",
+                _url, transport, webSockets, httpEndpoints);
+        }
     }
 
     private static ITransportFactory CreateTransport(ServerOptions options) => options.Tls.Enabled
@@ -288,13 +343,15 @@ public sealed class ActorWsServer : IAsyncDisposable
     private async Task DrainAsync()
     {
         var runtime = _runtime!;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             var drained = await runtime.Listener.Ask<Drained>(new Drain(Options.DrainTimeout), Options.DrainTimeout + TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            _log.LogInformation("ActorWs drained ({Aborted} connections aborted)", drained.Aborted);
+            _drainOutcome = new DrainOutcome(Stopwatch.GetElapsedTime(started), drained.Aborted);
         }
         catch (Exception ex) when (ex is TimeoutException or AskTimeoutException or OperationCanceledException)
         {
+            _drainOutcome = new DrainOutcome(Stopwatch.GetElapsedTime(started), null);
             _log.LogWarning("ActorWs drain did not answer in time; stopping anyway");
         }
     }
@@ -327,6 +384,17 @@ public sealed class ActorWsServer : IAsyncDisposable
         }
         _transport?.Dispose();
         _exporter?.Dispose();
+        // The last line a person reads: the server is gone (nothing when it never got as far as listening).
+        if (_url is null) return;
+        if (_drainOutcome is { Aborted: { } aborted } outcome)
+        {
+            _log.LogInformation("ActorWs stopped after drain ({Aborted} connections aborted, drain took {DrainSeconds:0.00} s): {Url:l} is closed",
+                aborted, outcome.Took.TotalSeconds, _url);
+        }
+        else
+        {
+            _log.LogInformation("ActorWs stopped without a complete drain: {Url:l} is closed", _url);
+        }
     }
 
     /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>

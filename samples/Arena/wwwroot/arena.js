@@ -13,6 +13,17 @@ const INPUT_MIN_INTERVAL_MS = 33;
 const INPUT_REPEAT_MS = 300;
 /** Pointer steering: at this distance (world units) or more from the dot, full speed; closer, slower. */
 const POINTER_FULL_SPEED_DISTANCE = 120;
+/** Room kept around the field inside the canvas (CSS px): the ring around a dot at the edge, and names, stay visible. */
+const FIELD_MARGIN = 24;
+/** Names are drawn at this size whatever the field's scale, so they stay readable on a small window. */
+const LABEL_FONT = "600 13px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+/** From a dot's edge to its name (CSS px). */
+const LABEL_GAP = 6;
+/** A name keeps this far from the canvas's edges (CSS px). */
+const LABEL_INSET = 2;
+/** The ring around one's own dot: this far outside the dot, this thick (world units). */
+const RING_OFFSET = 5;
+const RING_WIDTH = 3;
 const NO_ROOM_REASON = "binary messages need a game room";
 const KEYS = {
   ArrowLeft: "left", KeyA: "left", ArrowRight: "right", KeyD: "right",
@@ -292,7 +303,7 @@ window.addEventListener("blur", () => {
 let pointerTarget = null;
 function worldPoint(e) {
   const rect = ui.canvas.getBoundingClientRect();
-  return { x: ((e.clientX - rect.left) / rect.width) * game.world.width, y: ((e.clientY - rect.top) / rect.height) * game.world.height };
+  return { x: (e.clientX - rect.left - view.left) / view.scale, y: (e.clientY - rect.top - view.top) / view.scale };
 }
 ui.canvas.addEventListener("pointerdown", e => {
   ui.canvas.setPointerCapture(e.pointerId);
@@ -397,13 +408,23 @@ function renderScores() {
 
 // ---- drawing --------------------------------------------------------------------------------------------------
 
-function resizeCanvas() {
+// Where the field is drawn, in the canvas's CSS pixels: world (x, y) is at (left + x * scale, top + y * scale). The canvas
+// fills the space the page leaves it; the field keeps its shape, as large as fits inside FIELD_MARGIN, centred.
+let view = { width: 0, height: 0, left: 0, top: 0, scale: 1, dpr: 1 };
+// The players as the last frame drew them (CSS pixels of the canvas), for the tests and the curious.
+let drawn = [];
+
+function layoutField() {
   const dpr = window.devicePixelRatio || 1;
-  const width = Math.round(ui.canvas.clientWidth * dpr), height = Math.round(ui.canvas.clientHeight * dpr);
-  if (ui.canvas.width !== width || ui.canvas.height !== height) {
-    ui.canvas.width = width;
-    ui.canvas.height = height;
+  const width = ui.canvas.clientWidth, height = ui.canvas.clientHeight;
+  const pixelWidth = Math.round(width * dpr), pixelHeight = Math.round(height * dpr);
+  if (ui.canvas.width !== pixelWidth || ui.canvas.height !== pixelHeight) {
+    ui.canvas.width = pixelWidth;
+    ui.canvas.height = pixelHeight;
   }
+  const world = game.world;
+  const scale = Math.max(0.01, Math.min((width - 2 * FIELD_MARGIN) / world.width, (height - 2 * FIELD_MARGIN) / world.height));
+  view = { width, height, scale, dpr, left: (width - world.width * scale) / 2, top: (height - world.height * scale) / 2 };
 }
 
 function draw(now) {
@@ -416,20 +437,30 @@ function draw(now) {
 
 function drawField(now) {
   steerTowardsPointer();
-  resizeCanvas();
+  layoutField();
   const { width, height, scale, playerRadius, itemRadius } = game.world;
-  const k = ui.canvas.width / width;
+  const { dpr } = view;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ui.canvas.width, ui.canvas.height);
-  ctx.setTransform(k, 0, 0, k, 0, 0);
+  // World units from here on.
+  const k = view.scale;
+  ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * view.left, dpr * view.top);
 
-  // Field: a faint grid, so movement reads even on an empty field.
+  // Field: its floor, a faint grid (so movement reads even on an empty field) and its edge.
+  const floor = ctx.createRadialGradient(width / 2, height * 0.4, 0, width / 2, height * 0.4, width * 0.6);
+  floor.addColorStop(0, "#15224a");
+  floor.addColorStop(1, "#0e1630");
+  ctx.fillStyle = floor;
+  ctx.fillRect(0, 0, width, height);
   ctx.strokeStyle = "rgba(148, 163, 184, 0.08)";
   ctx.lineWidth = 1 / k;
   ctx.beginPath();
   for (let x = 50; x < width; x += 50) { ctx.moveTo(x, 0); ctx.lineTo(x, height); }
   for (let y = 50; y < height; y += 50) { ctx.moveTo(0, y); ctx.lineTo(width, y); }
   ctx.stroke();
+  ctx.strokeStyle = "#2c3d66";
+  ctx.lineWidth = 1.5 / k;
+  ctx.strokeRect(0, 0, width, height);
 
   // Items pulse gently.
   const pulse = 1 + 0.12 * Math.sin(now / 220);
@@ -462,12 +493,11 @@ function drawField(now) {
     ctx.globalAlpha = 1;
   }
 
-  // Players, as they were INTERPOLATION_DELAY_MS ago.
+  // Players, as they were INTERPOLATION_DELAY_MS ago: the dots first, then every name above them all.
   const at = clock.tickAt(now);
   const positions = timeline.sample(at === null ? null : at - INTERPOLATION_DELAY_MS / clock.tickMs);
   const me = mySlot();
-  ctx.font = "600 14px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-  ctx.textAlign = "center";
+  const shown = [];
   for (const [slot, p] of positions) {
     const who = game.roster.get(slot);
     if (!who) continue;
@@ -475,17 +505,42 @@ function drawField(now) {
     ctx.beginPath();
     ctx.arc(p.x, p.y, playerRadius, 0, Math.PI * 2);
     ctx.fill();
+    let outer = playerRadius;
     if (slot === me) {
       ctx.strokeStyle = "#ffffff";
-      ctx.lineWidth = 3;
+      ctx.lineWidth = RING_WIDTH;
       ctx.beginPath();
-      ctx.arc(p.x, p.y, playerRadius + 5, 0, Math.PI * 2);
+      ctx.arc(p.x, p.y, playerRadius + RING_OFFSET, 0, Math.PI * 2);
       ctx.stroke();
+      outer = playerRadius + RING_OFFSET + RING_WIDTH / 2;
     }
-    ctx.fillStyle = "rgba(226, 232, 240, 0.92)";
-    ctx.fillText(who.name, p.x, p.y - playerRadius - 10);
+    shown.push({ who, x: view.left + p.x * k, y: view.top + p.y * k, radius: outer * k });
   }
+  // Names in CSS pixels, at a fixed size: centred over the dot, but moved along to stay wholly inside the canvas, and
+  // below the dot when there is no room above it.
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.font = LABEL_FONT;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "alphabetic";
+  ctx.fillStyle = "rgba(226, 232, 240, 0.92)";
+  drawn = shown.map(({ who, x, y, radius }) => {
+    const label = labelBox(who.name, x, y, radius);
+    ctx.fillText(who.name, label.left, label.baseline);
+    return { id: who.id, name: who.name, dot: { x, y, radius }, label };
+  });
   ui.tick.textContent = game.lastTick === null ? "—" : `tick ${game.lastTick} · ${game.tickRate} Hz`;
+}
+
+/** Where a name goes for a dot at (x, y) of the given radius, in CSS pixels (ctx.font must be LABEL_FONT). */
+function labelBox(text, x, y, radius) {
+  const metrics = ctx.measureText(text);
+  const width = metrics.width;
+  const ascent = metrics.fontBoundingBoxAscent ?? metrics.actualBoundingBoxAscent;
+  const descent = metrics.fontBoundingBoxDescent ?? metrics.actualBoundingBoxDescent;
+  const left = Math.max(LABEL_INSET, Math.min(x - width / 2, view.width - LABEL_INSET - width));
+  let baseline = y - radius - LABEL_GAP - descent;
+  if (baseline - ascent < LABEL_INSET) baseline = y + radius + LABEL_GAP + ascent;
+  return { text, font: LABEL_FONT, left, right: left + width, top: baseline - ascent, bottom: baseline + descent, baseline };
 }
 
 // ---- test hook ------------------------------------------------------------------------------------------------
@@ -509,6 +564,10 @@ window.arena = Object.freeze({
     return out;
   },
   items() { return [...game.items].map(([id, i]) => ({ id, x: i.x / game.world.scale, y: i.y / game.world.scale })); },
+  /** Where the field is drawn in the canvas (CSS pixels): world (x, y) is at (left + x * scale, top + y * scale); dpr device pixels per CSS pixel. */
+  view() { return { ...view }; },
+  /** The players as the last frame drew them (interpolated, so a little behind players()): dots and name boxes in the canvas's CSS pixels. */
+  drawn() { return drawn.map(d => ({ ...d, dot: { ...d.dot }, label: { ...d.label } })); },
   departed() { return [...game.departed]; },
   steer(dx, dy) { steer(dx, dy); },
 });

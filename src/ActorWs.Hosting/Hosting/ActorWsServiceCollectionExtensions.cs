@@ -57,7 +57,8 @@ public static class ActorWsServiceCollectionExtensions
     /// and line), and the <see cref="RoomDirectory"/> to the services, and runs the server as a hosted service: bound
     /// once the actor system has started, drained (1001 to every WebSocket) and stopped with the host. The server's and
     /// room manager's actors are registered for <see cref="IRequiredActor{TKey}"/> (keys <see cref="ActorWsServer"/> and
-    /// <see cref="RoomDirectory"/>).
+    /// <see cref="RoomDirectory"/>). The server's startup line names the configuration files read
+    /// (<see cref="ActorWsConfiguration.GetConfigurationFiles"/>), or says that the built-in defaults apply.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">The configuration root (<c>builder.Configuration</c>).</param>
@@ -90,7 +91,11 @@ public static class ActorWsServiceCollectionExtensions
         {
             var system = provider.GetRequiredService<ActorSystem>();
             var server = new ActorWsServer(provider.GetRequiredService<ServerOptions>(), system,
-                provider.GetService<ILoggerFactory>(), provider.GetService<IMeterFactory>());
+                provider.GetService<ILoggerFactory>(), provider.GetService<IMeterFactory>())
+            {
+                // The startup line names the files the settings came from, or says that the built-in defaults apply.
+                ConfigurationSource = ActorWsConfiguration.GetConfigurationFiles(root).ToString(),
+            };
             foreach (var setup in builder.ServerSetups) setup(server);
             ActorWsExtension.Get(system).Set(server);
             return server;

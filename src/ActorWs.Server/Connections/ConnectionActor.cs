@@ -179,7 +179,7 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
             var status = CloseStatus();
             _runtime.Metrics.Closes.Add(1, new KeyValuePair<string, object?>("code", status.Code));
             if (_log.IsEnabled(LogLevel.Information))
-                ConnectionLog.WebSocketClosed(_log, Id, _route.Template.Text, status.Code, status.Reason, status.ByPeer, _runtime.Time.GetElapsedTime(_openedAt));
+                ConnectionLog.WebSocketClosed(_log, Id, _route.Template.Text, status.Code, status.Reason, status.ByPeer, _runtime.Time.GetElapsedTime(_openedAt).TotalSeconds);
             if (_sessionActor is not null && _route.ActorProps is not null)
             {
                 // The application's actor hears how it ended, then stops (after whatever it was told before).

@@ -9,8 +9,8 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "WebSocket {ConnectionId} opened on {Route} ({Path}) from {RemoteEndPoint}")]
     public static partial void WebSocketOpened(ILogger logger, long connectionId, string route, string path, string? remoteEndPoint);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "WebSocket {ConnectionId} on {Route} closed with {CloseCode} \"{CloseReason}\" (by peer: {ByPeer}) after {Duration}")]
-    public static partial void WebSocketClosed(ILogger logger, long connectionId, string? route, ushort closeCode, string closeReason, bool byPeer, TimeSpan duration);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "WebSocket {ConnectionId} on {Route} closed with {CloseCode} \"{CloseReason}\" (by peer: {ByPeer}) after {DurationSeconds:0.00} s")]
+    public static partial void WebSocketClosed(ILogger logger, long connectionId, string? route, ushort closeCode, string closeReason, bool byPeer, double durationSeconds);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Connection {ConnectionId} refused with {Status}: {Reason}")]
     public static partial void Rejected(ILogger logger, long connectionId, int status, string reason);

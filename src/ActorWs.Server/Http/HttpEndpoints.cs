@@ -60,6 +60,13 @@ internal sealed class HttpEndpoints
         return HttpResponse.Text(HttpStatus.NotFound, $"no resource at {path}\n");
     }
 
+    /// <summary>
+    /// Whether <c>GET /</c> answers with a page (as <see cref="Answer"/> decides): the application's handler or static
+    /// <c>index.html</c>, else the status page when it is on. For the startup line.
+    /// </summary>
+    public bool ServesPage(RouteTable routes) =>
+        _get.ContainsKey("/") || (!routes.TryMatch("/", out _, out _) && (FindStaticFile("/") is not null || IsBuiltIn("/")));
+
     private static HttpResponse? MethodAllowed(HttpRequestHead request) =>
         request.Method is "GET" or "HEAD"
             ? null

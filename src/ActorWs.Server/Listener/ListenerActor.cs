@@ -168,7 +168,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
                 case AcceptStatus.Closed:
                     return;
                 case AcceptStatus.TransientFailure:
-                    _log.LogWarning("Accepting connections failed (out of file descriptors or memory?); retrying in {Delay}", AcceptRetryDelay);
+                    _log.LogWarning("Accepting connections failed (out of file descriptors or memory?); retrying in {DelayMs} ms", (long)AcceptRetryDelay.TotalMilliseconds);
                     Timers.StartSingleTimer(AcceptRetry.Instance, AcceptRetry.Instance, AcceptRetryDelay);
                     return;
             }
@@ -234,7 +234,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
             FinishDrain(0);
             return;
         }
-        _log.LogInformation("Draining {Count} connections (up to {Timeout})", _runtime.Registry.Count, drain.Timeout);
+        _log.LogInformation("Draining {Count} connections (up to {DrainTimeoutSeconds:0.###} s)", _runtime.Registry.Count, drain.Timeout.TotalSeconds);
         _runtime.Registry.TellAll(ServerShuttingDown.Instance);
         Timers.StartSingleTimer(DrainTimedOut.Instance, DrainTimedOut.Instance, drain.Timeout);
     }

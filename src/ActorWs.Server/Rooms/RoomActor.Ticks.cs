@@ -72,17 +72,39 @@ internal sealed partial class RoomActor
         }
         var delta = time.GetElapsedTime(_lastTick, now);
         _lastTick = now;
+        long due = _nextTickDue;
         _room.OnTick(delta);
         if (_tickInterval == 0) return; // the tick stopped the loop
         long after = time.GetTimestamp();
         _nextTickDue += _tickInterval;
         if (_nextTickDue <= after)
         {
-            // The tick (or the machine) overran its slot: skip the missed slots rather than run them back to back.
+            // Past the next slot already: skip the missed slots rather than run them back to back.
             long missed = (after - _nextTickDue) / _tickInterval + 1;
-            Log.LogWarning("Room {Room} tick took {Elapsed} ({Missed} slot(s) skipped)", RoomName, time.GetElapsedTime(now, after), missed);
             _nextTickDue += missed * _tickInterval;
+            ReportMissedSlots(due, now, after, missed);
         }
         ArmTick(after);
+    }
+
+    /// <summary>
+    /// A warning only when the room's own tick took longer than a slot (its <see cref="Room.OnTick"/> is too slow for the
+    /// rate); when the tick was short but started late (the timer fired late: a busy or paused machine, a GC), at debug.
+    /// </summary>
+    private void ReportMissedSlots(long due, long started, long finished, long missed)
+    {
+        var time = _runtime.Time;
+        double tickMs = time.GetElapsedTime(started, finished).TotalMilliseconds;
+        double slotMs = _tickInterval * 1000.0 / time.TimestampFrequency;
+        if (finished - started > _tickInterval)
+        {
+            Log.LogWarning("Room {Room} tick took {TickMs:0.0} ms, longer than its {SlotMs:0.0} ms slot ({Missed} slot(s) skipped)",
+                RoomName, tickMs, slotMs, missed);
+        }
+        else if (Log.IsEnabled(LogLevel.Debug))
+        {
+            Log.LogDebug("Room {Room} tick started {LateMs:0.0} ms late (its timer fired late; the tick took {TickMs:0.000} ms): {Missed} slot(s) of {SlotMs:0.0} ms skipped",
+                RoomName, time.GetElapsedTime(due, started).TotalMilliseconds, tickMs, missed, slotMs);
+        }
     }
 }

@@ -133,7 +133,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         var options = _runtime.Options.Rooms;
         double factor = Math.Pow(2, Math.Min(_lifetime.Restarts - 1, 30));
         var pause = TimeSpan.FromTicks((long)Math.Min(options.RestartBackoffMax.Ticks, options.RestartBackoffMin.Ticks * factor));
-        Log.LogWarning(reason, "Room {Room} ({Type}) failed and was restarted (restart {Count}); taking messages again in {Pause}", RoomName, RoomType, _lifetime.Restarts, pause);
+        Log.LogWarning(reason, "Room {Room} ({Type}) failed and was restarted (restart {Count}); taking messages again in {PauseSeconds:0.###} s", RoomName, RoomType, _lifetime.Restarts, pause.TotalSeconds);
         base.PostRestart(reason); // runs PreStart: a fresh Room instance
         if (pause > TimeSpan.Zero)
         {

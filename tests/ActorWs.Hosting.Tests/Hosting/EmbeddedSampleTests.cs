@@ -26,7 +26,7 @@ public sealed class EmbeddedSampleTests
     private static FakeTimeProvider NewClock() => new(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     private static IHost BuildHost(FakeTimeProvider time, params string[] args) =>
-        EmbeddedApp.Build(["--port", "0", "--clock:interval=1s", "--Logging:LogLevel:Default=Warning", .. args], time);
+        EmbeddedApp.Build(["--port", "0", "--clock:interval=1s", "--logging:level=warning", .. args], time);
 
     private static async Task<string> ReceiveTextAsync(ClientWebSocket client)
     {

@@ -20,7 +20,7 @@ public sealed partial class ExecutableTests : IDisposable
 
     private const int SIGTERM = 15;
 
-    [GeneratedRegex(@"listening on 127\.0\.0\.1:(\d+)")]
+    [GeneratedRegex(@"listening on http://127\.0\.0\.1:(\d+)/")]
     private static partial Regex ListeningLine();
 
     private sealed class RunningServer(Process process, StringBuilder output) : IDisposable
@@ -82,14 +82,17 @@ public sealed partial class ExecutableTests : IDisposable
     public async Task JsonConsoleFormat_WritesOneRenderedClefObjectPerLine()
     {
         using var server = Start("--port", "0", "--logging:console:format=json");
-        string line = await WaitForLineAsync(server, "\"EndPoint\":");
+        string line = await WaitForLineAsync(server, "\"Url\":");
         var json = JsonDocument.Parse(line).RootElement;
-        Assert.StartsWith("ActorWs listening on \"127.0.0.1:", json.GetProperty("@m").GetString(), StringComparison.Ordinal);
+        // The message reads as in the text format: no quotes around the URL and the other parts.
+        Assert.StartsWith("ActorWs listening on http://127.0.0.1:", json.GetProperty("@m").GetString(), StringComparison.Ordinal);
         Assert.Matches("^[0-9a-f]{8}$", json.GetProperty("@i").GetString()!);
         Assert.True(json.TryGetProperty("@t", out _));
         Assert.False(json.TryGetProperty("@l", out _)); // Information is implied
         Assert.Equal("ActorWs.Server", json.GetProperty("SourceContext").GetString());
-        Assert.StartsWith("127.0.0.1:", json.GetProperty("EndPoint").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("http://127.0.0.1:", json.GetProperty("Url").GetString(), StringComparison.Ordinal);
+        Assert.Equal("epoll", json.GetProperty("Transport").GetString());
+        Assert.StartsWith("built-in defaults", json.GetProperty("Configuration").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,6 +115,39 @@ public sealed partial class ExecutableTests : IDisposable
         await server.Process.WaitForExitAsync(new CancellationTokenSource(Wait).Token);
         Assert.Equal(0, server.Process.ExitCode);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        // The last line says that the server is gone, and how the drain went.
+        server.Process.WaitForExit(); // flush the output readers
+        Assert.Matches($@"\[\d\d:\d\d:\d\d INF\] ActorWs\.Server: ActorWs stopped after drain \(0 connections aborted, drain took \d+\.\d\d s\): http://127\.0\.0\.1:{port}/ is closed", server.Output.ToString());
+    }
+
+    [Fact]
+    public async Task TheStartupLine_GivesTheUrls_TheTransport_AndSaysWhenNoConfigurationFileWasFound()
+    {
+        // Started where there is no hocon.conf (as from src/ActorWs in a clone): the line says so, and which file it looked for.
+        using var server = Start("--port", "0");
+        int port = await WaitForPortAsync(server);
+        string line = await WaitForLineAsync(server, "ActorWs listening on");
+        string expected = $"ActorWs listening on http://127.0.0.1:{port}/ ({(OperatingSystem.IsLinux() ? "epoll" : "sockets")}) — " +
+            $"WebSockets: ws://127.0.0.1:{port}/echo, /rooms/{{name}}, /ws; page /, health /health, ready /ready, metrics /metrics; " +
+            $"configuration: built-in defaults ({Path.Combine(_workDir, "hocon.conf")} not found)";
+        Assert.EndsWith(expected, line, StringComparison.Ordinal);
+        Assert.StartsWith("[", line, StringComparison.Ordinal); // one Serilog line: [12:00:00 INF] ActorWs.Server: …
+    }
+
+    [Fact]
+    public async Task TheStartupLine_NamesTheConfigFile_AndLeavesOutEndpointsThatAreOff()
+    {
+        // A hocon.conf in the current directory too: --config wins, and only the file read is named.
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "hocon.conf"), "server.port = 1\n");
+        Directory.CreateDirectory(Path.Combine(_workDir, "conf"));
+        string config = Path.Combine(_workDir, "conf", "quiet.conf");
+        await File.WriteAllTextAsync(config, "server {\n  port = 0\n  http { status-page = off, metrics = off }\n}\n");
+        using var server = Start("--config", "conf/quiet.conf");
+        int port = await WaitForPortAsync(server);
+        string line = await WaitForLineAsync(server, "ActorWs listening on");
+        Assert.EndsWith($"/ws; health /health, ready /ready; configuration: {config}", line, StringComparison.Ordinal);
+        Assert.Contains($"ActorWs listening on http://127.0.0.1:{port}/ (", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hocon.conf", line, StringComparison.Ordinal);
     }
 
     [Fact]

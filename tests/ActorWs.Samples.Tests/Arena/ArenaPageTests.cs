@@ -64,9 +64,10 @@ public sealed class ArenaPageTests(ChromiumFixture fixture) : HostedPageTest(fix
         var bobAsSeen = await PlayerAsync(ann, bobId);
         await WaitForAsync(ann, $$"""
             (() => {
-              const c = document.querySelector('#field'), k = c.width / 1200;
+              const c = document.querySelector('#field'), v = arena.view();
               const p = arena.players().find(p => p.id === '{{bobId}}');
-              const [r, g, b] = c.getContext('2d').getImageData(Math.round(p.x * k), Math.round(p.y * k), 1, 1).data;
+              const [x, y] = [(v.left + p.x * v.scale) * v.dpr, (v.top + p.y * v.scale) * v.dpr].map(Math.round);
+              const [r, g, b] = c.getContext('2d').getImageData(x, y, 1, 1).data;
               const hex = '#' + [r, g, b].map(v => v.toString(16).padStart(2, '0')).join('');
               return hex === p.color;
             })()

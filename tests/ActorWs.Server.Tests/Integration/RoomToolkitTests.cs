@@ -244,10 +244,39 @@ public sealed class RoomToolkitTests
             server.Time!.Advance(TimeSpan.FromMilliseconds(100));
             await Task.Delay(20);
         }
-        Assert.NotNull(server.Logs.WaitFor(e => e.Message.Contains("tick took") && e.Message.Contains("skipped"), TestServer.Wait));
+        var warning = server.Logs.WaitFor(e => e.Message.Contains("tick took"), TestServer.Wait);
+        Assert.NotNull(warning);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Matches(@"^Room stream-1 tick took 250\.0 ms, longer than its 100\.0 ms slot \(2 slot\(s\) skipped\)$", warning.Message);
         // 1.25 s of fake time passed in all at 10 Hz; the slow tick's overrun skipped slots instead of catching up.
         Assert.All(probe.Deltas, d => Assert.True(d >= TimeSpan.FromMilliseconds(100), $"a tick came {d.TotalMilliseconds} ms after the previous one"));
         Assert.InRange(probe.Deltas.Count, 8, 10);
+    }
+
+    [Fact]
+    public async Task ATimerThatFiresLate_SkipsSlotsQuietly_WithoutCallingAShortTickSlow()
+    {
+        var probe = new StreamProbe();
+        await using var server = await Start(probe: probe, fakeTime: true);
+        await using var client = await JsonClient.ConnectAsync(server);
+        await client.OkAsync("create", "\"type\":\"stream\",\"options\":{\"hz\":10}");
+        for (int i = 1; i <= 3; i++)
+        {
+            server.Time!.Advance(TimeSpan.FromMilliseconds(100));
+            await Eventually(() => probe.Deltas.Count >= i);
+        }
+        // The machine stalls: the next timer fires 250 ms after its slot; the tick itself takes no time at all.
+        server.Time!.Advance(TimeSpan.FromMilliseconds(350));
+        await Eventually(() => probe.Deltas.Count >= 4);
+        var late = server.Logs.WaitFor(e => e.Message.Contains("late"), TestServer.Wait);
+        Assert.NotNull(late);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, late.Level);
+        Assert.Matches(@"^Room stream-1 tick started 250\.0 ms late \(its timer fired late; the tick took 0\.000 ms\): 2 slot\(s\) of 100\.0 ms skipped$", late.Message);
+        // Nothing louder than debug about ticks: the room was not slow.
+        Assert.DoesNotContain(server.Logs.GetSnapshot(), e => e.Message.Contains("tick", StringComparison.Ordinal) && e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        // And the loop goes on from the next whole slot.
+        server.Time.Advance(TimeSpan.FromMilliseconds(100));
+        await Eventually(() => probe.Deltas.Count >= 5);
     }
 
     [Fact]
