@@ -21,6 +21,15 @@ internal sealed class ResumeReading : IDeadLetterSuppression
     public static readonly ResumeReading Instance = new();
 }
 
+/// <summary>
+/// Every message handed to the session has been handled (told by <see cref="Messaging.IInboundFlow.MessageHandled"/> on the
+/// session's thread, or by the connection itself): a close frame held back for their answers may go out.
+/// </summary>
+internal sealed class AnswersDelivered : IDeadLetterSuppression
+{
+    public static readonly AnswersDelivered Instance = new();
+}
+
 /// <summary>Shutdown: close with 1001 (or just drop a connection that is not a WebSocket yet).</summary>
 internal sealed class ServerShuttingDown : IDeadLetterSuppression
 {
