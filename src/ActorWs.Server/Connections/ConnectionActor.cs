@@ -277,7 +277,7 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     private bool CanRead => _phase switch
     {
         ConnectionPhase.Handshaking or ConnectionPhase.Closing or ConnectionPhase.AwaitingPeerFin or ConnectionPhase.Finishing => true,
-        ConnectionPhase.Open => Volatile.Read(ref _readsPaused) == 0,
+        ConnectionPhase.Open => Volatile.Read(ref _readsPaused) == 0 && !_pausedForReplies,
         _ => false,
     };
 

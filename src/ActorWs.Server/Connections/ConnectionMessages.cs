@@ -15,7 +15,10 @@ internal sealed class DeadlineReached : IDeadLetterSuppression
     public static readonly DeadlineReached Instance = new();
 }
 
-/// <summary>The session caught up with the messages handed to it: reading may continue.</summary>
+/// <summary>
+/// The session caught up with the messages handed to it, or the client with the replies queued to it: reading may
+/// continue (if nothing else still holds it).
+/// </summary>
 internal sealed class ResumeReading : IDeadLetterSuppression
 {
     public static readonly ResumeReading Instance = new();
