@@ -231,12 +231,41 @@ internal sealed partial class ConnectionActor
         return true;
     }
 
+    /// <summary>
+    /// Pushed messages exceed the limit: drop the one that would not fit (drop policy), or close with 1008 ahead of
+    /// everything still queued. The client is not reading; queued behind the backlog, the close would reach it only
+    /// after all that the close discards anyway, or not at all: once the close timeout passes, a reset is all it gets.
+    /// </summary>
     private void OnSlowConsumer()
     {
         _runtime.Metrics.MessagesDropped.Add(1);
         if (_slowConsumerPolicy == SlowConsumerPolicy.Drop) return;
         ConnectionLog.SlowConsumer(_log, Id, _queuedBytes, _queueLimit);
-        StartClose(WebSocketCloseCode.PolicyViolation, "slow consumer: outbound queue limit exceeded");
+        int discarded = DiscardUnstartedFrames();
+        if (discarded > 0) _runtime.Metrics.MessagesDropped.Add(discarded);
+        // A close already held for the session's answers goes now, with the status it was decided with.
+        if (_phase == ConnectionPhase.AwaitingAnswers) SendHeldClose();
+        else StartClose(WebSocketCloseCode.PolicyViolation, "slow consumer: outbound queue limit exceeded");
+    }
+
+    /// <summary>
+    /// Drops the queued frames none of whose bytes are in the write buffer yet; the frame partly copied there stays, so
+    /// that the client gets it whole and the stream stays well framed. Returns how many data messages were dropped.
+    /// </summary>
+    private int DiscardUnstartedFrames()
+    {
+        if (_pending is null || _pending.Count == 0) return 0;
+        PendingFrame? started = _pendingOffset > 0 ? _pending.Dequeue() : null;
+        int messages = 0;
+        while (_pending.TryDequeue(out var entry))
+        {
+            _queuedBytes -= entry.Frame.Length;
+            if (entry.IsReply) _pendingReplyBytes -= entry.Frame.Length;
+            if (entry.Frame.IsDataMessage) messages++;
+            entry.Frame.Release();
+        }
+        if (started is { } head) _pending.Enqueue(head);
+        return messages;
     }
 
     /// <summary>Gives back everything queued (the connection is stopping).</summary>

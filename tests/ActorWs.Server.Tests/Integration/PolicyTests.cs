@@ -18,28 +18,33 @@ public sealed class PolicyTests
 {
     /// <summary>
     /// On "flood N", pushes N messages of 16 KiB from a later turn of its own (server sends outside a reply, as a game
-    /// tick or a notification would be: what the slow-consumer policy is for); echoes anything else.
+    /// tick or a notification would be: what the slow-consumer policy is for); on "stream N" the same, 16 messages a
+    /// turn, so that the connection writes between turns; echoes anything else.
     /// </summary>
     private sealed class FloodHandler : WebSocketHandler
     {
-        private sealed record Flood(int Count);
+        private const int StreamedPerTurn = 16;
+
+        private sealed record Flood(int Count, int PerTurn);
 
         public override void OnMessage(IWebSocketSession session, WebSocketMessage message)
         {
             string text = message.GetText();
-            if (!text.StartsWith("flood ", StringComparison.Ordinal))
-            {
+            if (text.StartsWith("flood ", StringComparison.Ordinal))
+                session.Self.Tell(new Flood(int.Parse(text[6..]), int.MaxValue), session.Self);
+            else if (text.StartsWith("stream ", StringComparison.Ordinal))
+                session.Self.Tell(new Flood(int.Parse(text[7..]), StreamedPerTurn), session.Self);
+            else
                 session.Send(message.Span, message.Type);
-                return;
-            }
-            session.Self.Tell(new Flood(int.Parse(text[6..])), session.Self);
         }
 
         public override bool OnActorMessage(IWebSocketSession session, object message)
         {
             if (message is not Flood flood) return false;
             var chunk = new byte[16 * 1024];
-            for (int i = flood.Count; i > 0; i--) session.Send(chunk, WebSocketMessageType.Binary);
+            int now = Math.Min(flood.Count, flood.PerTurn);
+            for (int i = now; i > 0; i--) session.Send(chunk, WebSocketMessageType.Binary);
+            if (flood.Count > now) session.Self.Tell(flood with { Count = flood.Count - now }, session.Self);
             return true;
         }
     }
@@ -107,6 +112,27 @@ public sealed class PolicyTests
         Assert.NotNull(close);
         Assert.Equal(WebSocketCloseCode.PolicyViolation, close!.CloseCode);
         Assert.NotNull(server.Logs.WaitFor(e => e.Message.Contains("reads too slowly"), TestServer.Wait));
+    }
+
+    [Fact]
+    public async Task WhenTheSlowConsumerPolicyFires_ItsCloseGoesOutAheadOfTheQueuedMessagesItDiscards()
+    {
+        const long Limit = 16 * 1024 * 1024;
+        await using var server = await TestServer.StartAsync(o => o.WebSocket.OutboundQueueLimit = Limit, s => s.MapRoute<FloodHandler>("/flood"));
+        using var slow = RawClient.Connect(server.EndPoint, receiveBufferSize: 16 * 1024);
+        slow.Upgrade("/flood");
+        slow.SendText("stream 2048"); // 32 MiB pushed while the client reads nothing, written out between turns
+        Assert.NotNull(server.Logs.WaitFor(e => e.Message.Contains("reads too slowly"), TestServer.Wait));
+        // Now the client reads: only what was already on its way (kernel buffers, the write buffer) may come before the close.
+        long dataBytes = 0;
+        ReceivedFrame? frame;
+        while ((frame = slow.ReadFrame()) is { Opcode: WebSocketOpcode.Binary }) dataBytes += frame.Payload.Length;
+        Assert.True(frame is not null, "the connection was reset without a close frame");
+        Assert.Equal(WebSocketOpcode.Close, frame!.Opcode);
+        Assert.Equal(WebSocketCloseCode.PolicyViolation, frame.CloseCode);
+        Assert.True(dataBytes < Limit / 2, $"{dataBytes} bytes of messages came before the close: the queue was sent ahead of it");
+        slow.SendClose(WebSocketCloseCode.PolicyViolation);
+        Assert.True(slow.WaitForEndOfStream());
     }
 
     /// <summary>Message <paramref name="index"/> of the fast client's stream: its number, then a pattern that shifts with it.</summary>
