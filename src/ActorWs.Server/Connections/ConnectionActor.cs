@@ -78,8 +78,9 @@ internal enum ConnectionBehavior : byte
 /// and written once per batch of messages (<see cref="TurnBatchingActor"/>), or when the socket can take more.
 /// </para>
 /// <para>
-/// Thread-safety: an actor; its state is touched only by its own turns, except the backpressure counter
-/// (<see cref="IInboundFlow.MessageHandled"/>, called from a session's thread through atomics) and
+/// Thread-safety: an actor; its state is touched only by its own turns, except the backpressure counter and the flag
+/// of a close waiting for answers (<see cref="IInboundFlow.MessageHandled"/>, called from a session's thread through
+/// atomics) and
 /// <see cref="ITransportOwner.OnTransportSignal"/> (called from the I/O thread; it only Tells).
 /// </para>
 /// </remarks>
