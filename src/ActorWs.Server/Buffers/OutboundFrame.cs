@@ -66,6 +66,16 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
     /// <summary>Payload length.</summary>
     public int PayloadLength => _payloadLength;
 
+    /// <summary>
+    /// Whether a session made this frame while handling a message from its client (a reply): the connection then never
+    /// applies the slow-consumer policy to it, but stops reading while replies keep its backlog over the limit. Only a
+    /// session's own frames are marked, never a room's broadcast (one instance shared by many connections).
+    /// </summary>
+    public bool IsReply { get; private set; }
+
+    /// <summary>Marks a frame its session made while handling a client's message (see <see cref="IsReply"/>); before it is handed on.</summary>
+    public void MarkReply() => IsReply = true;
+
     /// <summary>For a room's delivery: the room it comes from.</summary>
     public string? Room { get; private set; }
 
@@ -95,6 +105,7 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
         frame._start = frame._end = 0;
         frame.IsClose = false;
         frame.IsDataMessage = false;
+        frame.IsReply = false;
         frame.Opcode = WebSocketOpcode.Continuation;
         frame._compressed = null;
         frame.Room = null;

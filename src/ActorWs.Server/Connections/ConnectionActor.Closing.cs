@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
+using ActorWs.Server.Messaging;
 using ActorWs.Server.Sessions;
 
 namespace ActorWs.Server.Connections;
@@ -17,6 +18,13 @@ internal sealed partial class ConnectionActor
     private string _closeReason = "";
     private bool _closeByPeer;
 
+    /// <summary>
+    /// 1 while our close waits for the session's answers (<see cref="ConnectionPhase.AwaitingAnswers"/>): the session's
+    /// thread then tells <see cref="AnswersDelivered"/> when the in-flight count reaches zero. The close frame itself is
+    /// not kept meanwhile: the close status already says what it will be (<see cref="HeldCloseFrame"/>).
+    /// </summary>
+    private int _awaitingAnswers;
+
     internal bool Closing(object message)
     {
         if (Common(message)) return true;
@@ -24,6 +32,10 @@ internal sealed partial class ConnectionActor
         {
             case ResumeReading:
                 ReadAvailable();
+                return true;
+            case AnswersDelivered:
+                // A second notice (both sides saw the count reach zero) or one after the close timeout finds nothing held.
+                if (_phase == ConnectionPhase.AwaitingAnswers && Volatile.Read(ref _inflight) == 0) SendHeldClose();
                 return true;
             case CloseRequested:
             case ServerShuttingDown:
@@ -54,12 +66,65 @@ internal sealed partial class ConnectionActor
     /// <summary>Sends our Close frame and waits (up to the close timeout) for the peer's.</summary>
     private void StartClose(ushort code, string reason)
     {
-        if (_closeSent) return;
+        if (_closeSent || _phase == ConnectionPhase.AwaitingAnswers) return; // a close is already on its way
         if (_closeCode == 0) SetCloseStatus(code, reason, byPeer: false);
-        _closeSent = true;
-        Append(OutboundFrame.CreateClose(code, reason));
-        EnterClosing();
+        SendCloseNow(OutboundFrame.CreateClose(code, reason));
     }
+
+    /// <summary>Queues our Close frame (nothing is sent after it) and enters the closing phase.</summary>
+    private void SendCloseNow(OutboundFrame close)
+    {
+        _closeSent = true;
+        Append(close);
+        EnterClosing();
+        TryFinish();
+    }
+
+    /// <summary>
+    /// Sends our close (failing, or echoing the peer's: its status is set, <see cref="HeldCloseFrame"/>) once every
+    /// message that arrived whole before it has been answered (RFC 6455 §5.1, §7.1.7: the peer's messages before its
+    /// error or its close are still the peer's messages).
+    /// </summary>
+    /// <remarks>
+    /// A session running in this actor answered each message in the turn it arrived, so its close goes out now. A
+    /// session actor answers later: the close is held until the messages it was handed are released (the in-flight count
+    /// reaches zero, <see cref="IInboundFlow.MessageHandled"/> tells <see cref="AnswersDelivered"/>, which lands behind
+    /// the answers) or the close timeout passes, so that a slow or stuck session cannot hold a failing connection open.
+    /// Meanwhile nothing more is read: what follows the error or the close is not the peer's to have answered. Even
+    /// with nothing in flight the notice goes through the mailbox, since answers to messages already released may be
+    /// queued there still.
+    /// </remarks>
+    private void SendCloseAfterAnswers()
+    {
+        if (_sessionActor is null && Volatile.Read(ref _inflight) == 0)
+        {
+            SendCloseNow(HeldCloseFrame());
+            return;
+        }
+        _phase = ConnectionPhase.AwaitingAnswers;
+        _phaseDeadline = _runtime.Time.GetTimestamp() + Ticks(_runtime.Options.WebSocket.CloseTimeout);
+        ScheduleDeadline();
+        SwitchTo(ConnectionBehavior.Closing);
+        // Publish the wait before reading the count (the exchange is a full fence; see IInboundFlow.MessageHandled).
+        Interlocked.Exchange(ref _awaitingAnswers, 1);
+        if (Volatile.Read(ref _inflight) == 0) _self.Tell(AnswersDelivered.Instance, ActorRefs.NoSender);
+    }
+
+    /// <summary>The held close goes out: every answer came, or the close timeout passed, or the client stopped reading.</summary>
+    private void SendHeldClose()
+    {
+        Volatile.Write(ref _awaitingAnswers, 0);
+        SendCloseNow(HeldCloseFrame());
+    }
+
+    /// <summary>
+    /// The close frame the status calls for: the peer's code echoed (a close without one is answered by a close without
+    /// one, §5.5.1), or our own code and reason when we fail the connection.
+    /// </summary>
+    private OutboundFrame HeldCloseFrame() =>
+        !_closeByPeer ? OutboundFrame.CreateClose(_closeCode, _closeReason)
+        : _closeCode == WebSocketCloseCode.NoStatusReceived ? OutboundFrame.Create(WebSocketOpcode.Close, [])
+        : OutboundFrame.CreateClose(_closeCode, "");
 
     private void EnterClosing()
     {
@@ -70,30 +135,37 @@ internal sealed partial class ConnectionActor
         if (!_writeBlocked) Flush();
     }
 
-    /// <summary>The peer's Close frame: echo it (if we have not sent ours), then end the TCP connection.</summary>
+    /// <summary>
+    /// The peer's Close frame: echo it (if we have not sent ours) once the messages before it are answered, then end the
+    /// TCP connection.
+    /// </summary>
     private void OnPeerClose(ushort code, ReadOnlySpan<byte> reason)
     {
         _closeReceived = true;
-        if (!_closeSent)
+        if (!_closeSent && _phase != ConnectionPhase.AwaitingAnswers)
         {
             SetCloseStatus(code, Encoding.UTF8.GetString(reason), byPeer: true);
-            _closeSent = true;
-            // Echo the status code; a close without one is answered by a close without one (§5.5.1).
-            Append(code == WebSocketCloseCode.NoStatusReceived
-                ? OutboundFrame.Create(WebSocketOpcode.Close, [])
-                : OutboundFrame.CreateClose(code, ""));
-            EnterClosing();
+            SendCloseAfterAnswers();
+            return;
         }
         TryFinish();
     }
 
-    /// <summary>The peer broke the protocol: close with the rule's code without waiting for its close (§7.1.7).</summary>
+    /// <summary>
+    /// The peer broke the protocol: close with the rule's code without waiting for its close (§7.1.7), once the messages
+    /// that arrived whole before the error are answered.
+    /// </summary>
     private void FailConnection(ushort code, string reason, WebSocketProtocolViolation violation)
     {
         ConnectionLog.ProtocolViolation(_log, Id, violation == WebSocketProtocolViolation.None ? reason : violation.ToString(), code);
         _failing = true;
-        StartClose(code, reason);
-        TryFinish();
+        if (_closeSent || _phase == ConnectionPhase.AwaitingAnswers)
+        {
+            TryFinish();
+            return;
+        }
+        SetCloseStatus(code, reason, byPeer: false);
+        SendCloseAfterAnswers();
     }
 
     /// <summary>Once both Close frames are exchanged (or the connection is failing) and our bytes are out: send FIN.</summary>

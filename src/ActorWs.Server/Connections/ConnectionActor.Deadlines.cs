@@ -54,6 +54,11 @@ internal sealed partial class ConnectionActor
                     Append(OutboundFrame.Create(WebSocketOpcode.Ping, []));
                 }
                 break;
+            case ConnectionPhase.AwaitingAnswers when now >= _phaseDeadline:
+                // The session did not answer in time: the close goes out without the answers still missing.
+                ConnectionLog.AnswersTimedOut(_log, Id, Volatile.Read(ref _inflight));
+                SendHeldClose(); // the closing phase sets its own deadline
+                return;
             default:
                 if (now >= _phaseDeadline)
                 {

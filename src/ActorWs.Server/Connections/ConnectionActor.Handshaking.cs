@@ -233,6 +233,15 @@ internal sealed partial class ConnectionActor
             case SessionStarted started:
                 OnSessionStarted(started.Session);
                 return true;
+            // A session may close as it begins, before the session manager's SessionStarted gets here (it tells the
+            // session first): the 101 is already queued, so the close frame can follow it; SessionStarted then finds the
+            // connection closing, which keeps the session's reference for the end.
+            case CloseRequested close when _phase == ConnectionPhase.Opening:
+                StartClose(close.Code, close.Reason);
+                return true;
+            case ActorRoutes.CloseWebSocket close when _phase == ConnectionPhase.Opening:
+                StartClose(close.Code, close.Reason);
+                return true;
             case ServerShuttingDown:
                 // No WebSocket yet: drop it (a session on its way hears so as this actor stops).
                 Context.Stop(_self);

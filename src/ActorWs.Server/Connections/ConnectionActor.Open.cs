@@ -42,7 +42,7 @@ internal sealed partial class ConnectionActor
         var reader = _reader!;
         while (_inStart < _inEnd)
         {
-            if (_phase == ConnectionPhase.Open && Volatile.Read(ref _readsPaused) == 1) return;
+            if (_phase == ConnectionPhase.Open && (Volatile.Read(ref _readsPaused) == 1 || _pausedForReplies)) return;
             var frameEvent = reader.Read(_in.AsSpan(_inStart, _inEnd - _inStart), out int consumed);
             _inStart += consumed;
             switch (frameEvent.Kind)

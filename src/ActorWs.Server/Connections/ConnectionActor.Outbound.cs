@@ -1,4 +1,5 @@
 using System.Buffers;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Options;
@@ -7,17 +8,37 @@ using ActorWs.Server.Transport;
 namespace ActorWs.Server.Connections;
 
 /// <summary>The outbound queue: bounded in bytes, coalesced into one pooled buffer, flushed once per turn.</summary>
+/// <remarks>
+/// Two kinds of data messages share the queue. Replies, made by the session while it handles a message from the client
+/// (a request–reply route's answers), come only as fast as the client sends: when they take the backlog over the limit
+/// the connection stops reading (TCP then slows the client) and reads again once the backlog is down to the low-water
+/// mark. Everything else is pushed (room broadcasts, the server's own sends): a client that does not read what is pushed
+/// to it is a slow consumer, and the slow-consumer policy applies to the pushed backlog.
+/// </remarks>
 internal sealed partial class ConnectionActor
 {
     /// <summary>Size of the pooled write buffer (held only while bytes wait to be sent).</summary>
     private const int WriteBufferSize = 16 * 1024;
 
+    /// <summary>A frame waiting behind the write buffer, and whether it is a reply (see the remarks).</summary>
+    private readonly record struct PendingFrame(OutboundFrame Frame, bool IsReply);
+
     private byte[]? _out;
     private int _outStart;
     private int _outEnd;
-    private Queue<OutboundFrame>? _pending;
+    private Queue<PendingFrame>? _pending;
     private int _pendingOffset;
     private long _queuedBytes;
+
+    /// <summary>
+    /// Bytes of replies in <see cref="_pending"/> not yet copied into the write buffer. The write buffer itself (at most
+    /// <see cref="WriteBufferSize"/> bytes) counts as pushed whatever it holds: tracking it would cost per-byte work.
+    /// </summary>
+    private long _pendingReplyBytes;
+
+    /// <summary>Reading stopped because replies took the backlog over the limit (see the remarks).</summary>
+    private bool _pausedForReplies;
+
     private long _queueLimit = long.MaxValue;
     private SlowConsumerPolicy _slowConsumerPolicy;
     private bool _flushNeeded;
@@ -30,8 +51,17 @@ internal sealed partial class ConnectionActor
 
     private bool OutputDrained => _outStart == _outEnd && (_pending is null || _pending.Count == 0);
 
-    /// <summary>A frame from the session or a room, subject to the queue limit.</summary>
-    private void Enqueue(OutboundFrame frame)
+    /// <summary>The backlog at or below which reading resumes, and drained notices are told: half the limit.</summary>
+    private long LowWaterMark => _queueLimit / 2;
+
+    /// <summary>The backlog the slow-consumer policy judges: everything queued but the replies (see the remarks).</summary>
+    private long PushedBacklog => _queuedBytes - _pendingReplyBytes;
+
+    /// <summary>
+    /// A frame from the session or a room. A reply (<paramref name="reply"/>, or marked by a session actor) is always
+    /// queued and may pause reading; anything else is subject to the slow-consumer policy.
+    /// </summary>
+    private void Enqueue(OutboundFrame frame, bool reply = false)
     {
         if (frame.IsDataMessage)
         {
@@ -40,9 +70,11 @@ internal sealed partial class ConnectionActor
                 frame.Release();
                 return;
             }
+            reply |= frame.IsReply; // read before compressing: the compressed copy is another frame
             frame = MaybeCompress(frame);
-            // One message is always taken when nothing waits, however large (it is the one being sent).
-            if (_queuedBytes > 0 && _queuedBytes + frame.Length > _queueLimit)
+            // One pushed message is always taken when no other waits, however large (it is the one being sent).
+            long pushed = PushedBacklog;
+            if (!reply && pushed > 0 && pushed + frame.Length > _queueLimit)
             {
                 frame.Release();
                 OnSlowConsumer();
@@ -50,7 +82,23 @@ internal sealed partial class ConnectionActor
             }
             _messagesOut++;
         }
-        Append(frame);
+        Append(frame, reply);
+        if (reply) PauseReadingIfOverLimit();
+    }
+
+    /// <summary>A reply took the backlog over the limit: read nothing more from this client until it has caught up.</summary>
+    private void PauseReadingIfOverLimit()
+    {
+        if (_queuedBytes > _queueLimit) _pausedForReplies = true;
+    }
+
+    /// <summary>Called as the backlog shrinks: reading goes on once it is down to the low-water mark.</summary>
+    private void ResumeReadingIfCaughtUp()
+    {
+        if (!_pausedForReplies || _queuedBytes > LowWaterMark) return;
+        _pausedForReplies = false;
+        // Through the mailbox: this runs inside a flush, which may itself run inside frame processing.
+        _self.Tell(ResumeReading.Instance, ActorRefs.NoSender);
     }
 
     /// <summary>
@@ -61,32 +109,38 @@ internal sealed partial class ConnectionActor
     private void EnqueueDirect(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
     {
         if (_closeSent || !AcceptsOutbound) return;
+        bool reply = _replying;
         int length = WebSocketFrameWriter.GetHeaderLength(payload.Length) + payload.Length;
         bool compress = _compressor is not null && payload.Length >= _compressor.Threshold;
-        bool overLimit = _queuedBytes > 0 && _queuedBytes + length > _queueLimit;
+        long pushed = PushedBacklog;
+        bool overLimit = !reply && pushed > 0 && pushed + length > _queueLimit;
         if (compress || overLimit || (_pending is not null && _pending.Count > 0) || length > WriteBufferSize)
         {
-            Enqueue(OutboundFrame.Create(opcode, payload));
+            Enqueue(OutboundFrame.Create(opcode, payload), reply);
             return;
         }
         _out ??= ArrayPool<byte>.Shared.Rent(WriteBufferSize);
         if (_outStart == _outEnd) _outStart = _outEnd = 0;
         if (_out.Length - _outEnd < length)
         {
-            Enqueue(OutboundFrame.Create(opcode, payload));
+            Enqueue(OutboundFrame.Create(opcode, payload), reply);
             return;
         }
         _outEnd += WebSocketFrameWriter.WriteFrame(_out.AsSpan(_outEnd), opcode, fin: true, payload);
         _queuedBytes += length;
         _flushNeeded = true;
         _messagesOut++;
+        if (reply) PauseReadingIfOverLimit();
     }
 
     /// <summary>An HTTP response (no WebSocket framing).</summary>
     private void EnqueueRaw(ReadOnlySpan<byte> bytes) => Append(OutboundFrame.CreateRaw(bytes));
 
-    /// <summary>Queues a frame whatever the limit (control frames and responses); takes ownership of one reference.</summary>
-    private void Append(OutboundFrame frame)
+    /// <summary>
+    /// Queues a frame whatever the limit (control frames and responses, and messages <see cref="Enqueue"/> took); takes
+    /// ownership of one reference.
+    /// </summary>
+    private void Append(OutboundFrame frame, bool reply = false)
     {
         _queuedBytes += frame.Length;
         _flushNeeded = true;
@@ -102,7 +156,8 @@ internal sealed partial class ConnectionActor
                 return;
             }
         }
-        (_pending ??= new Queue<OutboundFrame>()).Enqueue(frame);
+        (_pending ??= new Queue<PendingFrame>()).Enqueue(new PendingFrame(frame, reply));
+        if (reply) _pendingReplyBytes += frame.Length;
     }
 
     /// <summary>Sends as much as the socket takes; on WouldBlock waits for the writable signal.</summary>
@@ -123,6 +178,7 @@ internal sealed partial class ConnectionActor
             {
                 _writeBlocked = true;
                 SignalIfDrained();
+                ResumeReadingIfCaughtUp();
                 return;
             }
             if (status == SendStatus.Failed)
@@ -139,12 +195,13 @@ internal sealed partial class ConnectionActor
         }
         _pending = null;
         SignalIfDrained();
+        ResumeReadingIfCaughtUp();
         OnOutputDrained();
     }
 
     private void SignalIfDrained()
     {
-        if (_drainedNotice is null || _queuedBytes > _queueLimit / 2) return;
+        if (_drainedNotice is null || _queuedBytes > LowWaterMark) return;
         var notice = _drainedNotice;
         _drainedNotice = null;
         _self.Tell(notice, _self);
@@ -157,12 +214,13 @@ internal sealed partial class ConnectionActor
         _out ??= ArrayPool<byte>.Shared.Rent(WriteBufferSize);
         while (_pending.Count > 0 && _outEnd < _out.Length)
         {
-            var frame = _pending.Peek();
+            var (frame, reply) = _pending.Peek();
             var source = frame.Bytes[_pendingOffset..];
             int n = Math.Min(source.Length, _out.Length - _outEnd);
             source[..n].CopyTo(_out.AsSpan(_outEnd));
             _outEnd += n;
             _pendingOffset += n;
+            if (reply) _pendingReplyBytes -= n;
             if (_pendingOffset == frame.Length)
             {
                 _pending.Dequeue();
@@ -173,12 +231,41 @@ internal sealed partial class ConnectionActor
         return true;
     }
 
+    /// <summary>
+    /// Pushed messages exceed the limit: drop the one that would not fit (drop policy), or close with 1008 ahead of
+    /// everything still queued. The client is not reading; queued behind the backlog, the close would reach it only
+    /// after all that the close discards anyway, or not at all: once the close timeout passes, a reset is all it gets.
+    /// </summary>
     private void OnSlowConsumer()
     {
         _runtime.Metrics.MessagesDropped.Add(1);
         if (_slowConsumerPolicy == SlowConsumerPolicy.Drop) return;
         ConnectionLog.SlowConsumer(_log, Id, _queuedBytes, _queueLimit);
-        StartClose(WebSocketCloseCode.PolicyViolation, "slow consumer: outbound queue limit exceeded");
+        int discarded = DiscardUnstartedFrames();
+        if (discarded > 0) _runtime.Metrics.MessagesDropped.Add(discarded);
+        // A close already held for the session's answers goes now, with the status it was decided with.
+        if (_phase == ConnectionPhase.AwaitingAnswers) SendHeldClose();
+        else StartClose(WebSocketCloseCode.PolicyViolation, "slow consumer: outbound queue limit exceeded");
+    }
+
+    /// <summary>
+    /// Drops the queued frames none of whose bytes are in the write buffer yet; the frame partly copied there stays, so
+    /// that the client gets it whole and the stream stays well framed. Returns how many data messages were dropped.
+    /// </summary>
+    private int DiscardUnstartedFrames()
+    {
+        if (_pending is null || _pending.Count == 0) return 0;
+        PendingFrame? started = _pendingOffset > 0 ? _pending.Dequeue() : null;
+        int messages = 0;
+        while (_pending.TryDequeue(out var entry))
+        {
+            _queuedBytes -= entry.Frame.Length;
+            if (entry.IsReply) _pendingReplyBytes -= entry.Frame.Length;
+            if (entry.Frame.IsDataMessage) messages++;
+            entry.Frame.Release();
+        }
+        if (started is { } head) _pending.Enqueue(head);
+        return messages;
     }
 
     /// <summary>Gives back everything queued (the connection is stopping).</summary>
@@ -186,9 +273,10 @@ internal sealed partial class ConnectionActor
     {
         if (_pending is not null)
         {
-            while (_pending.TryDequeue(out var frame)) frame.Release();
+            while (_pending.TryDequeue(out var pending)) pending.Frame.Release();
             _pending = null;
         }
+        _pendingReplyBytes = 0;
         if (_out is not null)
         {
             ArrayPool<byte>.Shared.Return(_out);

@@ -27,9 +27,12 @@ internal sealed partial class ConnectionActor : ISessionHost
     string? ISessionHost.ResumeToken => null;
     string? ISessionHost.ResumeError => null;
 
+    /// <summary>True while the session running here handles a message from the client: what it sends meanwhile is a reply.</summary>
+    private bool _replying;
+
     void ISessionHost.SendToClient(OutboundFrame frame)
     {
-        if (AcceptsOutbound) Enqueue(frame);
+        if (AcceptsOutbound) Enqueue(frame, _replying);
         else frame.Release();
     }
 
@@ -46,7 +49,7 @@ internal sealed partial class ConnectionActor : ISessionHost
 
     void ISessionHost.NotifyWhenOutboundDrained(object notice)
     {
-        if (_queuedBytes <= _queueLimit / 2) _self.Tell(notice, _self);
+        if (_queuedBytes <= LowWaterMark) _self.Tell(notice, _self);
         else _drainedNotice = notice;
     }
 
@@ -91,7 +94,11 @@ internal sealed partial class ConnectionActor : ISessionHost
         }
         try
         {
-            if (_session is { IsClosed: false } session) session.Deliver(message);
+            if (_session is { IsClosed: false } session)
+            {
+                _replying = true;
+                session.Deliver(message);
+            }
         }
         catch (Exception ex)
         {
@@ -99,6 +106,7 @@ internal sealed partial class ConnectionActor : ISessionHost
         }
         finally
         {
+            _replying = false;
             message.Release();
         }
     }

@@ -24,6 +24,12 @@ internal enum ConnectionPhase : byte
     Opening,
     /// <summary>A WebSocket: frames both ways.</summary>
     Open,
+    /// <summary>
+    /// Our close is decided (the peer broke the protocol, or sent its close to echo) but messages handed to the session
+    /// actor are still being answered: their answers go out first, nothing more is read, and the close frame waits for
+    /// them (at most the close timeout).
+    /// </summary>
+    AwaitingAnswers,
     /// <summary>Close frames are being exchanged.</summary>
     Closing,
     /// <summary>Our last bytes are going out; then our side of TCP is shut down.</summary>
@@ -72,8 +78,9 @@ internal enum ConnectionBehavior : byte
 /// and written once per batch of messages (<see cref="TurnBatchingActor"/>), or when the socket can take more.
 /// </para>
 /// <para>
-/// Thread-safety: an actor; its state is touched only by its own turns, except the backpressure counter
-/// (<see cref="IInboundFlow.MessageHandled"/>, called from a session's thread through atomics) and
+/// Thread-safety: an actor; its state is touched only by its own turns, except the backpressure counter and the flag
+/// of a close waiting for answers (<see cref="IInboundFlow.MessageHandled"/>, called from a session's thread through
+/// atomics) and
 /// <see cref="ITransportOwner.OnTransportSignal"/> (called from the I/O thread; it only Tells).
 /// </para>
 /// </remarks>
@@ -199,6 +206,12 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     void IInboundFlow.MessageHandled()
     {
         int left = Interlocked.Decrement(ref _inflight);
+        // A held close waits for this (see SendCloseAfterAnswers). Told after the decrement, which is a full fence, and
+        // the actor publishes the wait with one before it reads the count: one side or both see the other, so the
+        // notice cannot be missed (a second one is ignored). It also comes after the answers: a session actor Tells
+        // its replies while it handles the message and releases the message (calling this) only after, on the same
+        // thread, and the connection's mailbox is one FIFO queue, so the replies are enqueued first.
+        if (left == 0 && Volatile.Read(ref _awaitingAnswers) == 1) _self.Tell(AnswersDelivered.Instance, ActorRefs.NoSender);
         if (left <= _resumeAt && Volatile.Read(ref _readsPaused) == 1 && Interlocked.CompareExchange(ref _readsPaused, 0, 1) == 1)
             _self.Tell(ResumeReading.Instance, ActorRefs.NoSender);
     }
@@ -256,16 +269,16 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     }
 
     /// <summary>
-    /// Whether frames from a session or room are taken: on an open WebSocket, and while it is opening (a resumable
+    /// Whether frames from a session or room are taken: on an open WebSocket; while it is opening (a resumable
     /// session may say its welcome before the session manager's word that it exists arrives: different senders,
-    /// so no order between them is guaranteed).
+    /// so no order between them is guaranteed); and while our close waits for the session's answers.
     /// </summary>
-    private bool AcceptsOutbound => _phase is ConnectionPhase.Open or ConnectionPhase.Opening;
+    private bool AcceptsOutbound => _phase is ConnectionPhase.Open or ConnectionPhase.Opening or ConnectionPhase.AwaitingAnswers;
 
     private bool CanRead => _phase switch
     {
         ConnectionPhase.Handshaking or ConnectionPhase.Closing or ConnectionPhase.AwaitingPeerFin or ConnectionPhase.Finishing => true,
-        ConnectionPhase.Open => Volatile.Read(ref _readsPaused) == 0,
+        ConnectionPhase.Open => Volatile.Read(ref _readsPaused) == 0 && !_pausedForReplies,
         _ => false,
     };
 

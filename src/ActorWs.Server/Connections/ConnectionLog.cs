@@ -23,4 +23,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Connection {ConnectionId} reads too slowly: {QueuedBytes} bytes queued, limit {Limit}; closing with 1008")]
     public static partial void SlowConsumer(ILogger logger, long connectionId, long queuedBytes, long limit);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: its session had not answered {Unanswered} messages within the close timeout; closing without their answers")]
+    public static partial void AnswersTimedOut(ILogger logger, long connectionId, int unanswered);
 }

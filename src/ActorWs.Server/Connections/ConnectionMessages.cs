@@ -15,10 +15,22 @@ internal sealed class DeadlineReached : IDeadLetterSuppression
     public static readonly DeadlineReached Instance = new();
 }
 
-/// <summary>The session caught up with the messages handed to it: reading may continue.</summary>
+/// <summary>
+/// The session caught up with the messages handed to it, or the client with the replies queued to it: reading may
+/// continue (if nothing else still holds it).
+/// </summary>
 internal sealed class ResumeReading : IDeadLetterSuppression
 {
     public static readonly ResumeReading Instance = new();
+}
+
+/// <summary>
+/// Every message handed to the session has been handled (told by <see cref="Messaging.IInboundFlow.MessageHandled"/> on the
+/// session's thread, or by the connection itself): a close frame held back for their answers may go out.
+/// </summary>
+internal sealed class AnswersDelivered : IDeadLetterSuppression
+{
+    public static readonly AnswersDelivered Instance = new();
 }
 
 /// <summary>Shutdown: close with 1001 (or just drop a connection that is not a WebSocket yet).</summary>

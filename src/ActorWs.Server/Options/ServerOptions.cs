@@ -124,10 +124,17 @@ public sealed class WebSocketOptions
     /// <summary>A peer that sends nothing at all (not even a pong) for this long is closed with 1001.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>After our close frame, how long to wait for the peer's before dropping the TCP connection.</summary>
+    /// <summary>
+    /// After our close frame, how long to wait for the peer's before dropping the TCP connection; also how long our close
+    /// (failing the connection, or echoing the peer's) waits for a session actor to answer the messages before it.
+    /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Bytes queued for a client that does not read fast enough before the slow-consumer policy applies.</summary>
+    /// <summary>
+    /// Bytes queued for a client that does not read fast enough what is pushed to it before the slow-consumer policy
+    /// applies. Replies to the client's own messages never trigger the policy: past this limit the connection stops
+    /// reading instead, until half of it is left.
+    /// </summary>
     public long OutboundQueueLimit { get; set; } = 1024 * 1024;
 
     /// <summary>What to do when a client's outbound queue is over <see cref="OutboundQueueLimit"/>.</summary>

@@ -30,6 +30,12 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
     private IActorRef? _connection;
     private bool _ending;
 
+    /// <summary>
+    /// True while the handler handles a message from the client: what it sends meanwhile is a reply (marked on the
+    /// frame), which its connection never treats as a slow consumer's backlog (it stops reading instead).
+    /// </summary>
+    private bool _handlingClientMessage;
+
     /// <summary>Made from one <see cref="Props"/> shared by all sessions; its setup comes with the first message.</summary>
     public SessionActor(ServerRuntime runtime) => _runtime = runtime;
 
@@ -70,8 +76,13 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
 
     void ISessionHost.SendToClient(OutboundFrame frame)
     {
-        if (_connection is null) frame.Release(); // detached: only room messages are kept for a resume
-        else _connection.Tell(frame, Self);
+        if (_connection is null)
+        {
+            frame.Release(); // detached: only room messages are kept for a resume
+            return;
+        }
+        if (_handlingClientMessage) frame.MarkReply(); // a frame of this session's own, never a shared broadcast
+        _connection.Tell(frame, Self);
     }
 
     void ISessionHost.SendToClient(WebSocketOpcode opcode, ReadOnlySpan<byte> payload) =>
@@ -98,10 +109,14 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
             case WebSocketMessage inbound:
                 try
                 {
+                    _handlingClientMessage = true;
                     if (!_session.IsClosed) _session.Deliver(inbound);
                 }
                 finally
                 {
+                    _handlingClientMessage = false;
+                    // After the replies were told (same thread, the connection's FIFO mailbox): the connection may be
+                    // waiting for this release to send its close behind them (ConnectionActor.SendCloseAfterAnswers).
                     inbound.Release();
                 }
                 break;

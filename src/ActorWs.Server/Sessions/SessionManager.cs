@@ -69,19 +69,22 @@ internal sealed class SessionManager : UntypedActor
 
     private void Create(SessionSetup setup)
     {
+        // The session hears it begins before the connection hears the session exists: the connection starts handing it
+        // the client's messages only then, so they always come after the beginning (the two Tells go from this actor's
+        // one thread to each mailbox in turn). What the session sends as it begins (the welcome) may then reach the
+        // connection before SessionStarted does (different senders); the connection takes it while opening.
         if (setup.Route.ActorProps is { } props)
         {
             // A route served by the application's actor: that actor is the session.
             var handler = Context.ActorOf(props, setup.Id);
-            setup.Connection.Tell(new SessionStarted(handler), Self);
             handler.Tell(new ActorRoutes.WebSocketOpened(setup.Connection, setup.Path, setup.Query, setup.RouteValues, setup.Identity, setup.Subprotocol, setup.Transport.RemoteEndPoint), setup.Connection);
+            setup.Connection.Tell(new SessionStarted(handler), Self);
             return;
         }
         setup = setup with { ResumeToken = NewToken() };
         var session = Context.ActorOf(_sessionProps, setup.Id);
-        // The connection hears of its session first; either way round it keeps what the session sends meanwhile.
-        setup.Connection.Tell(new SessionStarted(session), Self);
         session.Tell(new SessionActor.Begin(setup), Self);
+        setup.Connection.Tell(new SessionStarted(session), Self);
         _byToken[setup.ResumeToken] = session;
     }
 }

@@ -68,23 +68,45 @@ internal sealed class RawClient : IDisposable
     }
 
     /// <summary>Sends a masked frame (as clients must), or an unmasked one to break the rules.</summary>
-    public void SendFrame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload, bool fin = true, bool masked = true, bool rsv1 = false)
+    public void SendFrame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload, bool fin = true, bool masked = true, bool rsv1 = false) =>
+        Send(Frame(opcode, payload, fin, masked, rsv1));
+
+    /// <summary>
+    /// The bytes of one frame, to be sent later together with others (several frames in one TCP segment): masked as
+    /// clients must, or unmasked to break the rules.
+    /// </summary>
+    public static byte[] Frame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload, bool fin = true, bool masked = true, bool rsv1 = false)
     {
         var frame = new byte[payload.Length + 14];
         int n = masked
             ? WebSocketFrameWriter.WriteMaskedFrame(frame, opcode, fin, payload, BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)), rsv1)
             : WebSocketFrameWriter.WriteFrame(frame, opcode, fin, payload, rsv1);
-        Send(frame.AsSpan(0, n));
+        return frame.AsSpan(0, n).ToArray();
+    }
+
+    /// <summary>
+    /// A masked frame with an empty payload whose first byte (FIN, RSV1–3, opcode) is given as is: how tests write the
+    /// reserved bits and opcodes that the frame writer refuses to produce.
+    /// </summary>
+    public static byte[] RawFrame(byte firstByte) => [firstByte, 0x80, 0x12, 0x34, 0x56, 0x78];
+
+    /// <summary>A masked Close frame with <paramref name="code"/>, to be sent later together with other frames.</summary>
+    public static byte[] CloseFrame(ushort code, string reason = "")
+    {
+        var frame = new byte[WebSocketFrameWriter.MaxCloseFrameLength + 4];
+        int n = WebSocketFrameWriter.WriteMaskedCloseFrame(frame, code, reason, 0x12345678);
+        return frame.AsSpan(0, n).ToArray();
     }
 
     public void SendText(string text, bool fin = true) => SendFrame(WebSocketOpcode.Text, Encoding.UTF8.GetBytes(text), fin);
 
-    public void SendClose(ushort code, string reason = "")
-    {
-        var frame = new byte[WebSocketFrameWriter.MaxCloseFrameLength + 4];
-        int n = WebSocketFrameWriter.WriteMaskedCloseFrame(frame, code, reason, 0x12345678);
-        Send(frame.AsSpan(0, n));
-    }
+    public void SendClose(ushort code, string reason = "") => Send(CloseFrame(code, reason));
+
+    /// <summary>
+    /// How long the client pauses after each read from its socket (zero: none): a reader a little slower than the
+    /// server's writes, as a real client busy with what it reads would be.
+    /// </summary>
+    public TimeSpan ReadPause { get; set; }
 
     private bool Fill()
     {
@@ -105,6 +127,7 @@ internal sealed class RawClient : IDisposable
             return false;
         }
         _end += n;
+        if (n > 0 && ReadPause > TimeSpan.Zero) Thread.Sleep(ReadPause); // the client's own work, not a wait for the server
         return n > 0;
     }
 

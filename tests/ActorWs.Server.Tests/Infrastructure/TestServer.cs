@@ -61,14 +61,15 @@ internal sealed class TestServer : IAsyncDisposable
 
     /// <summary>Starts a server; <paramref name="configure"/> may map extra routes and rooms before it starts.</summary>
     /// <param name="system">An actor system to run in (e.g. a TestKit's); null makes one the test server owns.</param>
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, bool fakeTime = false, TransportKind transport = TransportKind.Auto, ActorSystem? system = null)
+    /// <param name="akka">Extra Akka.NET settings for the actor system the test server makes (not used with <paramref name="system"/>).</param>
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, bool fakeTime = false, TransportKind transport = TransportKind.Auto, ActorSystem? system = null, Config? akka = null)
     {
         var settings = new ServerOptions { Host = "127.0.0.1", Port = 0, Transport = transport };
         options?.Invoke(settings);
         var logs = new FakeLogCollector();
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
         bool ownsSystem = system is null;
-        system ??= CreateSystem(fakeTime);
+        system ??= CreateSystem(fakeTime, akka);
         var server = new ActorWsServer(settings, system, loggerFactory);
         server.MapDefaultRoutes();
         configure?.Invoke(server);
