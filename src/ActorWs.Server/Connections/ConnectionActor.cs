@@ -219,6 +219,9 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     /// <summary>After every batch of messages: one write for all frames queued in it, and the batch's metrics.</summary>
     protected override void OnBatchCompleted()
     {
+        // Counted before the write as well as after it: a client that has its answer may ask /metrics at once, and
+        // must find the message it sent already counted (the bytes the write sends are counted after it).
+        FlushCounters();
         if (_flushNeeded && !_writeBlocked) Flush();
         FlushCounters();
     }
