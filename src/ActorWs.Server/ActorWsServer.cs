@@ -220,7 +220,8 @@ public sealed class ActorWsServer : IAsyncDisposable
     public async Task<IPEndPoint> StartAsync(CancellationToken cancellationToken = default)
     {
         EnsureNotStarted();
-        _transport = CreateTransport(Options);
+        int instance = Interlocked.Increment(ref s_instances);
+        _transport = CreateTransport(Options, System, instance);
         if (Options.Http.Metrics) _exporter = new PrometheusExporter(ActorWsMetrics.MeterName);
         bool dispatchConfigured = ActorWsDispatch.IsConfigured(System);
         if (!dispatchConfigured)
@@ -237,7 +238,6 @@ public sealed class ActorWsServer : IAsyncDisposable
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);
 
-        int instance = Interlocked.Increment(ref s_instances);
         _root = System.ActorOf(FactoryActorProducer<ServerActor>.Props(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
         object reply;
         try
@@ -304,15 +304,33 @@ public sealed class ActorWsServer : IAsyncDisposable
         }
     }
 
-    private static ITransportFactory CreateTransport(ServerOptions options) => options.Tls.Enabled
-        ? new StreamTransportFactory(TlsCertificates.Load(options.Tls))  // TLS goes through SslStream
-        : options.Transport switch
+    private ITransportFactory CreateTransport(ServerOptions options, ActorSystem system, int instance)
     {
-        TransportKind.Epoll when !OperatingSystem.IsLinux() => throw new PlatformNotSupportedException("The epoll transport needs Linux; use transport = sockets (or auto)."),
-        TransportKind.Epoll => new EpollTransportFactory(options.IoThreads),
-        TransportKind.Sockets => new StreamTransportFactory(),
-        _ => OperatingSystem.IsLinux() ? new EpollTransportFactory(options.IoThreads) : new StreamTransportFactory(),
-    };
+        if (options.Tls.Enabled) return new StreamTransportFactory(TlsCertificates.Load(options.Tls)); // TLS goes through SslStream
+        return options.Transport switch
+        {
+            TransportKind.Epoll when !OperatingSystem.IsLinux() => throw new PlatformNotSupportedException("The epoll transport needs Linux; use transport = sockets (or auto)."),
+            TransportKind.Sockets => new StreamTransportFactory(),
+            TransportKind.Epoll => CreateEpoll(),
+            _ => OperatingSystem.IsLinux() ? CreateEpoll() : new StreamTransportFactory(),
+        };
+
+        EpollTransportFactory CreateEpoll()
+        {
+            var ioLog = _loggerFactory.CreateLogger("ActorWs.Server.IoThreads");
+            var stalls = Metrics.IoStalls;
+            return new EpollTransportFactory(options.EffectiveIoThreads, system,
+                IoLoopDispatcherConfigurator.IdPrefix + instance.ToString(CultureInfo.InvariantCulture) + "-",
+                options.IoWatchdogThreshold,
+                stall =>
+                {
+                    stalls.Add(1);
+                    ioLog.LogWarning("I/O thread {Thread:l} has run one turn for {Milliseconds:0} ms, held by {Actor:l}: every connection on that thread waits. Actors on an I/O thread must not block; move blocking work to an actor route or another dispatcher",
+                        stall.Loop, stall.RunningFor.TotalMilliseconds, stall.HeldBy);
+                },
+                (loop, ex) => ioLog.LogError(ex, "A task on I/O thread {Thread:l} failed; the thread goes on", loop));
+        }
+    }
 
     /// <summary>
     /// Graceful stop: no new connections, every WebSocket closed with 1001 and given up to the drain timeout,

@@ -55,6 +55,19 @@ internal sealed class ServerRuntime
     /// <summary>Props for an actor that exists per connection: the lean mailbox when the system has it.</summary>
     public Props WithLeanMailbox(Props props) => DispatchConfigured ? props.WithMailbox(ActorWsDispatch.LeanMailboxPath) : props;
 
+    private Props? _connectionProps;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Props> _connectionPropsByDispatcher = new();
+
+    /// <summary>
+    /// Props for the actor of a connection whose transport names <paramref name="dispatcherId"/> (its I/O loop's
+    /// dispatcher, so the actor runs on the thread that owns its socket); null: the usual dispatcher.
+    /// </summary>
+    public Props ConnectionProps(string? dispatcherId)
+    {
+        var props = _connectionProps ??= WithLeanMailbox(FactoryActorProducer<Connections.ConnectionActor>.Props(() => new Connections.ConnectionActor(this)));
+        return dispatcherId is null ? props : _connectionPropsByDispatcher.GetOrAdd(dispatcherId, static (id, p) => p.WithDispatcher(id), props);
+    }
+
     /// <summary>Props for a room: the fair room dispatcher when the system has it.</summary>
     public Props OnRoomDispatcher(Props props) => DispatchConfigured ? props.WithDispatcher(ActorWsDispatch.RoomDispatcher) : props;
 

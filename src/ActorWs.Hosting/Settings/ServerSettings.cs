@@ -58,7 +58,8 @@ public static class ServerSettings
         o.Backlog = r.GetInt("backlog", 1, 65535, o.Backlog);
         o.MaxConnections = r.GetInt("max-connections", 1, 10_000_000, o.MaxConnections);
         o.Transport = ReadEnum(r, "transport", o.Transport);
-        o.IoThreads = r.GetInt("io-threads", 1, 64, o.IoThreads);
+        o.IoThreads = r.GetInt("io-threads", 0, 64, o.IoThreads);
+        o.IoWatchdogThreshold = r.GetDuration("io-watchdog-threshold", TimeSpan.Zero, TimeSpan.FromMinutes(1), o.IoWatchdogThreshold);
         o.HandshakeTimeout = r.GetDuration("handshake-timeout", TimeSpan.FromMilliseconds(100), hour, o.HandshakeTimeout);
         o.DrainTimeout = r.GetDuration("drain-timeout", TimeSpan.Zero, hour, o.DrainTimeout);
         o.TimerResolution = r.GetDuration("timer-resolution", TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10), o.TimerResolution);

@@ -24,12 +24,12 @@ internal sealed class ConnectionGroup : UntypedActor
     /// <summary>Listener → group: sockets of one accept batch; each gets its connection actor, which is then told its socket.</summary>
     internal sealed record SocketsAccepted(IReadOnlyList<ConnectionActor.AttachSocket> Sockets);
 
-    private readonly Props _connectionProps;
+    private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
 
-    public ConnectionGroup(Props connectionProps, ILogger log)
+    public ConnectionGroup(ServerRuntime runtime, ILogger log)
     {
-        _connectionProps = connectionProps;
+        _runtime = runtime;
         _log = log;
     }
 
@@ -47,7 +47,8 @@ internal sealed class ConnectionGroup : UntypedActor
         {
             foreach (var attach in accepted.Sockets)
             {
-                var connection = Context.ActorOf(_connectionProps, "c" + attach.Entry.Id.ToString(CultureInfo.InvariantCulture));
+                // On the dispatcher of the I/O loop that owns the socket, when the transport has one.
+                var connection = Context.ActorOf(_runtime.ConnectionProps(attach.Transport.DispatcherId), "c" + attach.Entry.Id.ToString(CultureInfo.InvariantCulture));
                 connection.Tell(attach, Self);
             }
         }

@@ -28,7 +28,6 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
     private readonly byte[] _tooManyConnections;
-    private readonly Props _connectionProps;
     private readonly IActorRef[] _groups = new IActorRef[ConnectionGroup.Count];
     private IConnectionListener? _listener;
     private IActorRef _self = null!;
@@ -38,7 +37,6 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     {
         _runtime = runtime;
         _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Listener");
-        _connectionProps = runtime.WithLeanMailbox(FactoryActorProducer<ConnectionActor>.Props(() => new ConnectionActor(runtime)));
         byte[] body = "the server is at its connection limit\n"u8.ToArray();
         var head = new HttpResponseHead(HttpStatus.ServiceUnavailable, body.Length, keepAlive: false) { ContentType = "text/plain; charset=utf-8" };
         _tooManyConnections = new byte[HttpResponseWriter.GetHeadLength(head) + body.Length];
@@ -50,7 +48,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     protected override void PreStart()
     {
         _self = Self;
-        var groupProps = FactoryActorProducer<ConnectionGroup>.Props(() => new ConnectionGroup(_connectionProps, _log));
+        var groupProps = FactoryActorProducer<ConnectionGroup>.Props(() => new ConnectionGroup(_runtime, _log));
         for (int i = 0; i < _groups.Length; i++) _groups[i] = Context.ActorOf(groupProps, "g" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -32,6 +32,7 @@ public sealed class ActorWsMetrics : IDisposable
         BytesIn = Meter.CreateCounter<long>("actorws.bytes.received", "By", "Bytes read from client sockets.");
         BytesOut = Meter.CreateCounter<long>("actorws.bytes.sent", "By", "Bytes written to client sockets.");
         Closes = Meter.CreateCounter<long>("actorws.connections.closed", "{connection}", "WebSocket connections closed (code: the close status, 1006 when there was none).");
+        IoStalls = Meter.CreateCounter<long>("actorws.io.stalls", "{turn}", "I/O thread turns that ran longer than io-watchdog-threshold (all sockets of the thread waited).");
         MessagesDropped = Meter.CreateCounter<long>("actorws.messages.dropped", "{message}", "Outbound messages dropped by the slow-consumer policy.");
         Meter.CreateObservableGauge("actorws.connections.open", () => Volatile.Read(ref _open), "{connection}", "Connections open now (HTTP and WebSocket).");
         Meter.CreateObservableGauge("actorws.rooms.active", () => Volatile.Read(ref _rooms), "{room}", "Rooms alive now.");
@@ -67,6 +68,9 @@ public sealed class ActorWsMetrics : IDisposable
 
     /// <summary>WebSocket closes; tag <c>code</c>.</summary>
     public Counter<long> Closes { get; }
+
+    /// <summary>I/O thread turns that ran longer than the watchdog's threshold.</summary>
+    public Counter<long> IoStalls { get; }
 
     /// <summary>Messages dropped for slow consumers.</summary>
     public Counter<long> MessagesDropped { get; }

@@ -44,8 +44,20 @@ public sealed class ServerOptions
     /// <summary>Which socket layer to use.</summary>
     public TransportKind Transport { get; set; } = TransportKind.Auto;
 
-    /// <summary>Threads waiting for socket readiness (epoll transport).</summary>
-    public int IoThreads { get; set; } = 1;
+    /// <summary>
+    /// I/O threads (epoll transport): each waits for the readiness of its share of the sockets and runs their connection
+    /// actors (and the route handlers inside them) itself. 0, the default, means one per processor the process may use.
+    /// </summary>
+    public int IoThreads { get; set; }
+
+    /// <summary>
+    /// An I/O thread's turn that runs longer than this is logged as a warning naming the actor that held it (every socket
+    /// of that thread waits meanwhile); zero turns the watchdog off.
+    /// </summary>
+    public TimeSpan IoWatchdogThreshold { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The number of I/O threads <see cref="IoThreads"/> stands for.</summary>
+    public int EffectiveIoThreads => IoThreads > 0 ? IoThreads : Environment.ProcessorCount;
 
     /// <summary>Time a new connection has to send a complete request head.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -68,6 +68,12 @@ internal interface IConnectionTransport : IDisposable
     /// <summary>The peer's address, for logs.</summary>
     EndPoint? RemoteEndPoint { get; }
 
+    /// <summary>
+    /// The Akka.NET dispatcher that runs the owner on the transport's own I/O thread (so readiness is handled in the
+    /// loop turn that saw it), or null when the owner should use the server's usual dispatcher.
+    /// </summary>
+    string? DispatcherId { get; }
+
     /// <summary>Registers the owner that readiness signals go to; a first signal always follows.</summary>
     void Start(ITransportOwner owner);
 

@@ -39,6 +39,8 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
 
     public EndPoint? RemoteEndPoint => _remoteOther ?? (_remoteV4 < 0 ? null : new IPEndPoint(_remoteV4 >> 16, (int)(_remoteV4 & 0xFFFF)));
 
+    public string? DispatcherId => _loop.DispatcherId;
+
     public void Start(ITransportOwner owner)
     {
         _owner = owner;

@@ -16,7 +16,8 @@ internal abstract class EpollRegistration
 
 /// <summary>
 /// One thread waiting in <c>epoll_wait</c> for many sockets and handing their readiness to
-/// registrations, in batches of up to <see cref="MaxEventsPerWait"/> events per system call.
+/// registrations, in batches of up to <see cref="MaxEventsPerWait"/> events per system call; the same thread
+/// runs the mailboxes of the actors bound to it (see EpollLoop.Executor.cs).
 /// </summary>
 /// <remarks>
 /// Descriptors are registered edge-triggered once, for their whole life, so the hot path makes no
@@ -25,7 +26,7 @@ internal abstract class EpollRegistration
 /// been reused since) carries a stale generation and is dropped.
 /// Thread-safety: <see cref="Register"/> and <see cref="Unregister"/> may be called from any thread.
 /// </remarks>
-internal sealed unsafe class EpollLoop : IDisposable
+internal sealed unsafe partial class EpollLoop : IDisposable
 {
     public const int MaxEventsPerWait = 512;
 
@@ -43,6 +44,7 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     public EpollLoop(string name)
     {
+        Name = name;
         _epfd = LinuxNative.epoll_create1(LinuxNative.EPOLL_CLOEXEC);
         if (_epfd < 0) throw new IOException($"epoll_create1 failed (errno {Marshal.GetLastPInvokeError()})");
         _wakeFd = LinuxNative.eventfd(0, LinuxNative.EFD_CLOEXEC | LinuxNative.EFD_NONBLOCK);
@@ -52,6 +54,12 @@ internal sealed unsafe class EpollLoop : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
+
+    /// <summary>The loop's thread name (<c>actorws-io-0</c>, …), as logs and the watchdog name it.</summary>
+    public string Name { get; }
+
+    /// <summary>The id of the Akka.NET dispatcher that runs actors on this loop; null when none was registered.</summary>
+    public string? DispatcherId { get; set; }
 
     /// <summary>Adds <paramref name="fd"/> edge-triggered for <paramref name="events"/>.</summary>
     public void Register(EpollRegistration registration, int fd, uint events)
@@ -103,13 +111,17 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     private void Run()
     {
+        t_current = this;
         int size = LinuxNative.EpollEventSize * MaxEventsPerWait;
         byte* events = (byte*)NativeMemory.Alloc((nuint)size);
         try
         {
             while (!_stopping)
             {
-                int n = LinuxNative.epoll_wait(_epfd, events, MaxEventsPerWait, -1);
+                // Block only when no actor of this loop has work waiting; otherwise just look for new readiness.
+                int timeout = PrepareToWait() ? -1 : 0;
+                int n = LinuxNative.epoll_wait(_epfd, events, MaxEventsPerWait, timeout);
+                BeginTurn();
                 if (n < 0)
                 {
                     if (Marshal.GetLastPInvokeError() == LinuxNative.EINTR) continue;
@@ -119,7 +131,11 @@ internal sealed unsafe class EpollLoop : IDisposable
                 for (int i = 0; i < n; i++)
                 {
                     ulong data = LinuxNative.ReadData(events, i);
-                    if (data == ulong.MaxValue) continue; // wake-up
+                    if (data == ulong.MaxValue)
+                    {
+                        ConsumeWake();
+                        continue;
+                    }
                     int slot = (int)(uint)data;
                     if ((uint)slot >= (uint)slots.Length) slots = Volatile.Read(ref _slots);
                     if ((uint)slot >= (uint)slots.Length) continue;
@@ -127,11 +143,13 @@ internal sealed unsafe class EpollLoop : IDisposable
                     if (registration is null || registration.Generation != (uint)(data >> 32)) continue;
                     registration.OnEvents(LinuxNative.ReadEvents(events, i));
                 }
+                RunReady();
             }
         }
         finally
         {
             NativeMemory.Free(events);
+            Exit();
         }
     }
 
@@ -139,10 +157,9 @@ internal sealed unsafe class EpollLoop : IDisposable
     {
         if (_stopping) return;
         _stopping = true;
-        ulong one = 1;
-        LinuxNative.write(_wakeFd, (byte*)&one, sizeof(ulong));
-        _thread.Join(TimeSpan.FromSeconds(5));
-        LinuxNative.close(_wakeFd);
-        LinuxNative.close(_epfd);
+        Wake();
+        // The loop thread closes its descriptors as it exits (see Exit): a thread still inside an actor's turn keeps
+        // them open until it returns, so a late wake-up never writes to a descriptor number reused by a socket.
+        if (Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(5));
     }
 }

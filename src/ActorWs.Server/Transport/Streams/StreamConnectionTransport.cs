@@ -60,6 +60,9 @@ internal sealed class StreamConnectionTransport : IConnectionTransport
 
     public EndPoint? RemoteEndPoint { get; }
 
+    /// <summary>None: the stream's reads and writes complete on pool threads, so its owner runs on the usual dispatcher.</summary>
+    public string? DispatcherId => null;
+
     public void Start(ITransportOwner owner)
     {
         _owner = owner;
