@@ -132,6 +132,15 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// <summary>The bound endpoint (with the real port) once started.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
 
+    /// <summary>
+    /// The ids of the Akka.NET dispatchers that run actors on the server's I/O threads, one per thread, once started (empty
+    /// with the portable transport, used for TLS and off Linux). Connections run there; an application may put an actor
+    /// there too (<c>Props.WithDispatcher</c>) if it never blocks: every socket of that thread waits while it runs.
+    /// </summary>
+    public IReadOnlyList<string> IoDispatchers => _transport is EpollTransportFactory epoll
+        ? epoll.Loops.Select(l => l.DispatcherId).OfType<string>().ToArray()
+        : Array.Empty<string>();
+
     /// <summary>The WebSocket routes mapped so far.</summary>
     public IReadOnlyList<WebSocketRoute> Routes => _routes.Routes;
 

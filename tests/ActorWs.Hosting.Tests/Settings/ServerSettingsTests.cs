@@ -180,4 +180,17 @@ public sealed partial class ServerSettingsTests
         Assert.Contains("server.transport at test.conf:3: expected one of auto, epoll, sockets, got \"carrier-pigeon\"", ex.Message);
         Assert.Contains("server.rooms.restart-backoff-max at test.conf:4", ex.Message);
     }
+
+    [Fact]
+    public void IoThreads_ZeroMeansOnePerProcessor_AndTheWatchdogThresholdIsADuration_ZeroForOff()
+    {
+        var auto = ServerSettings.Read(FromText("server { io-threads = 0, io-watchdog-threshold = 1s }"));
+        Assert.Equal(Environment.ProcessorCount, auto.EffectiveIoThreads);
+        Assert.Equal(TimeSpan.FromSeconds(1), auto.IoWatchdogThreshold);
+        var fixedCount = ServerSettings.Read(FromText("server { io-threads = 3, io-watchdog-threshold = 0 }"));
+        Assert.Equal(3, fixedCount.EffectiveIoThreads);
+        Assert.Equal(TimeSpan.Zero, fixedCount.IoWatchdogThreshold);
+        var ex = Assert.Throws<ConfigurationValidationException>(() => ServerSettings.Read(FromText("server {\n  io-threads = -1\n}")));
+        Assert.Contains("server.io-threads at test.conf:2", ex.Message);
+    }
 }

@@ -72,12 +72,8 @@ internal sealed unsafe partial class EpollLoop : IIoLoop
     /// <summary>True when the loop may block in <c>epoll_wait</c>: nothing is waiting to run.</summary>
     private bool PrepareToWait()
     {
-        if (_readyCount > 0 || !_incoming.IsEmpty)
-        {
-            Volatile.Write(ref _turn, _turn + 1); // even: between turns
-            return false;
-        }
-        Volatile.Write(ref _turn, _turn + 1);
+        Volatile.Write(ref _turn, _turn + (_turn & 1)); // even: between turns
+        if (_readyCount > 0 || !_incoming.IsEmpty) return false;
         // Announce the sleep, then look once more (the mirror of Execute's enqueue-then-read): either this sees the new
         // task, or Execute sees the announcement and writes the eventfd.
         Interlocked.Exchange(ref _sleeping, 1);
