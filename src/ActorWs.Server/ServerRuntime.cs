@@ -55,17 +55,32 @@ internal sealed class ServerRuntime
     /// <summary>Props for an actor that exists per connection: the lean mailbox when the system has it.</summary>
     public Props WithLeanMailbox(Props props) => DispatchConfigured ? props.WithMailbox(ActorWsDispatch.LeanMailboxPath) : props;
 
-    private Props? _connectionProps;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Props> _connectionPropsByDispatcher = new();
+    private PropsPerDispatcher? _connectionProps;
+    private PropsPerDispatcher? _sessionProps;
 
     /// <summary>
     /// Props for the actor of a connection whose transport names <paramref name="dispatcherId"/> (its I/O loop's
     /// dispatcher, so the actor runs on the thread that owns its socket); null: the usual dispatcher.
     /// </summary>
-    public Props ConnectionProps(string? dispatcherId)
+    public Props ConnectionProps(string? dispatcherId) =>
+        LazyInitializer.EnsureInitialized(ref _connectionProps,
+            () => new PropsPerDispatcher(WithLeanMailbox(FactoryActorProducer<Connections.ConnectionActor>.Props(() => new Connections.ConnectionActor(this))))).For(dispatcherId);
+
+    /// <summary>
+    /// Props for a resumable route's session actor, on the I/O dispatcher of the connection that opened it (its handler is
+    /// synchronous like the connection's, so a request and its reply are handled in one loop turn); null: the usual one.
+    /// </summary>
+    public Props SessionProps(string? dispatcherId) =>
+        LazyInitializer.EnsureInitialized(ref _sessionProps,
+            () => new PropsPerDispatcher(WithLeanMailbox(FactoryActorProducer<Sessions.SessionActor>.Props(() => new Sessions.SessionActor(this))))).For(dispatcherId);
+
+    /// <summary>One actor's props, and their copies for each dispatcher asked for (made once each).</summary>
+    private sealed class PropsPerDispatcher(Props props)
     {
-        var props = _connectionProps ??= WithLeanMailbox(FactoryActorProducer<Connections.ConnectionActor>.Props(() => new Connections.ConnectionActor(this)));
-        return dispatcherId is null ? props : _connectionPropsByDispatcher.GetOrAdd(dispatcherId, static (id, p) => p.WithDispatcher(id), props);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Props> _copies = new();
+
+        public Props For(string? dispatcherId) =>
+            dispatcherId is null ? props : _copies.GetOrAdd(dispatcherId, static (id, p) => p.WithDispatcher(id), props);
     }
 
     /// <summary>Props for a room: the fair room dispatcher when the system has it.</summary>

@@ -19,13 +19,11 @@ internal sealed class SessionManager : UntypedActor
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
     private readonly Dictionary<string, IActorRef> _byToken = new(StringComparer.Ordinal);
-    private readonly Props _sessionProps;
 
     public SessionManager(ServerRuntime runtime)
     {
         _runtime = runtime;
         _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Sessions");
-        _sessionProps = runtime.WithLeanMailbox(FactoryActorProducer<SessionActor>.Props(() => new SessionActor(runtime)));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -82,7 +80,7 @@ internal sealed class SessionManager : UntypedActor
             return;
         }
         setup = setup with { ResumeToken = NewToken() };
-        var session = Context.ActorOf(_sessionProps, setup.Id);
+        var session = Context.ActorOf(_runtime.SessionProps(setup.Transport.DispatcherId), setup.Id);
         session.Tell(new SessionActor.Begin(setup), Self);
         setup.Connection.Tell(new SessionStarted(session), Self);
         _byToken[setup.ResumeToken] = session;

@@ -97,6 +97,23 @@ public sealed class IoDispatcherTests
     }
 
     [Fact]
+    public async Task AResumableRoutesSessionActor_RunsOnTheIoThreadOfTheConnectionThatOpenedIt()
+    {
+        await using var server = await TestServer.StartAsync(o => o.IoThreads = 2, s => s.MapRoute<ThreadNamingHandler>("/resumable-thread").Resumable = true);
+        for (int c = 0; c < 2; c++)
+        {
+            using var client = await server.ConnectAsync("/resumable-thread");
+            var names = new HashSet<string>();
+            for (int i = 0; i < 10; i++)
+            {
+                await EchoTests.SendTextAsync(client, "which thread?");
+                names.Add(await EchoTests.ReceiveTextAsync(client));
+            }
+            Assert.Matches("^actorws-io-[01]$", Assert.Single(names));
+        }
+    }
+
+    [Fact]
     public async Task AnActorOnAnIoDispatcher_RunsOnlyOnThatLoopsThread_WhoeverTellsIt()
     {
         await using var server = await TestServer.StartAsync(o => o.IoThreads = 2);

@@ -111,8 +111,11 @@ public sealed class AnsweredBeforeCloseTests
         Assert.True(raw.WaitForEndOfStream());
     }
 
-    /// <summary>Answers a text message after as many (scheduler) seconds as it says, or never ("never").</summary>
-    private sealed class LateHandler : WebSocketHandler
+    /// <summary>
+    /// Answers a text message after as many (scheduler) seconds as it says, or never ("never"); counts each message it
+    /// gets on <paramref name="received"/>, so a test moves virtual time only once the server has read what it sent.
+    /// </summary>
+    private sealed class LateHandler(SemaphoreSlim received) : WebSocketHandler
     {
         private sealed record AnswerNow(WebSocketMessage Message);
 
@@ -123,6 +126,7 @@ public sealed class AnsweredBeforeCloseTests
             // The detached copy keeps the message in flight (counted by the connection) until it is released.
             var kept = message.Detach();
             string text = kept.GetText();
+            received.Release();
             if (text == "never")
             {
                 _neverAnswered.Add(kept);
@@ -140,8 +144,13 @@ public sealed class AnsweredBeforeCloseTests
         }
     }
 
-    private static async Task<TestServer> StartWithLateRoute() =>
-        await TestServer.StartAsync(configure: s => s.MapRoute<LateHandler>("/late").Resumable = true, fakeTime: true);
+    /// <summary>A server on virtual time with the /late route; the handlers count what they get on <paramref name="received"/>.</summary>
+    private static async Task<TestServer> StartWithLateRoute(SemaphoreSlim received) =>
+        await TestServer.StartAsync(configure: s => s.MapRoute("/late", () => new LateHandler(received)).Resumable = true, fakeTime: true);
+
+    /// <summary>Waits (bounded) until the handler has the message: the frames sent with it have been read too.</summary>
+    private static void AwaitReceipt(SemaphoreSlim received) =>
+        Assert.True(received.Wait(TestServer.Wait), "the handler never got the message");
 
     /// <summary>Nothing arrives within a short real-time window (the server has had its chance to send).</summary>
     private static void AssertNothingYet(RawClient raw) =>
@@ -150,10 +159,12 @@ public sealed class AnsweredBeforeCloseTests
     [Fact]
     public async Task ASessionThatAnswersWithinTheCloseTimeout_IsAnswered_BeforeThe1002()
     {
-        await using var server = await StartWithLateRoute();
+        using var received = new SemaphoreSlim(0);
+        await using var server = await StartWithLateRoute(received);
         using var raw = RawClient.Connect(server.EndPoint);
         raw.Upgrade("/late");
         raw.Send(RawClient.Frame(WebSocketOpcode.Text, "2"u8).Concat(BadFrame("opcode 3")).ToArray());
+        AwaitReceipt(received);
         await server.AdvanceAsync(TimeSpan.FromSeconds(1));
         AssertNothingYet(raw); // the close waits for the session
         await server.AdvanceAsync(TimeSpan.FromSeconds(1.5));
@@ -167,11 +178,13 @@ public sealed class AnsweredBeforeCloseTests
     [Fact]
     public async Task ASessionThatNeverAnswers_CannotHoldAFailingConnectionOpen_TheCloseGoesOutAfterTheCloseTimeout()
     {
-        await using var server = await StartWithLateRoute();
+        using var received = new SemaphoreSlim(0);
+        await using var server = await StartWithLateRoute(received);
         var closeTimeout = server.Server.Options.WebSocket.CloseTimeout;
         using var raw = RawClient.Connect(server.EndPoint);
         raw.Upgrade("/late");
         raw.Send(RawClient.Frame(WebSocketOpcode.Text, "never"u8).Concat(BadFrame("rsv2")).ToArray());
+        AwaitReceipt(received);
         await server.AdvanceAsync(closeTimeout - TimeSpan.FromSeconds(1));
         AssertNothingYet(raw);
         await server.AdvanceAsync(TimeSpan.FromSeconds(1.5));
@@ -185,12 +198,14 @@ public sealed class AnsweredBeforeCloseTests
     [Fact]
     public async Task AnAnswerLaterThanTheCloseTimeout_IsNotAwaited_TheCloseGoesOutFirst()
     {
-        await using var server = await StartWithLateRoute();
+        using var received = new SemaphoreSlim(0);
+        await using var server = await StartWithLateRoute(received);
         var closeTimeout = server.Server.Options.WebSocket.CloseTimeout;
         using var raw = RawClient.Connect(server.EndPoint);
         raw.Upgrade("/late");
         string late = ((int)closeTimeout.TotalSeconds + 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
         raw.Send(RawClient.Frame(WebSocketOpcode.Text, Encoding.ASCII.GetBytes(late)).Concat(RawClient.CloseFrame(WebSocketCloseCode.NormalClosure)).ToArray());
+        AwaitReceipt(received);
         await server.AdvanceAsync(closeTimeout + TimeSpan.FromSeconds(0.5));
         var close = raw.ReadFrame();
         Assert.NotNull(close);
