@@ -37,7 +37,39 @@ public static class ProcessProbe
     }
 
     /// <summary>
-    /// Finds <c>Key:   1234 kB</c> in the text of <c>/proc/&lt;pid&gt;/status</c>.
+    /// Voluntary context switches of all the process's threads so far (each thread's <c>voluntary_ctxt_switches</c> in
+    /// <c>/proc/&lt;pid&gt;/task/*/status</c>: the times it went to sleep waiting for something), or null when it is gone.
+    /// Threads that have exited no longer count.
+    /// </summary>
+    /// <param name="pid">The process id.</param>
+    /// <returns>The sum, or null.</returns>
+    public static long? ReadVoluntaryContextSwitches(int pid)
+    {
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        long sum = 0;
+        foreach (var task in tasks)
+        {
+            sum += ParseStatusKilobytes(ReadOrNull(Path.Combine(task, "status")), "voluntary_ctxt_switches") ?? 0;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Finds <c>Key:   1234 kB</c> (or a plain <c>Key:   1234</c>) in the text of <c>/proc/&lt;pid&gt;/status</c>.
     /// Returns <see langword="null"/> for null text, a missing key or a malformed value.
     /// </summary>
     /// <param name="statusText">The file's text, or null.</param>

@@ -19,6 +19,7 @@ public sealed class EchoScenario : Scenario
         new("latency_p50_us", "latency p50 (µs)", BetterDirection.Lower, 0),
         new("latency_p99_us", "latency p99 (µs)", BetterDirection.Lower, 0),
         new("server_cpu_us_per_msg", "server CPU per message (µs)", BetterDirection.Lower, 2),
+        new("server_switches_per_msg", "server voluntary context switches per message", BetterDirection.Lower, 3),
         new("server_cpu_pct", "server process CPU (% of one core)", BetterDirection.Neither, 0),
         new("server_cores_busy_pct", "server CPUs busy (%, kernel included)", BetterDirection.Neither, 0),
         new("server_rss_mib", "server RSS (MiB)", BetterDirection.Lower, 1),
@@ -63,6 +64,11 @@ public sealed class EchoScenario : Scenario
         CopyField(metrics, "latency_p99_us", result, "latency_p99_us");
         CopyField(metrics, "client_cpu_pct", result, "client_cpu_pct");
         AddServerReadings(metrics, window, result, "server_cpu_us_per_msg", "messages");
+        if (window.ServerVoluntarySwitches is { } switches && result.Number("messages") is > 0 and var messages)
+        {
+            metrics["server_switches_per_msg"] = switches / messages;
+        }
+
         metrics["errors"] = result.Sum(ConnectionErrorKeys) + result.Sum("mismatches", "stalled");
         return new ServerRun(context.Server.Kind, metrics, window.Records, window.Failure);
     }

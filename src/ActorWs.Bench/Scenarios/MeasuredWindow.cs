@@ -11,6 +11,7 @@ namespace ActorWs.Bench.Scenarios;
 /// <param name="ServerCpu">Server CPU time used inside the window, or null if it could not be read.</param>
 /// <param name="ServerResidentBytes">Server RSS at <c>measure_end</c>, or null.</param>
 /// <param name="ServerCoresBusyPercent">How busy the server's pinned CPUs were in the window (any process, kernel included), or null.</param>
+/// <param name="ServerVoluntarySwitches">The server threads' voluntary context switches inside the window, or null.</param>
 /// <param name="Records">Every record printed.</param>
 /// <param name="Failure">Why the run failed, or null.</param>
 /// <remarks>Immutable; safe to share between threads.</remarks>
@@ -19,6 +20,7 @@ public sealed record MeasuredWindow(
     TimeSpan? ServerCpu,
     long? ServerResidentBytes,
     double? ServerCoresBusyPercent,
+    long? ServerVoluntarySwitches,
     IReadOnlyList<LoadGenRecord> Records,
     string? Failure)
 {
@@ -49,6 +51,8 @@ public sealed record MeasuredWindow(
         var serverCpus = CpuCoreProbe.ParseCpuList(context.Options.ServerCpus) ?? [];
         CpuCoreTicks? coresAtStart = null;
         double? coresBusy = null;
+        long? switchesAtStart = null;
+        long? switches = null;
         LoadGenRecord? result = null;
         await using var generator = LoadGeneratorProcess.Start(context.LoadGenerator, context.Options.ClientCpus, arguments, context.Log);
         try
@@ -61,9 +65,11 @@ public sealed record MeasuredWindow(
                     case LoadGenRecord.MeasureStart:
                         cpuAtStart = ProcessProbe.ReadCpuTime(pid);
                         coresAtStart = CpuCoreProbe.Read(serverCpus);
+                        switchesAtStart = ProcessProbe.ReadVoluntaryContextSwitches(pid);
                         break;
                     case LoadGenRecord.MeasureEnd:
                         cpu = ProcessProbe.ReadCpuTime(pid) - cpuAtStart;
+                        switches = ProcessProbe.ReadVoluntaryContextSwitches(pid) - switchesAtStart;
                         rss = ProcessProbe.ReadResidentBytes(pid);
                         coresBusy = coresAtStart is null ? null : CpuCoreProbe.Read(serverCpus)?.BusyPercentSince(coresAtStart);
                         break;
@@ -88,11 +94,11 @@ public sealed record MeasuredWindow(
                 failure = $"{context.Server.Kind} exited during the run:\n{context.Server.RecentOutput}";
             }
 
-            return new MeasuredWindow(result, cpu, rss, coresBusy, records, failure);
+            return new MeasuredWindow(result, cpu, rss, coresBusy, switches, records, failure);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new MeasuredWindow(result, cpu, rss, coresBusy, records, $"load generator did not finish within {limit}");
+            return new MeasuredWindow(result, cpu, rss, coresBusy, switches, records, $"load generator did not finish within {limit}");
         }
     }
 }

@@ -70,4 +70,28 @@ public class ProcessProbeTests
         Assert.True(ProcessProbe.ReadPeakResidentBytes(pid) >= ProcessProbe.ReadResidentBytes(pid) / 2);
         Assert.NotNull(ProcessProbe.ReadCpuTime(pid));
     }
+
+    [Fact]
+    public void Voluntary_context_switches_are_summed_over_the_threads_and_grow_when_one_sleeps()
+    {
+        var pid = Environment.ProcessId;
+        var before = ProcessProbe.ReadVoluntaryContextSwitches(pid);
+        Assert.NotNull(before);
+        var sleeper = new Thread(() =>
+        {
+            for (int i = 0; i < 20; i++) Thread.Sleep(1); // each sleep gives the CPU up: a voluntary switch
+        });
+        sleeper.Start();
+        var during = ProcessProbe.ReadVoluntaryContextSwitches(pid);
+        sleeper.Join();
+        Assert.True(during >= 0);
+        Assert.True(ProcessProbe.ReadVoluntaryContextSwitches(pid) > before);
+        Assert.Null(ProcessProbe.ReadVoluntaryContextSwitches(int.MaxValue));
+    }
+
+    [Fact]
+    public void A_status_field_without_unit_reads_as_its_number()
+    {
+        Assert.Equal(1234, ProcessProbe.ParseStatusKilobytes("Name:\tdotnet\nvoluntary_ctxt_switches:\t1234\nnonvoluntary_ctxt_switches:\t5\n", "voluntary_ctxt_switches"));
+    }
 }

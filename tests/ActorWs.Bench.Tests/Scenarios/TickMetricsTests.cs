@@ -13,7 +13,7 @@ public class TickMetricsTests
         + " deliveries=29400 deliveries_per_sec=2940.0 expected_per_sec=2940.0 delivery_ratio=1.0000 latency_p50_us=600.5"
         + " latency_p99_us=1800.2 latency_max_us=4000.0 gaps=3 bad_messages=4 client_cpu_pct=2.5 err_connect=0 err_protocol=5 err_closed=6");
 
-    private static MeasuredWindow Window(TimeSpan? cpu, long? rss, double? busy) => new(Result, cpu, rss, busy, [Result], null);
+    private static MeasuredWindow Window(TimeSpan? cpu, long? rss, double? busy) => new(Result, cpu, rss, busy, null, [Result], null);
 
     [Fact]
     public void Server_cpu_is_a_share_of_one_core_and_a_cost_per_delivery()
