@@ -130,6 +130,22 @@ public sealed class IoDispatcherTests
     }
 
     [Fact]
+    public async Task TheIoDispatchers_TakeTheirThroughputFromTheActorWsIoDispatcherSection()
+    {
+        await using (var standard = await TestServer.StartAsync(o => o.IoThreads = 1))
+        {
+            Assert.Equal(32, standard.System.Dispatchers.Lookup(Assert.Single(standard.Server.IoDispatchers)).Throughput);
+        }
+        await using var tuned = await TestServer.StartAsync(o => o.IoThreads = 2, akka: Akka.Configuration.ConfigurationFactory.ParseString("actorws.io-dispatcher.throughput = 5"));
+        Assert.Equal(2, tuned.Server.IoDispatchers.Count);
+        Assert.All(tuned.Server.IoDispatchers, id =>
+        {
+            Assert.StartsWith("actorws.io-dispatcher.", id);
+            Assert.Equal(5, tuned.System.Dispatchers.Lookup(id).Throughput);
+        });
+    }
+
+    [Fact]
     public async Task AnActorRouteBlockingItsDefaultDispatcherThread_DoesNotStallTheIoThread()
     {
         using var gate = new ManualResetEventSlim();
@@ -185,6 +201,8 @@ public sealed class IoDispatcherTests
         }
         Assert.Equal("actorws-io-0", await EchoTests.ReceiveTextAsync(holder));
         Assert.Equal("waiting", await EchoTests.ReceiveTextAsync(other));
+        using var http = new HttpClient { Timeout = TestServer.Wait }; // its connection lands on the same (freed) thread
+        Assert.Contains("actorws_io_stalls_total 1\n", await http.GetStringAsync(server.HttpUri("/metrics")));
     }
 
     [Fact]
