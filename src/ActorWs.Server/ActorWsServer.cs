@@ -205,6 +205,7 @@ public sealed class ActorWsServer : IAsyncDisposable
     }
 
     /// <summary>Answers GET and HEAD requests for <paramref name="path"/> on the server's port.</summary>
+    /// <remarks><paramref name="handler"/> runs on the connection's I/O thread, like a WebSocket handler: it must not block.</remarks>
     public void MapGet(string path, HttpGetHandler handler)
     {
         EnsureNotStarted();

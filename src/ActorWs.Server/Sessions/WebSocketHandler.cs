@@ -14,6 +14,10 @@ namespace ActorWs.Server.Sessions;
 /// All callbacks for one session run one at a time on the session actor (no locks needed for the
 /// handler's own fields). An exception thrown by a callback stops the session and closes the connection
 /// with 1011; other connections are not affected.
+/// With the epoll transport the callbacks run on the I/O thread that owns the connection's socket (the connection actor,
+/// or a resumable route's session actor, is bound to it): they must not block, or every socket on that thread waits
+/// (the watchdog logs it, <c>server.io-watchdog-threshold</c>). Blocking work belongs in an actor route
+/// (<see cref="ActorWsServer.MapActorRoute"/>) or on another dispatcher.
 /// </remarks>
 public abstract class WebSocketHandler
 {
