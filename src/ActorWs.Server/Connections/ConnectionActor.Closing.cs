@@ -157,7 +157,7 @@ internal sealed partial class ConnectionActor
     /// </summary>
     private void FailConnection(ushort code, string reason, WebSocketProtocolViolation violation)
     {
-        ConnectionLog.ProtocolViolation(_log, Id, violation == WebSocketProtocolViolation.None ? reason : violation.ToString(), code);
+        ConnectionLog.ProtocolViolation(Log, Id, violation == WebSocketProtocolViolation.None ? reason : violation.ToString(), code);
         _failing = true;
         if (_closeSent || _phase == ConnectionPhase.AwaitingAnswers)
         {

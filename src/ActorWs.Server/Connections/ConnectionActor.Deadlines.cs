@@ -56,14 +56,14 @@ internal sealed partial class ConnectionActor
                 break;
             case ConnectionPhase.AwaitingAnswers when now >= _phaseDeadline:
                 // The session did not answer in time: the close goes out without the answers still missing.
-                ConnectionLog.AnswersTimedOut(_log, Id, Volatile.Read(ref _inflight));
+                ConnectionLog.AnswersTimedOut(Log, Id, Volatile.Read(ref _inflight));
                 SendHeldClose(); // the closing phase sets its own deadline
                 return;
             default:
                 if (now >= _phaseDeadline)
                 {
                     if (_phase is ConnectionPhase.Handshaking or ConnectionPhase.Authorizing or ConnectionPhase.Opening)
-                        ConnectionLog.HandshakeTimedOut(_log, Id, _partialRequest);
+                        ConnectionLog.HandshakeTimedOut(Log, Id, _partialRequest);
                     _transport.Abort();
                     Context.Stop(_self);
                     return;

@@ -89,7 +89,7 @@ internal sealed partial class ConnectionActor
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "HTTP handler for {Path} failed", head.Path);
+            Log.LogError(ex, "HTTP handler for {Path} failed", head.Path);
             response = HttpResponse.Text(HttpStatus.InternalServerError, "internal server error\n");
         }
         bool keepAlive = _runtime.Options.Http.KeepAlive && !_runtime.Draining && WantsKeepAlive(head) && !HasBody(head);
@@ -153,7 +153,7 @@ internal sealed partial class ConnectionActor
         var statusTag = new KeyValuePair<string, object?>("status", rejection.StatusCode);
         if (upgrade) _runtime.Metrics.HandshakeFailures.Add(1, statusTag);
         else _runtime.Metrics.HttpRequests.Add(1, statusTag);
-        ConnectionLog.Rejected(_log, Id, rejection.StatusCode, rejection.Reason);
+        ConnectionLog.Rejected(Log, Id, rejection.StatusCode, rejection.Reason);
         _closeAfterResponse = true;
         _phase = ConnectionPhase.Handshaking;
         SwitchTo(ConnectionBehavior.Handshaking);
@@ -213,7 +213,7 @@ internal sealed partial class ConnectionActor
 
     private void OnAcceptHookFailed(Exception ex)
     {
-        _log.LogError(ex, "Accept hook of route {Route} failed for connection {ConnectionId}", _route?.Template.Text, Id);
+        Log.LogError(ex, "Accept hook of route {Route} failed for connection {ConnectionId}", _route?.Template.Text, Id);
         Reject(new HandshakeRejection(HttpStatus.InternalServerError, "the server could not decide on this connection", []), upgrade: true);
     }
 
@@ -324,7 +324,7 @@ internal sealed partial class ConnectionActor
         _lastPing = _lastReceived;
         ScheduleDeadline();
         SwitchTo(ConnectionBehavior.Open);
-        if (_log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-            ConnectionLog.WebSocketOpened(_log, Id, _route!.Template.Text, path, _transport.RemoteEndPoint?.ToString());
+        if (Log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+            ConnectionLog.WebSocketOpened(Log, Id, _route!.Template.Text, path, _transport.RemoteEndPoint?.ToString());
     }
 }

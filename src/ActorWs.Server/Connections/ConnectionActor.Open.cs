@@ -89,9 +89,9 @@ internal sealed partial class ConnectionActor
         var message = WebSocketMessage.Rent(payload, type, this);
         int waiting = Interlocked.Increment(ref _inflight);
         DeliverToSession(message);
-        if (waiting < _maxInflight) return;
+        if (waiting < MaxInflight) return;
         Volatile.Write(ref _readsPaused, 1);
         // The session may have caught up between the increment and the pause: then carry on at once.
-        if (Volatile.Read(ref _inflight) <= _resumeAt) Interlocked.CompareExchange(ref _readsPaused, 0, 1);
+        if (Volatile.Read(ref _inflight) <= ResumeAt) Interlocked.CompareExchange(ref _readsPaused, 0, 1);
     }
 }

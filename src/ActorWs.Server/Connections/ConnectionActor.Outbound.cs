@@ -240,7 +240,7 @@ internal sealed partial class ConnectionActor
     {
         _runtime.Metrics.MessagesDropped.Add(1);
         if (_slowConsumerPolicy == SlowConsumerPolicy.Drop) return;
-        ConnectionLog.SlowConsumer(_log, Id, _queuedBytes, _queueLimit);
+        ConnectionLog.SlowConsumer(Log, Id, _queuedBytes, _queueLimit);
         int discarded = DiscardUnstartedFrames();
         if (discarded > 0) _runtime.Metrics.MessagesDropped.Add(discarded);
         // A close already held for the session's answers goes now, with the status it was decided with.

@@ -132,7 +132,7 @@ internal sealed partial class ConnectionActor : ISessionHost
     /// </summary>
     private void OnSessionFailed(Exception ex)
     {
-        _log.LogError(ex, "Session handler of connection {ConnectionId} on {Route} failed; closing it with 1011", Id, _route?.Template.Text);
+        Log.LogError(ex, "Session handler of connection {ConnectionId} on {Route} failed; closing it with 1011", Id, _route?.Template.Text);
         _session?.MarkFailed();
         if (_phase == ConnectionPhase.Open) StartClose(WebSocketCloseCode.InternalServerError, "session ended");
     }
@@ -150,7 +150,7 @@ internal sealed partial class ConnectionActor : ISessionHost
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "Session handler of connection {ConnectionId} failed while closing", Id);
+            Log.LogError(ex, "Session handler of connection {ConnectionId} failed while closing", Id);
         }
         if (status.Code == WebSocketCloseCode.NormalClosure) _session.LeaveAllRooms();
     }

@@ -95,7 +95,6 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     private static readonly WebSocketFrameReaderOptions ReaderOptions = new() { Role = WebSocketRole.Server };
 
     private readonly ServerRuntime _runtime;
-    private readonly ILogger _log;
     private IConnectionTransport _transport = null!;
     private ConnectionEntry _entry = null!;
     private long _openedAt;
@@ -111,8 +110,6 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
 
     private int _inflight;
     private int _readsPaused;
-    private int _maxInflight;
-    private int _resumeAt;
 
     private int _messagesIn;
     private long _bytesIn;
@@ -124,13 +121,21 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     public ConnectionActor(ServerRuntime runtime)
     {
         _runtime = runtime;
-        _log = runtime.ConnectionLog;
-        _maxInflight = runtime.Options.WebSocket.MaxInflightMessages;
-        _resumeAt = Math.Max(0, _maxInflight / 2);
     }
 
     /// <summary>The listener's first message to a new connection actor: its socket and its registry entry.</summary>
     internal sealed record AttachSocket(IConnectionTransport Transport, ConnectionEntry Entry);
+
+    // The logger and the in-flight limits are the server's, read through _runtime rather than copied into fields:
+    // every field here is paid once per idle connection (the object is 8-byte aligned, so 16 bytes less is one
+    // size step down).
+    private ILogger Log => _runtime.ConnectionLog;
+
+    /// <summary>Messages handed to the session and not yet handled at which reading pauses.</summary>
+    private int MaxInflight => _runtime.Options.WebSocket.MaxInflightMessages;
+
+    /// <summary>In-flight count at or below which paused reading resumes.</summary>
+    private int ResumeAt => Math.Max(0, MaxInflight / 2);
 
     /// <summary>The connection's number, unique on this server (in logs and session ids).</summary>
     private long Id => _entry.Id;
@@ -185,8 +190,8 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
         {
             var status = CloseStatus();
             _runtime.Metrics.Closes.Add(1, new KeyValuePair<string, object?>("code", status.Code));
-            if (_log.IsEnabled(LogLevel.Information))
-                ConnectionLog.WebSocketClosed(_log, Id, _route.Template.Text, status.Code, status.Reason, status.ByPeer, _runtime.Time.GetElapsedTime(_openedAt).TotalSeconds);
+            if (Log.IsEnabled(LogLevel.Information))
+                ConnectionLog.WebSocketClosed(Log, Id, _route.Template.Text, status.Code, status.Reason, status.ByPeer, _runtime.Time.GetElapsedTime(_openedAt).TotalSeconds);
             if (_sessionActor is not null && _route.ActorProps is not null)
             {
                 // The application's actor hears how it ended, then stops (after whatever it was told before).
@@ -212,7 +217,7 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
         // its replies while it handles the message and releases the message (calling this) only after, on the same
         // thread, and the connection's mailbox is one FIFO queue, so the replies are enqueued first.
         if (left == 0 && Volatile.Read(ref _awaitingAnswers) == 1) _self.Tell(AnswersDelivered.Instance, ActorRefs.NoSender);
-        if (left <= _resumeAt && Volatile.Read(ref _readsPaused) == 1 && Interlocked.CompareExchange(ref _readsPaused, 0, 1) == 1)
+        if (left <= ResumeAt && Volatile.Read(ref _readsPaused) == 1 && Interlocked.CompareExchange(ref _readsPaused, 0, 1) == 1)
             _self.Tell(ResumeReading.Instance, ActorRefs.NoSender);
     }
 

@@ -17,22 +17,31 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
     private const int ReadableMask = (int)TransportReadiness.Readable;
     private const int WritableMask = (int)TransportReadiness.Writable;
 
+    private const int ClosedFlag = 1;
+    private const int OneUse = 2;
+
     private readonly EpollLoop _loop;
-    private readonly FileDescriptorHandle _handle;
+    private readonly int _fd;
     private ITransportOwner? _owner;
     private int _readiness;
     private int _signalled = 1; // until Start: events only accumulate
-    private int _closed;
+
+    // The descriptor's life, kept here rather than in a SafeHandle (an object of 32 bytes with a finalizer, per idle
+    // connection): ClosedFlag once Dispose or Abort ran, plus OneUse per system call in progress on _fd. The number is
+    // closed by whoever brings the count to zero with the flag set, so a close from another thread (Abort) waits for
+    // a running recv or send to return, and the number is never reused under it (the guarantee SafeHandle gave).
+    private int _state;
 
     // The peer's address, kept raw: an IPEndPoint (with its IPAddress) would cost ~70 bytes for every idle
     // connection, and it is read only for logs and by the odd handler.
     private readonly long _remoteV4;          // address << 16 | port, or -1
     private readonly IPEndPoint? _remoteOther; // IPv6 and anything else
 
-    public EpollConnectionTransport(EpollLoop loop, FileDescriptorHandle handle, long remoteV4, IPEndPoint? remoteOther)
+    /// <summary>Takes ownership of <paramref name="fd"/>: it is closed by <see cref="Dispose"/> or <see cref="Abort"/>.</summary>
+    public EpollConnectionTransport(EpollLoop loop, int fd, long remoteV4, IPEndPoint? remoteOther)
     {
         _loop = loop;
-        _handle = handle;
+        _fd = fd;
         _remoteV4 = remoteV4;
         _remoteOther = remoteOther;
     }
@@ -44,16 +53,15 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
     public void Start(ITransportOwner owner)
     {
         _owner = owner;
-        bool added = false;
-        _handle.DangerousAddRef(ref added);
+        if (!TryBeginUse()) throw new ObjectDisposedException(nameof(EpollConnectionTransport));
         try
         {
-            _loop.Register(this, _handle.Fd,
+            _loop.Register(this, _fd,
                 LinuxNative.EPOLLIN | LinuxNative.EPOLLOUT | LinuxNative.EPOLLRDHUP);
         }
         finally
         {
-            _handle.DangerousRelease();
+            EndUse();
         }
         // The first signal makes the owner look for bytes that arrived before registration.
         Interlocked.Or(ref _readiness, ReadableMask | WritableMask);
@@ -68,7 +76,7 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
         if ((events & (LinuxNative.EPOLLOUT | LinuxNative.EPOLLHUP | LinuxNative.EPOLLERR)) != 0)
             ready |= WritableMask;
         Interlocked.Or(ref _readiness, ready);
-        if (Interlocked.Exchange(ref _signalled, 1) == 0 && Volatile.Read(ref _closed) == 0)
+        if (Interlocked.Exchange(ref _signalled, 1) == 0 && (Volatile.Read(ref _state) & ClosedFlag) == 0)
             _owner?.OnTransportSignal();
     }
 
@@ -82,15 +90,13 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
     public ReceiveStatus Receive(Span<byte> destination, out int bytesReceived)
     {
         bytesReceived = 0;
-        if (Volatile.Read(ref _closed) != 0) return ReceiveStatus.Failed;
-        bool added = false;
-        _handle.DangerousAddRef(ref added);
+        if (!TryBeginUse()) return ReceiveStatus.Failed;
         try
         {
             while (true)
             {
                 nint n;
-                fixed (byte* p = destination) n = LinuxNative.recv(_handle.Fd, p, destination.Length, 0);
+                fixed (byte* p = destination) n = LinuxNative.recv(_fd, p, destination.Length, 0);
                 if (n > 0) { bytesReceived = (int)n; return ReceiveStatus.Data; }
                 if (n == 0) return destination.Length == 0 ? ReceiveStatus.WouldBlock : ReceiveStatus.EndOfStream;
                 int errno = Marshal.GetLastPInvokeError();
@@ -98,28 +104,22 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
                 return errno == LinuxNative.EAGAIN ? ReceiveStatus.WouldBlock : ReceiveStatus.Failed;
             }
         }
-        catch (ObjectDisposedException)
-        {
-            return ReceiveStatus.Failed;
-        }
         finally
         {
-            if (added) _handle.DangerousRelease();
+            EndUse();
         }
     }
 
     public SendStatus Send(ReadOnlySpan<byte> source, out int bytesSent)
     {
         bytesSent = 0;
-        if (Volatile.Read(ref _closed) != 0) return SendStatus.Failed;
-        bool added = false;
+        if (!TryBeginUse()) return SendStatus.Failed;
         try
         {
-            _handle.DangerousAddRef(ref added);
             while (bytesSent < source.Length)
             {
                 nint n;
-                fixed (byte* p = source) n = LinuxNative.send(_handle.Fd, p + bytesSent, source.Length - bytesSent, LinuxNative.MSG_NOSIGNAL);
+                fixed (byte* p = source) n = LinuxNative.send(_fd, p + bytesSent, source.Length - bytesSent, LinuxNative.MSG_NOSIGNAL);
                 if (n >= 0) { bytesSent += (int)n; continue; }
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == LinuxNative.EINTR) continue;
@@ -127,64 +127,73 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
             }
             return SendStatus.Complete;
         }
-        catch (ObjectDisposedException)
-        {
-            return SendStatus.Failed;
-        }
         finally
         {
-            if (added) _handle.DangerousRelease();
+            EndUse();
         }
     }
 
     public void ShutdownSend()
     {
-        bool added = false;
+        if (!TryBeginUse()) return;
         try
         {
-            _handle.DangerousAddRef(ref added);
-            LinuxNative.shutdown(_handle.Fd, LinuxNative.SHUT_WR);
-        }
-        catch (ObjectDisposedException)
-        {
+            LinuxNative.shutdown(_fd, LinuxNative.SHUT_WR);
         }
         finally
         {
-            if (added) _handle.DangerousRelease();
+            EndUse();
         }
     }
 
     public void Abort()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        bool added = false;
+        // Linger 0 before the close: close sends RST at once instead of lingering over unsent data.
+        if (!TryBeginUse()) return; // already closed
         try
         {
-            _handle.DangerousAddRef(ref added);
-            // Linger 0: close sends RST at once instead of lingering over unsent data.
             long linger = 1; // struct linger { int l_onoff = 1; int l_linger = 0; }
-            LinuxNative.setsockopt(_handle.Fd, LinuxNative.SOL_SOCKET, LinuxNative.SO_LINGER, (byte*)&linger, sizeof(long));
-        }
-        catch (ObjectDisposedException)
-        {
+            LinuxNative.setsockopt(_fd, LinuxNative.SOL_SOCKET, LinuxNative.SO_LINGER, (byte*)&linger, sizeof(long));
         }
         finally
         {
-            if (added) _handle.DangerousRelease();
+            EndUse();
         }
-        Release();
+        Dispose();
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        Release();
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            if ((state & ClosedFlag) != 0) return;
+            int seen = Interlocked.CompareExchange(ref _state, state | ClosedFlag, state);
+            if (seen == state) break;
+            state = seen;
+        }
+        _loop.Unregister(this);
+        _owner = null;
+        // No call in progress: close now; otherwise the last one to end closes (EndUse).
+        if (state == 0) LinuxNative.close(_fd);
     }
 
-    private void Release()
+    /// <summary>Counts a system call on <see cref="_fd"/> in; false once the transport is closed (the call must not be made).</summary>
+    private bool TryBeginUse()
     {
-        _loop.Unregister(this);
-        _handle.Dispose();
-        _owner = null;
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            if ((state & ClosedFlag) != 0) return false;
+            int seen = Interlocked.CompareExchange(ref _state, state + OneUse, state);
+            if (seen == state) return true;
+            state = seen;
+        }
+    }
+
+    /// <summary>Counts a system call out; closes the descriptor if the transport was closed while it ran.</summary>
+    private void EndUse()
+    {
+        if (Interlocked.Add(ref _state, -OneUse) == ClosedFlag) LinuxNative.close(_fd);
     }
 }

@@ -82,11 +82,10 @@ internal sealed unsafe class EpollListener : EpollRegistration, IConnectionListe
             }
             if (fd >= 0)
             {
-                var handle = new FileDescriptorHandle(fd);
                 int one = 1;
                 LinuxNative.setsockopt(fd, LinuxNative.IPPROTO_TCP, LinuxNative.TCP_NODELAY, (byte*)&one, sizeof(int));
                 long v4 = ReadIPv4(address, length);
-                connection = new EpollConnectionTransport(_connectionLoop(), handle, v4, v4 < 0 ? ReadEndPoint(address, length) : null);
+                connection = new EpollConnectionTransport(_connectionLoop(), fd, v4, v4 < 0 ? ReadEndPoint(address, length) : null);
                 return AcceptStatus.Accepted;
             }
             int errno = Marshal.GetLastPInvokeError();
