@@ -77,14 +77,17 @@ internal sealed partial class RoomActor
         if (_tickInterval == 0) return; // the tick stopped the loop
         long after = time.GetTimestamp();
         _nextTickDue += _tickInterval;
+        long missed = 0;
         if (_nextTickDue <= after)
         {
             // Past the next slot already: skip the missed slots rather than run them back to back.
-            long missed = (after - _nextTickDue) / _tickInterval + 1;
+            missed = (after - _nextTickDue) / _tickInterval + 1;
             _nextTickDue += missed * _tickInterval;
-            ReportMissedSlots(due, now, after, missed);
         }
+        // Armed before the report: writing a log line must not delay the next slot (and whoever reads the log knows the
+        // next tick is already scheduled).
         ArmTick(after);
+        if (missed > 0) ReportMissedSlots(due, now, after, missed);
     }
 
     /// <summary>
