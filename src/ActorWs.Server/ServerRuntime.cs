@@ -36,7 +36,12 @@ internal sealed class ServerRuntime
         HeadLimits = new HttpRequestHeadLimits { MaxHeadBytes = options.Http.MaxRequestHeadSize, MaxHeaderFields = options.Http.MaxHeaderCount };
         StartedAt = time.GetUtcNow();
         ConnectionLog = loggerFactory.CreateLogger("ActorWs.Server.Connections");
+        AddressLimits = new Listener.AddressLimits(options.Limits, time);
+        Registry = new ConnectionRegistry(AddressLimits);
     }
+
+    /// <summary>Connections and upgrades per remote address.</summary>
+    public Listener.AddressLimits AddressLimits { get; }
 
     /// <summary>The logger every connection writes to (one category; the connection id is a property).</summary>
     public ILogger ConnectionLog { get; }
@@ -87,7 +92,7 @@ internal sealed class ServerRuntime
     public Props OnRoomDispatcher(Props props) => DispatchConfigured ? props.WithDispatcher(ActorWsDispatch.RoomDispatcher) : props;
 
     /// <summary>Every open connection, for deadlines and shutdown.</summary>
-    public ConnectionRegistry Registry { get; } = new();
+    public ConnectionRegistry Registry { get; }
 
     public ServerOptions Options { get; }
     public RouteTable Routes { get; }

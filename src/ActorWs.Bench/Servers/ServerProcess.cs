@@ -120,6 +120,9 @@ public sealed class ServerProcess : IAsyncDisposable
         // Warning itself; ActorWs reads this from its configuration).
         start.Environment["ACTORWS__LOGGING__LEVEL"] = "warning";
         start.Environment["ACTORWS__LOGGING__OVERRIDES__ActorWs.Server.Connections"] = "warning";
+        // Every load connection comes from 127.0.0.1: the per-address limits (meant for many clients) would refuse them.
+        start.Environment["ACTORWS__SERVER__LIMITS__CONNECTIONS_PER_ADDRESS"] = "0";
+        start.Environment["ACTORWS__SERVER__LIMITS__UPGRADES_PER_SECOND"] = "0";
 
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(kind, port, process, time);

@@ -89,6 +89,7 @@ public static class ServerSettings
         ws.MaxMessageSize = r.GetBytes("websocket:max-message-size", 125, int.MaxValue, ws.MaxMessageSize);
         ws.PingInterval = r.GetDuration("websocket:ping-interval", TimeSpan.Zero, hour, ws.PingInterval);
         ws.IdleTimeout = r.GetDuration("websocket:idle-timeout", second, TimeSpan.FromDays(1), ws.IdleTimeout);
+        ws.MessageTimeout = r.GetDuration("websocket:message-timeout", TimeSpan.Zero, TimeSpan.FromDays(1), ws.MessageTimeout);
         ws.CloseTimeout = r.GetDuration("websocket:close-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), ws.CloseTimeout);
         ws.OutboundQueueLimit = r.GetBytes("websocket:outbound-queue-limit", 1024, 1L << 32, ws.OutboundQueueLimit);
         ws.SlowConsumerPolicy = ReadEnum(r, "websocket:slow-consumer-policy", ws.SlowConsumerPolicy);
@@ -105,6 +106,19 @@ public static class ServerSettings
             MemoryLevel = r.GetInt("websocket:compression:memory-level", 1, 9, deflate.MemoryLevel),
             ContextTakeover = ReadEnum(r, "websocket:compression:context-takeover", deflate.ContextTakeover),
         };
+
+        var limits = o.Limits;
+        limits.ConnectionsPerAddress = r.GetInt("limits:connections-per-address", 0, 10_000_000, limits.ConnectionsPerAddress);
+        limits.UpgradesPerSecond = r.GetInt("limits:upgrades-per-second", 0, 1_000_000, limits.UpgradesPerSecond);
+        limits.UpgradeBurst = r.GetInt("limits:upgrade-burst", 1, 1_000_000, limits.UpgradeBurst);
+        limits.TrustedProxies = r.GetStringList("limits:trusted-proxies", [.. limits.TrustedProxies]).ToList();
+        foreach (string proxy in limits.TrustedProxies)
+        {
+            if (System.Net.IPAddress.TryParse(proxy, out _)) continue;
+            r.Fail("limits:trusted-proxies", $"IP addresses (such as 10.0.0.5 or ::1), got \"{proxy}\"");
+            limits.TrustedProxies = [];
+            break;
+        }
 
         var rooms = o.Rooms;
         rooms.Linger = r.GetDuration("rooms:linger", TimeSpan.Zero, TimeSpan.FromDays(1), rooms.Linger);

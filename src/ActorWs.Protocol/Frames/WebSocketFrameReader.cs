@@ -95,6 +95,12 @@ public sealed partial class WebSocketFrameReader : IDisposable
     /// <summary>Whether a data message has started and not yet been completed.</summary>
     public bool IsMessageInProgress => _messageOpcode != 0;
 
+    /// <summary>
+    /// Whether the input so far ends inside something unfinished: a data message not yet completed, or any frame (data or
+    /// control) whose header or payload is only partly read. A server uses it to put a deadline on completing what began.
+    /// </summary>
+    public bool IsIncomplete => _messageOpcode != 0 || _stage != ReadStage.Header || _headerCount != 0;
+
     /// <summary>Whether a valid Close frame has been read; any further frame is a protocol error.</summary>
     public bool IsCloseReceived => Has(ReaderFlags.CloseReceived);
 

@@ -19,6 +19,24 @@ internal sealed partial class ConnectionActor
     private bool _closeByPeer;
 
     /// <summary>
+    /// Most bytes read after we closed the connection for the peer's fault, looking for its close frame (or FIN); then
+    /// reading stops and the close timeout ends the connection. A peer that keeps sending after its 1002 or 1008 is not
+    /// read (and decoded, and discarded) for the whole close timeout.
+    /// </summary>
+    private const int ReadLimitAfterFailedClose = 64 * 1024;
+
+    /// <summary>Bytes read since our close went out, counted only while <see cref="ReadsBoundedAfterClose"/>.</summary>
+    private int _readAfterFailedClose;
+
+    /// <summary>
+    /// Whether our close went out because the peer failed us (a protocol error, a policy such as the slow-consumer limit or
+    /// the message timeout): reading after it is bounded. After a normal or going-away close, or when echoing the peer's
+    /// close, a well-behaved peer may still be finishing a message and is read on.
+    /// </summary>
+    private bool ReadsBoundedAfterClose =>
+        _closeSent && !_closeByPeer && _closeCode is not (WebSocketCloseCode.NormalClosure or WebSocketCloseCode.GoingAway);
+
+    /// <summary>
     /// 1 while our close waits for the session's answers (<see cref="ConnectionPhase.AwaitingAnswers"/>): the session's
     /// thread then tells <see cref="AnswersDelivered"/> when the in-flight count reaches zero. The close frame itself is
     /// not kept meanwhile: the close status already says what it will be (<see cref="HeldCloseFrame"/>).

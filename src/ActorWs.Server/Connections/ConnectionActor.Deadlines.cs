@@ -14,6 +14,23 @@ internal sealed partial class ConnectionActor
     private long _lastReceived;
     private long _lastPing;
 
+    /// <summary>
+    /// When the message (or frame) the input ends inside must be complete (<c>message-timeout</c>); <see cref="long.MaxValue"/>
+    /// while nothing is half received. Any byte keeps the idle timeout away, so without this one byte now and then would
+    /// keep a partial message of up to the size limit alive for ever.
+    /// </summary>
+    private long _messageDeadline = long.MaxValue;
+
+    /// <summary>The input ends inside a message or frame: it has <c>message-timeout</c> from now to be completed.</summary>
+    private void StartMessageDeadlineIfIncomplete(WebSocketFrameReader reader)
+    {
+        if (_messageDeadline != long.MaxValue || _phase != ConnectionPhase.Open || !reader.IsIncomplete) return;
+        var timeout = _runtime.Options.WebSocket.MessageTimeout;
+        if (timeout <= TimeSpan.Zero) return;
+        _messageDeadline = _runtime.Time.GetTimestamp() + Ticks(timeout);
+        ScheduleDeadline();
+    }
+
     private long Ticks(TimeSpan span)
     {
         double ticks = span.TotalSeconds * _runtime.Time.TimestampFrequency;
@@ -30,6 +47,7 @@ internal sealed partial class ConnectionActor
             next = _lastReceived + Ticks(ws.IdleTimeout);
             if (ws.PingInterval > TimeSpan.Zero)
                 next = Math.Min(next, Math.Max(_lastReceived, _lastPing) + Ticks(ws.PingInterval));
+            next = Math.Min(next, _messageDeadline);
         }
         _entry.SetDeadline(next);
     }
@@ -41,6 +59,21 @@ internal sealed partial class ConnectionActor
         {
             case ConnectionPhase.Open:
                 var ws = _runtime.Options.WebSocket;
+                if (now >= _messageDeadline)
+                {
+                    if (Volatile.Read(ref _readsPaused) == 1 || _pausedForReplies)
+                    {
+                        // We are the ones not reading (backpressure): the client gets a fresh period once we read again.
+                        _messageDeadline = now + Ticks(ws.MessageTimeout);
+                    }
+                    else
+                    {
+                        _messageDeadline = long.MaxValue;
+                        // Answers what arrived whole before the unfinished message, then closes (a policy, not a protocol error).
+                        FailConnection(WebSocketCloseCode.PolicyViolation, "message took too long", WebSocketProtocolViolation.None);
+                        return;
+                    }
+                }
                 long silent = now - _lastReceived;
                 if (silent >= Ticks(ws.IdleTimeout))
                 {

@@ -24,6 +24,11 @@ internal sealed partial class ConnectionActor
     internal bool Handshaking(object message)
     {
         if (Common(message)) return true;
+        if (message is ResumeReading)
+        {
+            ReadAvailable(); // the client has read enough of its responses
+            return true;
+        }
         if (message is ServerShuttingDown)
         {
             // Not a WebSocket (yet): finish the response in progress, if any, and go.
@@ -37,7 +42,9 @@ internal sealed partial class ConnectionActor
     /// <summary>Parses request heads from the input; answers each; stops when the connection changes phase.</summary>
     private void ProcessRequestBytes()
     {
-        while (_inStart < _inEnd && _phase == ConnectionPhase.Handshaking && !_closeAfterResponse)
+        // Pipelined requests are answered only while the client reads the answers: past the outbound limit the rest of
+        // the input waits (and nothing more is read) until the responses are down to the low-water mark.
+        while (_inStart < _inEnd && _phase == ConnectionPhase.Handshaking && !_closeAfterResponse && !_pausedForReplies)
         {
             _head ??= new HttpRequestHeadParser(_runtime.HeadLimits);
             var result = _head.Feed(_in.AsSpan(_inStart, _inEnd - _inStart));
@@ -113,6 +120,7 @@ internal sealed partial class ConnectionActor
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        PauseReadingIfOverLimit();
         _runtime.Metrics.HttpRequests.Add(1, new KeyValuePair<string, object?>("status", response.StatusCode));
         if (keepAlive)
         {
@@ -169,6 +177,12 @@ internal sealed partial class ConnectionActor
         if (_runtime.Draining)
         {
             Reject(new HandshakeRejection(HttpStatus.ServiceUnavailable, "the server is shutting down", []), upgrade: true);
+            return;
+        }
+        if (_runtime.AddressLimits.LimitsUpgrades && _transport.RemoteEndPoint is System.Net.IPEndPoint remote
+            && !_runtime.AddressLimits.TryUpgrade(Listener.AddressLimits.Normalize(remote.Address), head.Headers))
+        {
+            Reject(new HandshakeRejection(429, "too many WebSocket upgrades from your address; retry later", [new HttpHeaderField("Retry-After", "1")]), upgrade: true);
             return;
         }
         if (!_runtime.Routes.TryMatch(request.Path, out var route, out var values))
@@ -233,6 +247,9 @@ internal sealed partial class ConnectionActor
             case SessionStarted started:
                 OnSessionStarted(started.Session);
                 return true;
+            case ResumeReading:
+                return true; // nothing is read meanwhile; opening reads what waits
+
             // A session may close as it begins, before the session manager's SessionStarted gets here (it tells the
             // session first): the 101 is already queued, so the close frame can follow it; SessionStarted then finds the
             // connection closing, which keeps the session's reference for the end.

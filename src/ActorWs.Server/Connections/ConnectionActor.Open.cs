@@ -48,8 +48,10 @@ internal sealed partial class ConnectionActor
             switch (frameEvent.Kind)
             {
                 case WebSocketFrameEventKind.NeedMoreData:
+                    StartMessageDeadlineIfIncomplete(reader);
                     return;
                 case WebSocketFrameEventKind.Message:
+                    _messageDeadline = long.MaxValue; // completed in time
                     // After our close frame, data is no longer delivered (RFC 6455 §5.5.1).
                     if (_phase != ConnectionPhase.Open) break;
                     if (frameEvent.IsCompressed)
@@ -66,9 +68,12 @@ internal sealed partial class ConnectionActor
                     }
                     break;
                 case WebSocketFrameEventKind.Ping:
-                    if (!_closeSent) Append(OutboundFrame.Create(WebSocketOpcode.Pong, frameEvent.Payload));
+                    // A control frame between the fragments of a message leaves that message's deadline running.
+                    if (!reader.IsMessageInProgress) _messageDeadline = long.MaxValue;
+                    if (!_closeSent) QueuePong(frameEvent.Payload);
                     break;
                 case WebSocketFrameEventKind.Pong:
+                    if (!reader.IsMessageInProgress) _messageDeadline = long.MaxValue;
                     break;
                 case WebSocketFrameEventKind.Close:
                     _inStart = _inEnd;
@@ -80,6 +85,8 @@ internal sealed partial class ConnectionActor
                     return;
             }
         }
+        // The input ended right after a frame: it may still be one fragment of a message.
+        StartMessageDeadlineIfIncomplete(reader);
     }
 
     /// <summary>Hands a whole message to the session; pauses reading when too many are waiting there.</summary>

@@ -86,6 +86,17 @@ internal sealed partial class ConnectionActor
         if (reply) PauseReadingIfOverLimit();
     }
 
+    /// <summary>
+    /// Answers a ping. The pong is a reply like any other: it counts against the outbound limit and, past it, stops
+    /// reading until the client has read its pongs, so pings sent by a client that reads nothing cost a bounded queue
+    /// rather than one pong each.
+    /// </summary>
+    private void QueuePong(ReadOnlySpan<byte> payload)
+    {
+        Append(OutboundFrame.Create(WebSocketOpcode.Pong, payload), reply: true);
+        PauseReadingIfOverLimit();
+    }
+
     /// <summary>A reply took the backlog over the limit: read nothing more from this client until it has caught up.</summary>
     private void PauseReadingIfOverLimit()
     {

@@ -168,6 +168,8 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
         _entry.Actor = _self;
         _runtime.Metrics.ConnectionOpened();
         _phaseDeadline = _openedAt + Ticks(_runtime.Options.HandshakeTimeout);
+        // HTTP responses count against the same limit as a WebSocket's replies (see ConnectionActor.Outbound).
+        _queueLimit = _runtime.Options.WebSocket.OutboundQueueLimit;
         ScheduleDeadline();
         SwitchTo(ConnectionBehavior.Handshaking);
         _transport.Start(this);
@@ -285,7 +287,8 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
 
     private bool CanRead => _phase switch
     {
-        ConnectionPhase.Handshaking or ConnectionPhase.Closing or ConnectionPhase.AwaitingPeerFin or ConnectionPhase.Finishing => true,
+        ConnectionPhase.Handshaking => !_pausedForReplies,
+        ConnectionPhase.Closing or ConnectionPhase.AwaitingPeerFin or ConnectionPhase.Finishing => !ReadsBoundedAfterClose || _readAfterFailedClose < ReadLimitAfterFailedClose,
         ConnectionPhase.Open => Volatile.Read(ref _readsPaused) == 0 && !_pausedForReplies,
         _ => false,
     };
@@ -314,6 +317,7 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
                     _inEnd = received;
                     _bytesIn += received;
                     budget -= received;
+                    if (ReadsBoundedAfterClose) _readAfterFailedClose += received;
                     _lastReceived = _runtime.Time.GetTimestamp();
                     ProcessInput();
                     break;

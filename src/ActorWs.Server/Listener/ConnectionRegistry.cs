@@ -20,6 +20,9 @@ internal sealed class ConnectionEntry
     /// <summary>A <see cref="TimeProvider"/> timestamp; <see cref="long.MaxValue"/> when none is due.</summary>
     public long Deadline = long.MaxValue;
 
+    /// <summary>The address this connection counts against (<see cref="AddressLimits.TryOpen"/>), released as it goes.</summary>
+    public System.Net.IPAddress? CountedAddress;
+
     /// <summary>Position in the registry's array (swap-remove).</summary>
     internal int Index = -1;
 
@@ -41,6 +44,10 @@ internal sealed class ConnectionRegistry
     private ConnectionEntry[] _entries = new ConnectionEntry[256];
     private int _count;
     private Action? _onEmpty;
+    private readonly AddressLimits? _addressLimits;
+
+    /// <summary>A registry; <paramref name="addressLimits"/> hears of every counted connection that goes.</summary>
+    public ConnectionRegistry(AddressLimits? addressLimits = null) => _addressLimits = addressLimits;
 
     public int Count
     {
@@ -73,6 +80,7 @@ internal sealed class ConnectionRegistry
             entry.Index = -1;
             if (_count == 0) notify = _onEmpty;
         }
+        if (entry.CountedAddress is { } address) _addressLimits?.Release(address);
         notify?.Invoke();
     }
 

@@ -28,6 +28,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
     private readonly byte[] _tooManyConnections;
+    private readonly byte[] _tooManyFromAddress;
     private readonly IActorRef[] _groups = new IActorRef[ConnectionGroup.Count];
     private IConnectionListener? _listener;
     private IActorRef _self = null!;
@@ -37,10 +38,17 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     {
         _runtime = runtime;
         _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Listener");
-        byte[] body = "the server is at its connection limit\n"u8.ToArray();
+        _tooManyConnections = Refusal("the server is at its connection limit\n"u8);
+        _tooManyFromAddress = Refusal("too many connections from your address\n"u8);
+    }
+
+    /// <summary>A complete 503 response, written once: refusals happen before any connection actor exists.</summary>
+    private static byte[] Refusal(ReadOnlySpan<byte> body)
+    {
         var head = new HttpResponseHead(HttpStatus.ServiceUnavailable, body.Length, keepAlive: false) { ContentType = "text/plain; charset=utf-8" };
-        _tooManyConnections = new byte[HttpResponseWriter.GetHeadLength(head) + body.Length];
-        HttpResponseWriter.TryWriteResponse(_tooManyConnections, head, body, out _);
+        var response = new byte[HttpResponseWriter.GetHeadLength(head) + body.Length];
+        HttpResponseWriter.TryWriteResponse(response, head, body, out _);
+        return response;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -74,6 +82,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
                 break;
             case HousekeepingTick:
                 _runtime.Registry.SignalDue(_runtime.Time.GetTimestamp());
+                _runtime.AddressLimits.Prune();
                 break;
             case Unbind:
                 StopAccepting();
@@ -160,9 +169,10 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
             {
                 case AcceptStatus.Accepted:
                     _runtime.Metrics.ConnectionsAccepted.Add(1);
-                    if (_runtime.Draining) Refuse(transport!, "draining");
-                    else if (_runtime.Registry.Count >= max) Refuse(transport!, "max-connections");
-                    else Spawn(transport!);
+                    if (_runtime.Draining) Refuse(transport!, "draining", _tooManyConnections);
+                    else if (_runtime.Registry.Count >= max) Refuse(transport!, "max-connections", _tooManyConnections);
+                    else if (!TryCountAddress(transport!, out var counted)) Refuse(transport!, "connections-per-address", _tooManyFromAddress);
+                    else Spawn(transport!, counted);
                     break;
                 case AcceptStatus.WouldBlock:
                 case AcceptStatus.Closed:
@@ -177,10 +187,23 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
         _self.Tell(AcceptRetry.Instance, ActorRefs.NoSender);
     }
 
-    private void Spawn(IConnectionTransport transport)
+    /// <summary>Counts the connection against its address (see <see cref="AddressLimits"/>); false when that address is at its limit.</summary>
+    private bool TryCountAddress(IConnectionTransport transport, out IPAddress? counted)
+    {
+        counted = null;
+        var limits = _runtime.AddressLimits;
+        if (!limits.LimitsConnections || transport.RemoteEndPoint is not IPEndPoint remote) return true;
+        var address = AddressLimits.Normalize(remote.Address);
+        if (!limits.TryOpen(address, out bool isCounted)) return false;
+        if (isCounted) counted = address;
+        return true;
+    }
+
+    private void Spawn(IConnectionTransport transport, IPAddress? countedAddress)
     {
         long id = _runtime.NextConnectionId();
         var entry = _runtime.Registry.Add(id);
+        entry.CountedAddress = countedAddress;
         (_accepted ??= new List<ConnectionActor.AttachSocket>(AcceptBatch)).Add(new ConnectionActor.AttachSocket(transport, entry));
     }
 
@@ -207,11 +230,11 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
         }
     }
 
-    /// <summary>Over the limit (or draining): a 503 and the socket is closed, without spawning an actor.</summary>
-    private void Refuse(IConnectionTransport transport, string reason)
+    /// <summary>Over a limit (or draining): a 503 and the socket is closed, without spawning an actor.</summary>
+    private void Refuse(IConnectionTransport transport, string reason, byte[] response)
     {
         _runtime.Metrics.ConnectionsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        transport.Send(_tooManyConnections, out _);
+        transport.Send(response, out _);
         transport.ShutdownSend();
         transport.Dispose();
     }

@@ -24,7 +24,7 @@ public sealed class ActorWsMetrics : IDisposable
     {
         Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         ConnectionsAccepted = Meter.CreateCounter<long>("actorws.connections.accepted", "{connection}", "TCP connections accepted.");
-        ConnectionsRejected = Meter.CreateCounter<long>("actorws.connections.rejected", "{connection}", "Connections refused at accept (reason: max-connections, draining).");
+        ConnectionsRejected = Meter.CreateCounter<long>("actorws.connections.rejected", "{connection}", "Connections refused at accept (reason: max-connections, connections-per-address, draining).");
         HandshakeFailures = Meter.CreateCounter<long>("actorws.handshake.failures", "{request}", "WebSocket handshakes answered with an error status (status).");
         HttpRequests = Meter.CreateCounter<long>("actorws.http.requests", "{request}", "Plain HTTP requests answered (status).");
         MessagesIn = Meter.CreateCounter<long>("actorws.messages.received", "{message}", "WebSocket messages received from clients.");

@@ -79,6 +79,31 @@ public sealed class ServerOptions
 
     /// <summary>Rooms.</summary>
     public RoomOptions Rooms { get; set; } = new();
+
+    /// <summary>Limits per remote address.</summary>
+    public LimitOptions Limits { get; set; } = new();
+}
+
+/// <summary>
+/// Limits per remote address, so that one client (or one abusive host) cannot take all of the server's connections or
+/// open WebSockets faster than the server wants to set them up.
+/// </summary>
+public sealed class LimitOptions
+{
+    /// <summary>Connections open at once from one address; past it a new socket gets 503 and is closed. 0 turns it off.</summary>
+    public int ConnectionsPerAddress { get; set; } = 1000;
+
+    /// <summary>WebSocket upgrades per second one address may make on average; past it: 429. 0 turns it off.</summary>
+    public int UpgradesPerSecond { get; set; } = 100;
+
+    /// <summary>Upgrades one address may make at once before <see cref="UpgradesPerSecond"/> applies (the bucket's size).</summary>
+    public int UpgradeBurst { get; set; } = 200;
+
+    /// <summary>
+    /// Addresses of reverse proxies (IP literals): their connections are not limited per address, and the upgrade rate
+    /// is charged to the last address in their <c>X-Forwarded-For</c> header instead. Anyone else's header is ignored.
+    /// </summary>
+    public IList<string> TrustedProxies { get; set; } = new List<string>();
 }
 
 /// <summary>
@@ -135,6 +160,12 @@ public sealed class WebSocketOptions
 
     /// <summary>A peer that sends nothing at all (not even a pong) for this long is closed with 1001.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Time a message (every fragment of it), or a single frame, has from its first byte to its last; past it the
+    /// connection is closed with 1008. Zero turns it off. Time while the server itself stops reading does not count.
+    /// </summary>
+    public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// After our close frame, how long to wait for the peer's before dropping the TCP connection; also how long our close

@@ -65,6 +65,9 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, bool fakeTime = false, TransportKind transport = TransportKind.Auto, ActorSystem? system = null, Config? akka = null)
     {
         var settings = new ServerOptions { Host = "127.0.0.1", Port = 0, Transport = transport };
+        // Every test client comes from 127.0.0.1: the per-address limits are off unless a test sets them.
+        settings.Limits.ConnectionsPerAddress = 0;
+        settings.Limits.UpgradesPerSecond = 0;
         options?.Invoke(settings);
         var logs = new FakeLogCollector();
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
