@@ -36,7 +36,11 @@ internal sealed class ServerRuntime
         HeadLimits = new HttpRequestHeadLimits { MaxHeadBytes = options.Http.MaxRequestHeadSize, MaxHeaderFields = options.Http.MaxHeaderCount };
         StartedAt = time.GetUtcNow();
         ConnectionLog = loggerFactory.CreateLogger("ActorWs.Server.Connections");
+        ResumeAttempts = new Sessions.ResumeAttemptLimiter(options.WebSocket.ResumeAttemptsPerSecond, options.WebSocket.ResumeAttemptsBurst, time, loggerFactory.CreateLogger("ActorWs.Server.Sessions"));
     }
+
+    /// <summary>Resume attempts per remote address (<c>server.websocket.resume-attempts-per-second</c>), shared by every connection.</summary>
+    public Sessions.ResumeAttemptLimiter ResumeAttempts { get; }
 
     /// <summary>The logger every connection writes to (one category; the connection id is a property).</summary>
     public ILogger ConnectionLog { get; }
