@@ -38,10 +38,14 @@ internal sealed class ServerRuntime
         ConnectionLog = loggerFactory.CreateLogger("ActorWs.Server.Connections");
         AddressLimits = new Listener.AddressLimits(options.Limits, time);
         Registry = new ConnectionRegistry(AddressLimits);
+        ResumeAttempts = new Sessions.ResumeAttemptLimiter(options.WebSocket.ResumeAttemptsPerSecond, options.WebSocket.ResumeAttemptsBurst, time, loggerFactory.CreateLogger("ActorWs.Server.Sessions"));
     }
 
     /// <summary>Connections and upgrades per remote address.</summary>
     public Listener.AddressLimits AddressLimits { get; }
+
+    /// <summary>Resume attempts per remote address (<c>server.websocket.resume-attempts-per-second</c>), shared by every connection.</summary>
+    public Sessions.ResumeAttemptLimiter ResumeAttempts { get; }
 
     /// <summary>The logger every connection writes to (one category; the connection id is a property).</summary>
     public ILogger ConnectionLog { get; }

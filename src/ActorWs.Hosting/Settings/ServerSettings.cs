@@ -95,6 +95,8 @@ public static class ServerSettings
         ws.SlowConsumerPolicy = ReadEnum(r, "websocket:slow-consumer-policy", ws.SlowConsumerPolicy);
         ws.MaxInflightMessages = r.GetInt("websocket:max-inflight-messages", 1, 1_000_000, ws.MaxInflightMessages);
         ws.AllowedOrigins = r.GetStringList("websocket:allowed-origins", [.. ws.AllowedOrigins]).ToList();
+        ws.ResumeAttemptsPerSecond = r.GetInt("websocket:resume-attempts-per-second", 0, 1_000_000, ws.ResumeAttemptsPerSecond);
+        ws.ResumeAttemptsBurst = r.GetInt("websocket:resume-attempts-burst", 1, 1_000_000, ws.ResumeAttemptsBurst);
         var deflate = ws.Compression;
         ws.Compression = new PerMessageDeflateSettings
         {

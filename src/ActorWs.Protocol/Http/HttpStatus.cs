@@ -31,6 +31,9 @@ public static class HttpStatus
     /// <summary>431: request head or header count over the limit.</summary>
     public const int RequestHeaderFieldsTooLarge = 431;
 
+    /// <summary>429: the client sent too many requests of a kind in a given time (RFC 6585 §4); sent with <c>Retry-After</c>.</summary>
+    public const int TooManyRequests = 429;
+
     /// <summary>500.</summary>
     public const int InternalServerError = 500;
 

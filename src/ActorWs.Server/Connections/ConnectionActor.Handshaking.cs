@@ -197,6 +197,13 @@ internal sealed partial class ConnectionActor
         }
         _route = route;
         var upgrade = new UpgradeRequest(request, values, _transport.RemoteEndPoint);
+        // Resume attempts are limited per address before the accept hook runs: a flood costs neither the hook nor a session.
+        if (route.Resumable && upgrade.GetQueryValue("resume") is { Length: > 0 } && !_runtime.ResumeAttempts.TryAcquire(_transport.RemoteEndPoint, out int retryAfter))
+        {
+            Reject(new HandshakeRejection(HttpStatus.TooManyRequests, "too many resume attempts",
+                [new HttpHeaderField("Retry-After", retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture))]), upgrade: true);
+            return;
+        }
         if (route.Accept is null)
         {
             CompleteUpgrade(upgrade, AcceptDecision.Accept());

@@ -18,6 +18,8 @@ public sealed class ActorWsMetrics : IDisposable
     private long _open;
     private long _rooms;
     private long _deadLetters;
+    private long _sessions;
+    private long _detachedSessions;
 
     /// <summary>Creates the instruments; <paramref name="meterFactory"/> may be null outside dependency injection.</summary>
     public ActorWsMetrics(IMeterFactory? meterFactory = null)
@@ -36,6 +38,8 @@ public sealed class ActorWsMetrics : IDisposable
         MessagesDropped = Meter.CreateCounter<long>("actorws.messages.dropped", "{message}", "Outbound messages dropped by the slow-consumer policy.");
         Meter.CreateObservableGauge("actorws.connections.open", () => Volatile.Read(ref _open), "{connection}", "Connections open now (HTTP and WebSocket).");
         Meter.CreateObservableGauge("actorws.rooms.active", () => Volatile.Read(ref _rooms), "{room}", "Rooms alive now.");
+        Meter.CreateObservableGauge("actorws.sessions.active", () => Volatile.Read(ref _sessions), "{session}", "Resumable sessions alive now, attached or waiting for their client.");
+        Meter.CreateObservableGauge("actorws.sessions.detached", () => Volatile.Read(ref _detachedSessions), "{session}", "Resumable sessions waiting, without a connection, for their client to resume them.");
         Meter.CreateObservableGauge("actorws.actors.dead_letters", () => Volatile.Read(ref _deadLetters), "{message}", "Messages sent to actors that were gone.");
     }
 
@@ -98,6 +102,24 @@ public sealed class ActorWsMetrics : IDisposable
 
     /// <summary>Counts a room as gone.</summary>
     public void RoomStopped() => Interlocked.Decrement(ref _rooms);
+
+    /// <summary>Resumable sessions alive now (attached or detached).</summary>
+    public long ActiveSessions => Volatile.Read(ref _sessions);
+
+    /// <summary>Resumable sessions waiting for their client to come back, within their reconnection window.</summary>
+    public long DetachedSessions => Volatile.Read(ref _detachedSessions);
+
+    internal void SessionStarted() => Interlocked.Increment(ref _sessions);
+
+    internal void SessionStopped(bool detached)
+    {
+        Interlocked.Decrement(ref _sessions);
+        if (detached) Interlocked.Decrement(ref _detachedSessions);
+    }
+
+    internal void SessionDetached() => Interlocked.Increment(ref _detachedSessions);
+
+    internal void SessionReattached() => Interlocked.Decrement(ref _detachedSessions);
 
     /// <summary>Adds an observable gauge owned by another part (e.g. the busiest mailboxes).</summary>
     public void AddGauge(string name, string unit, string description, Func<long> read) =>

@@ -190,6 +190,16 @@ public sealed class WebSocketOptions
     public IList<string> AllowedOrigins { get; set; } = new List<string>();
 
     /// <summary>
+    /// Resume attempts (upgrades to a resumable route carrying <c>resume=</c>) allowed per second from one remote
+    /// address, on average; past it (and <see cref="ResumeAttemptsBurst"/>) the upgrade is answered with 429 and a
+    /// <c>Retry-After</c>. Zero turns the limit off.
+    /// </summary>
+    public int ResumeAttemptsPerSecond { get; set; } = 10;
+
+    /// <summary>Resume attempts one address may make at once before <see cref="ResumeAttemptsPerSecond"/> applies.</summary>
+    public int ResumeAttemptsBurst { get; set; } = 20;
+
+    /// <summary>
     /// permessage-deflate (RFC 7692). The default accepts it with no context takeover either way, so an idle
     /// connection holds no compression state; messages under the threshold go uncompressed.
     /// </summary>

@@ -136,9 +136,34 @@ internal sealed partial class SessionActor
             CloseOnce(status, consented: deliberate);
             return;
         }
+        if (!Used)
+        {
+            // Nothing to come back to: the client never spoke and the session is in no room. Keeping it for the window
+            // would let every abandoned connection (a refused resume attempt included) hold a session that long.
+            SessionLog.LogDebug("Session {Session} lost its connection before the client used it; ending it now", Id);
+            CloseOnce(status, consented: false);
+            return;
+        }
         _seqAtDetach = _seq;
+        _detached = true;
+        _runtime.Metrics.SessionDetached();
         StartTimer(new ReconnectionWindowExpired(++_detachments), ReconnectionWindow());
     }
+
+    /// <summary>Whether the client has sent this session anything (on any of its connections).</summary>
+    private bool _clientSpoke;
+
+    /// <summary>Whether the session is waiting, without a connection, for its client to come back.</summary>
+    private bool _detached;
+
+    /// <summary>Logged once per session: a wrong identity presenting its token (someone holds a token that is not theirs).</summary>
+    private bool _identityMismatchLogged;
+
+    /// <summary>
+    /// Whether the session holds anything a resume would bring back: the client has sent it a message (both clients
+    /// send a ping as soon as they are welcomed) or it is in a room (a handler may join rooms on its own in OnOpen).
+    /// </summary>
+    private bool Used => _clientSpoke || _session.JoinedRooms.Any();
 
     /// <summary>The longest reconnection window among the session's rooms' types (the server's when it is in none).</summary>
     private TimeSpan ReconnectionWindow()
@@ -158,7 +183,13 @@ internal sealed partial class SessionActor
     {
         string? refusal = null;
         if (_session.IsClosed) refusal = "the session has ended";
-        else if (!Equals(incoming.Identity, _setup.Identity)) refusal = "the token belongs to another identity";
+        // A token already spent (a replay that reached the manager before it heard of the rotation) is as unknown as any.
+        else if (!string.Equals(incoming.ResumeRequestedToken, _setup.ResumeToken, StringComparison.Ordinal)) refusal = SessionManager.UnknownToken;
+        else if (!Equals(incoming.Identity, _setup.Identity))
+        {
+            refusal = SessionManager.UnknownToken; // the same words as for a token that names nothing: no hint that it is live
+            LogIdentityMismatch(incoming);
+        }
         else if (incoming.ResumeLastSeq > _seq) refusal = "lastSeq is ahead of what this session sent";
         else if (_resumeBuffer is not null && incoming.ResumeLastSeq < _resumeBuffer.LostThrough) refusal = "the messages missed are no longer kept";
         if (refusal is not null)
@@ -172,12 +203,34 @@ internal sealed partial class SessionActor
             _connection.Tell(new CloseRequested(4001, "session resumed on another connection"), Self);
         }
         CancelTimer();
+        if (_detached)
+        {
+            _detached = false;
+            _runtime.Metrics.SessionReattached();
+        }
+        // The token is spent: the welcome below carries its successor, which the manager learns first.
+        string token = SessionManager.NewToken();
+        Context.Parent.Tell(new TokenRotated(_setup.ResumeToken!, token), Self);
         _connection = incoming.Connection;
-        _setup = _setup with { Connection = incoming.Connection, Transport = incoming.Transport, ResumeError = null };
+        _setup = _setup with { Connection = incoming.Connection, Transport = incoming.Transport, ResumeError = null, ResumeToken = token };
         _session.AttachTransport(incoming.Transport);
         _connection.Tell(new SessionStarted(Self), Self);
         _session.Reattached(incoming.ResumeLastSeq);
         if (_resumeBuffer is not null)
             foreach (var missed in _resumeBuffer.After(incoming.ResumeLastSeq)) _connection.Tell(missed, Self);
+    }
+
+    /// <summary>Once per session, at warning level, without the token: where it came from and whose it is not.</summary>
+    private void LogIdentityMismatch(SessionSetup incoming)
+    {
+        if (_identityMismatchLogged)
+        {
+            SessionLog.LogDebug("Resume of session {Session} from {Remote} refused again: another identity", Id, incoming.Transport.RemoteEndPoint);
+            return;
+        }
+        _identityMismatchLogged = true;
+        SessionLog.LogWarning(
+            "Resume of session {Session} from {Remote} refused: the connection's identity is not the session's (its token is in other hands; the session stays its owner's). Further refusals for this session are logged at debug level",
+            Id, incoming.Transport.RemoteEndPoint);
     }
 }

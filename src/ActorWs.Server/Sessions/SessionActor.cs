@@ -110,6 +110,7 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
                 try
                 {
                     _handlingClientMessage = true;
+                    _clientSpoke = true;
                     if (!_session.IsClosed) _session.Deliver(inbound);
                 }
                 finally
@@ -157,12 +158,14 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
         _setup = setup;
         _connection = setup.Connection;
         _session = new WebSocketSession(_runtime, this, setup);
+        _runtime.Metrics.SessionStarted();
         _session.Open();
     }
 
     protected override void PostStop()
     {
         if (_setup is null) return; // stopped before it began
+        _runtime.Metrics.SessionStopped(_detached);
         CancelTimer();
         _resumeBuffer?.Clear();
         if (_setup.ResumeToken is { } token) Context.Parent.Tell(new SessionEnded(token), Self);

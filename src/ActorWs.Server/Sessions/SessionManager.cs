@@ -11,8 +11,10 @@ namespace ActorWs.Server.Sessions;
 /// </summary>
 /// <remarks>
 /// Resume tokens are 128 random bits, unguessable; a client that comes back with one is handed to the session it
-/// names (which checks the identity and what it still keeps), or, if that is not possible, gets a fresh session that
-/// tells it why. Sessions of ordinary routes are not here: they run inside their connection actors.
+/// names (which checks the token is still its current one, the identity, and what it still keeps), or, if that is not
+/// possible, gets a fresh session that tells it why. A token works once: the session that accepts a resume rotates it
+/// (<see cref="TokenRotated"/>) and the spent one is forgotten here, so a replay is an unknown token. Sessions of
+/// ordinary routes are not here: they run inside their connection actors.
 /// </remarks>
 internal sealed class SessionManager : UntypedActor
 {
@@ -33,6 +35,12 @@ internal sealed class SessionManager : UntypedActor
             return Directive.Stop;
         }, loggingEnabled: false);
 
+    /// <summary>
+    /// The refusal of a token that names no session, a spent one, and one presented by another identity than its
+    /// session's: the same words for all three, so that a refusal tells a caller nothing about which tokens are live.
+    /// </summary>
+    internal const string UnknownToken = "unknown or expired token";
+
     /// <summary>A new resume token: 16 random bytes, base64url (22 characters).</summary>
     internal static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -49,12 +57,16 @@ internal sealed class SessionManager : UntypedActor
                         earlier.Tell(new Reattach(setup), Self);
                         return;
                     }
-                    setup = setup with { ResumeError = "unknown or expired token" };
+                    setup = setup with { ResumeError = UnknownToken };
                 }
                 Create(setup);
                 break;
             case ReattachRefused refused:
                 Create(refused.Setup with { ResumeError = refused.Reason });
+                break;
+            case TokenRotated rotated:
+                if (_byToken.TryGetValue(rotated.Spent, out var owner) && owner.Equals(Sender)) _byToken.Remove(rotated.Spent);
+                _byToken[rotated.Current] = Sender;
                 break;
             case SessionEnded ended:
                 if (_byToken.TryGetValue(ended.Token, out var session) && session.Equals(Sender)) _byToken.Remove(ended.Token);

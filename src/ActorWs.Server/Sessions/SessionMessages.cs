@@ -32,8 +32,18 @@ internal sealed record SessionSetup(
     public string? ResumeError { get; init; }
 }
 
-/// <summary>Session manager → an earlier session: a client came back with your token on <paramref name="Setup"/>'s connection.</summary>
+/// <summary>
+/// Session manager → an earlier session: a client came back with your token (<see cref="SessionSetup.ResumeRequestedToken"/>)
+/// on <paramref name="Setup"/>'s connection.
+/// </summary>
 internal sealed record Reattach(SessionSetup Setup);
+
+/// <summary>
+/// Session → session manager: a resume succeeded, so the token it used is spent; <paramref name="Current"/> replaces
+/// <paramref name="Spent"/>. Told before the welcome carrying <paramref name="Current"/> goes to the client, so the manager
+/// always knows a token before any client can come back with it.
+/// </summary>
+internal sealed record TokenRotated(string Spent, string Current);
 
 /// <summary>Session → session manager: the resume was refused; make a fresh session instead.</summary>
 internal sealed record ReattachRefused(SessionSetup Setup, string Reason);

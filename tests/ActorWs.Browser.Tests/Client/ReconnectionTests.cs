@@ -83,6 +83,35 @@ public sealed class ReconnectionTests(BrowserFixture fixture) : BrowserTest(fixt
     }
 
     [Fact]
+    public async Task Each_resume_hands_out_a_new_token_which_is_stored_and_used_for_the_next_reload()
+    {
+        string room = NewRoom();
+        var ann = await OpenHarnessAsync();
+        var persist = new { persistKey = "actorws-rotation-test" };
+        string annId = await ConnectAsync(ann, persist);
+        await CallOkAsync(ann, "join", room);
+        var tokens = new List<string> { await ann.EvaluateAsync<string>("() => harness.client.resumeToken") };
+
+        for (int reload = 1; reload <= 2; reload++)
+        {
+            await ann.ReloadAsync();
+            await ann.WaitForFunctionAsync("() => window.harness !== undefined");
+            Assert.Equal(annId, await ConnectAsync(ann, persist));
+            var welcome = (await EventsAsync(ann, "welcome"))[0];
+            Assert.True(welcome.GetProperty("resumed").GetBoolean());
+            string token = await ann.EvaluateAsync<string>("() => harness.client.resumeToken");
+            Assert.Equal(welcome.GetProperty("token").GetString(), token);
+            // What a further reload will read: the new token, not the spent one.
+            string stored = await ann.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('actorws-rotation-test')).token");
+            Assert.Equal(token, stored);
+            tokens.Add(token);
+        }
+        Assert.Equal(3, tokens.Distinct().Count());
+        await CallOkAsync(ann, "send", room, "still me", new { confirm = true });
+        await WaitForAsync(ann, "harness.of('message').some(m => m.data === 'still me')");
+    }
+
+    [Fact]
     public async Task A_lost_session_is_reported_and_chat_rooms_are_joined_again()
     {
         string room = NewRoom();

@@ -13,7 +13,8 @@ namespace ActorWs.Client.Tests.Infrastructure;
 /// <summary>
 /// A real ActorWs server on 127.0.0.1 and a free port, in its own Akka actor system: the default routes, plus
 /// <c>/scripted</c> served by a <see cref="ScriptedPeer"/>, and a <see cref="TcpCutter"/> in front of it for tests
-/// that break connections. The server runs on real time (the clients under test have their own fake clocks).
+/// that break connections. The server runs on real time (the clients under test have their own fake clocks), unless a
+/// test asks for virtual time (Akka.TestKit's <see cref="Akka.TestKit.TestScheduler"/>, which the server's clock reads).
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
@@ -23,6 +24,10 @@ internal sealed class TestServer : IAsyncDisposable
     private static readonly Config Quiet = ConfigurationFactory.ParseString("""
         akka.loglevel = WARNING
         akka.stdout-loglevel = WARNING
+        """);
+
+    private static readonly Config VirtualTime = ConfigurationFactory.ParseString("""
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
         """);
 
     private static int s_systems;
@@ -64,18 +69,21 @@ internal sealed class TestServer : IAsyncDisposable
     public string HttpThroughCutter(string path) => $"http://127.0.0.1:{Cutter.Port}{path}";
 
     /// <summary>An actor system with the server's Akka settings (and the coordinated-shutdown timing its options need).</summary>
-    private static ActorSystem CreateSystem(ServerOptions options) =>
+    private static ActorSystem CreateSystem(ServerOptions options, bool fakeTime) =>
         ActorSystem.Create(
             "client-tests-" + Interlocked.Increment(ref s_systems),
-            Quiet.WithFallback(ActorWsServer.ShutdownConfig(options)).WithFallback(ActorWsDispatch.DefaultConfig));
+            (fakeTime ? VirtualTime.WithFallback(Quiet) : Quiet).WithFallback(ActorWsServer.ShutdownConfig(options)).WithFallback(ActorWsDispatch.DefaultConfig));
 
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null)
+    /// <summary>The server's virtual clock, when it was started with <c>fakeTime</c>.</summary>
+    public Akka.TestKit.TestScheduler? Time => System.Scheduler as Akka.TestKit.TestScheduler;
+
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, bool fakeTime = false)
     {
         var settings = new ServerOptions { Host = "127.0.0.1", Port = 0 };
         options?.Invoke(settings);
         var logs = new FakeLogCollector();
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
-        var system = CreateSystem(settings);
+        var system = CreateSystem(settings, fakeTime);
         var server = new ActorWsServer(settings, system, loggerFactory);
         try
         {

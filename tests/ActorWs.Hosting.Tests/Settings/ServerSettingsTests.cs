@@ -166,6 +166,18 @@ public sealed partial class ServerSettingsTests
     }
 
     [Fact]
+    public void ResumeAttemptLimits_AreRead_ZeroTurnsTheLimitOff_AndABurstBelowOneIsRefused()
+    {
+        var options = ServerSettings.Read(FromText("server.websocket { resume-attempts-per-second = 0, resume-attempts-burst = 5 }"));
+        Assert.Equal(0, options.WebSocket.ResumeAttemptsPerSecond);
+        Assert.Equal(5, options.WebSocket.ResumeAttemptsBurst);
+
+        var ex = Assert.Throws<ConfigurationValidationException>(() => ServerSettings.Read(FromText("server.websocket.resume-attempts-burst = 0")));
+        Assert.Contains("server.websocket.resume-attempts-burst at test.conf:1: expected an integer 1–1000000, got \"0\"", ex.Message);
+        Assert.Throws<ConfigurationValidationException>(() => ServerSettings.Read(FromText("server.websocket.resume-attempts-per-second = -1")));
+    }
+
+    [Fact]
     public void BadValues_AreAllReported_WithFileAndLine()
     {
         var config = FromText("""
