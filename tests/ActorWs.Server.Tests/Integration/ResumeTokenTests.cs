@@ -51,7 +51,7 @@ public sealed class ResumeTokenTests
         Assert.Equal(session, third.SessionId);
         Assert.NotEqual(current, third.Token);
         var joined = await third.OkAsync("join", "\"room\":\"lobby\"");
-        Assert.Equal([session], joined.GetProperty("members").EnumerateArray().Select(m => m.GetString()).ToArray());
+        Assert.Equal([session], joined.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).ToArray());
     }
 
     [Fact]
