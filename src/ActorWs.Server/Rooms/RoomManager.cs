@@ -108,7 +108,38 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
         var entry = new Entry(id, type, room, lifetime, matchmade: name is null);
         _rooms[Key(type.Name, id)] = entry;
         _byRef[room] = entry;
+        type.LiveRooms++;
         return entry;
+    }
+
+    /// <summary>
+    /// Creates a room a client's request asks for, unless its type already has as many rooms as it may (a client
+    /// must not be able to make rooms without bound): then null and <paramref name="refusal"/> says why.
+    /// </summary>
+    private Entry? CreateForClient(RoomType type, string? name, string optionsJson, out string? refusal)
+    {
+        int max = type.MaxRooms(_runtime.Options.Rooms);
+        if (type.LiveRooms >= max)
+        {
+            refusal = TooManyRooms(type.Name, max);
+            return null;
+        }
+        refusal = null;
+        return Create(type, name, optionsJson);
+    }
+
+    /// <summary>The refusal when a type's room cap is reached (also what <c>/rooms/{name}</c> answers with 503).</summary>
+    internal static string TooManyRooms(string type, int max) => $"{TooManyRoomsPrefix}\"{type}\" (at most {max}); try again later";
+
+    /// <summary>How every refusal for a type's room cap begins (a relay connection that loses the race to the cap closes with 1013 on it).</summary>
+    internal const string TooManyRoomsPrefix = "too many rooms of type ";
+
+    /// <summary>A room left the manager (stopped when idle, or after repeated failures).</summary>
+    private void Forget(Entry entry)
+    {
+        _rooms.Remove(Key(entry.Type.Name, entry.Id));
+        _byRef.Remove(entry.Room);
+        entry.Type.LiveRooms--;
     }
 
     private string NextId(string type)
@@ -160,18 +191,17 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
             case RoomIdle idle:
                 if (_byRef.TryGetValue(Sender, out var idleEntry) && idleEntry.JoinsForwarded == idle.JoinsProcessed && idleEntry.Reservations.Count == 0)
                 {
-                    _rooms.Remove(Key(idleEntry.Type.Name, idleEntry.Id));
-                    _byRef.Remove(Sender);
+                    Forget(idleEntry);
                     Context.Stop(Sender);
                 }
                 return true;
             case Terminated terminated:
-                if (_byRef.Remove(terminated.ActorRef, out var gone))
+                if (_byRef.TryGetValue(terminated.ActorRef, out var gone))
                 {
                     // Stopped by the supervisor strategy after too many failures: its members are out (they do not
                     // watch their rooms; the manager, which watches every room, tells them).
-                    _rooms.Remove(Key(gone.Type.Name, gone.Id));
-                    _log.LogWarning("Room {Room} ({Type}) stopped after repeated failures", gone.Id, gone.Type.Name);
+                    Forget(gone);
+                    _log.LogWarning("Room {Room} ({Type}) stopped after repeated failures", RoomNames.ForLog(gone.Id), gone.Type.Name);
                     var stopped = new RoomStopped(gone.Id, gone.Room);
                     foreach (var member in gone.Lifetime.MemberList) member.Session.Tell(stopped, Self);
                 }
@@ -183,6 +213,8 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                     Sender.Tell(new RoomLookup(get.Type, get.Name, null, null), Self);
                 else if (!_runtime.RoomTypes.TryGet(get.Type, out var getType))
                     Sender.Tell(new RoomLookup(get.Type, get.Name, null, $"unknown room type \"{get.Type}\""), Self);
+                else if (RoomNames.Problem(get.Name) is { } badName)
+                    Sender.Tell(new RoomLookup(get.Type, get.Name, null, badName), Self);
                 else
                     Sender.Tell(new RoomLookup(get.Type, get.Name, Create(getType, get.Name, "{}").Room, null), Self);
                 return true;
@@ -193,6 +225,11 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                 if (!_runtime.RoomTypes.TryGet(ensure.Type, out var ensureType))
                 {
                     Sender.Tell(new RoomJoinRefused(ensure.Name, $"unknown room type \"{ensure.Type}\"", null), Self);
+                    return true;
+                }
+                if (Find(ensure.Type, ensure.Name) is null && RoomNames.Problem(ensure.Name) is { } badEnsureName)
+                {
+                    Sender.Tell(new RoomJoinRefused(ensure.Name, badEnsureName, null), Self);
                     return true;
                 }
                 Sender.Tell((Find(ensure.Type, ensure.Name) ?? Create(ensureType, ensure.Name, "{}")).Room, Self);
@@ -227,13 +264,19 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
             return;
         }
         Entry? entry;
+        string? refusal = null;
         switch (join.Kind)
         {
             case MatchmakeKind.ByName:
-                entry = Find(type.Name, join.Room!) ?? Create(type, join.Room!, join.OptionsJson);
+                if (RoomNames.Problem(join.Room!) is { } badName)
+                {
+                    session.Tell(new RoomJoinRefused(join.Room!, badName, join.Tag), Self);
+                    return;
+                }
+                entry = Find(type.Name, join.Room!) ?? CreateForClient(type, join.Room!, join.OptionsJson, out refusal);
                 break;
             case MatchmakeKind.Create:
-                entry = Create(type, null, join.OptionsJson);
+                entry = CreateForClient(type, null, join.OptionsJson, out refusal);
                 break;
             case MatchmakeKind.JoinById:
                 entry = Find(type.Name, join.Room!);
@@ -245,8 +288,13 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                 break;
             default:
                 entry = _rooms.Values.FirstOrDefault(e => e.Matchmade && ReferenceEquals(e.Type, type) && e.HasFreeSeat)
-                        ?? Create(type, null, join.OptionsJson);
+                        ?? CreateForClient(type, null, join.OptionsJson, out refusal);
                 break;
+        }
+        if (entry is null)
+        {
+            session.Tell(new RoomJoinRefused(join.Room ?? join.RoomType, refusal!, join.Tag), Self);
+            return;
         }
         if (!entry.HasFreeSeat && join.Kind != MatchmakeKind.Create)
         {

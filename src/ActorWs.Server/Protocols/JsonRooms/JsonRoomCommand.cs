@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ActorWs.Server.Rooms;
 
 namespace ActorWs.Server.Protocols.JsonRooms;
 
@@ -69,8 +70,8 @@ public readonly ref struct JsonRoomCommand
 /// </remarks>
 public static class JsonRoomCommandParser
 {
-    /// <summary>Room names longer than this (in UTF-8 bytes) are refused.</summary>
-    public const int MaxRoomNameBytes = 128;
+    /// <summary>Room names longer than this (in UTF-8 bytes) are refused: <see cref="RoomNames.MaxBytes"/>, the bound of every route.</summary>
+    public const int MaxRoomNameBytes = RoomNames.MaxBytes;
 
     /// <summary>
     /// Parses <paramref name="json"/>. On failure returns false with a short reason for the client and,
@@ -126,7 +127,7 @@ public static class JsonRoomCommandParser
                     {
                         // A long escaped name: unescape to see whether it still fits.
                         var unescaped = Encoding.UTF8.GetBytes(reader.GetString()!);
-                        if (unescaped.Length > roomScratch.Length) { error = $"room name longer than {MaxRoomNameBytes} bytes"; errorRef = @ref; return false; }
+                        if (unescaped.Length > roomScratch.Length) { error = RoomNames.TooLong; errorRef = @ref; return false; }
                         unescaped.CopyTo(roomScratch);
                         room = roomScratch[..unescaped.Length];
                     }
@@ -199,7 +200,7 @@ public static class JsonRoomCommandParser
         {
             if (!hasRoom) { error = "missing \"room\""; return false; }
             if (room.IsEmpty) { error = "room name is empty"; return false; }
-            if (room.Length > MaxRoomNameBytes) { error = $"room name longer than {MaxRoomNameBytes} bytes"; return false; }
+            if (room.Length > MaxRoomNameBytes) { error = RoomNames.TooLong; return false; }
         }
         if (parsed == JsonRoomOp.Send && data.IsEmpty) { error = "missing \"data\""; return false; }
         if (parsed is JsonRoomOp.JoinOrCreate or JsonRoomOp.Create && type.IsEmpty) { error = "missing \"type\""; return false; }
