@@ -87,7 +87,16 @@ internal sealed partial class WebSocketSession
     }
 
     public void ListRooms(string? roomType, string? filterJson = null, object? tag = null) =>
-        _runtime.RoomManager.Tell(new ListRoomsRequest(roomType, filterJson, tag), Self);
+        ListRooms(roomType, filterJson, RoomListCursor.DefaultLimit, null, tag);
+
+    public void ListRooms(string? roomType, string? filterJson, int limit, string? cursor, object? tag = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, RoomListCursor.MaxLimit);
+        string? after = null;
+        if (cursor is not null && !RoomListCursor.TryDecode(cursor, out after)) throw new ArgumentException(RoomListCursor.BadCursor, nameof(cursor));
+        _runtime.RoomManager.Tell(new ListRoomsRequest(roomType, filterJson, limit, after, tag), Self);
+    }
 
     public void LeaveRoom(string room, object? tag = null)
     {
@@ -158,7 +167,7 @@ internal sealed partial class WebSocketSession
                 if (!_closed)
                 {
                     _handler.OnRoomEvent(this, new RoomsListed(
-                        list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Tag));
+                        list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Tag) { Next = list.Next });
                 }
                 return true;
             case RoomStopped stopped:

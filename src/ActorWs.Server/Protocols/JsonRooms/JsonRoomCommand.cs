@@ -21,7 +21,7 @@ public enum JsonRoomOp
     Create,
     /// <summary>Matchmaking: <c>{"op":"joinById","room":"arena-3","options":{…}}</c>.</summary>
     JoinById,
-    /// <summary><c>{"op":"listRooms","type":"arena","filter":{…}}</c>.</summary>
+    /// <summary><c>{"op":"listRooms","type":"arena","filter":{…},"limit":50,"cursor":"…"}</c>: one page.</summary>
     ListRooms,
     /// <summary><c>{"op":"ack","seq":57}</c>: processed up to 57.</summary>
     Ack,
@@ -58,6 +58,12 @@ public readonly ref struct JsonRoomCommand
 
     /// <summary>The <c>seq</c> of an <c>ack</c>.</summary>
     public long Seq { get; init; }
+
+    /// <summary>The <c>limit</c> of a listing (1 to <see cref="RoomListCursor.MaxLimit"/>); 0 when absent.</summary>
+    public int Limit { get; init; }
+
+    /// <summary>The <c>cursor</c> of a listing (plain ASCII, as the server gave it); empty when absent or null.</summary>
+    public ReadOnlySpan<byte> Cursor { get; init; }
 }
 
 /// <summary>
@@ -86,9 +92,10 @@ public static class JsonRoomCommandParser
     {
         command = default;
         errorRef = default;
-        ReadOnlySpan<byte> op = default, room = default, @ref = default, data = default, type = default, options = default, filter = default;
+        ReadOnlySpan<byte> op = default, room = default, @ref = default, data = default, type = default, options = default, filter = default, cursor = default;
         bool hasOp = false, hasRoom = false, hasSeq = false;
         long seq = 0;
+        int limit = 0;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
@@ -162,6 +169,17 @@ public static class JsonRoomCommandParser
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out seq) || seq < 0) { error = "\"seq\" must be a non-negative integer"; errorRef = @ref; return false; }
                     hasSeq = true;
                 }
+                else if (!escaped && name.SequenceEqual("limit"u8))
+                {
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out limit) || limit is < 1 or > RoomListCursor.MaxLimit) { error = RoomListCursor.BadLimit; errorRef = @ref; return false; }
+                }
+                else if (!escaped && name.SequenceEqual("cursor"u8))
+                {
+                    // null is "no cursor" (the first page), so a client may always send the previous page's next.
+                    if (reader.TokenType == JsonTokenType.Null) continue;
+                    if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) { error = RoomListCursor.BadCursor; errorRef = @ref; return false; }
+                    cursor = reader.ValueSpan;
+                }
                 else
                 {
                     reader.Skip();
@@ -206,7 +224,7 @@ public static class JsonRoomCommandParser
         if (parsed is JsonRoomOp.JoinOrCreate or JsonRoomOp.Create && type.IsEmpty) { error = "missing \"type\""; return false; }
         if (parsed == JsonRoomOp.Ack && !hasSeq) { error = "missing \"seq\""; return false; }
 
-        command = new JsonRoomCommand { Op = parsed, Room = room, Ref = @ref, Data = data, Type = type, Options = options, Filter = filter, Seq = seq };
+        command = new JsonRoomCommand { Op = parsed, Room = room, Ref = @ref, Data = data, Type = type, Options = options, Filter = filter, Seq = seq, Limit = limit, Cursor = cursor };
         error = null;
         return true;
     }
