@@ -68,6 +68,7 @@ internal sealed class RoomTypeRegistry
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
         if (name.Contains(':') || name.Contains('/')) throw new ArgumentException($"Room type \"{name}\" may not contain ':' or '/'.", nameof(name));
+        if (options?.MaxRooms is < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxRooms, $"Room type \"{name}\": MaxRooms must be at least 1 (null: the server's).");
         if (!_types.TryAdd(name, new RoomType(name, factory, options ?? new RoomTypeOptions())))
             throw new ArgumentException($"Room type \"{name}\" is already defined.", nameof(name));
     }

@@ -167,6 +167,27 @@ public sealed class RoomLimitTests
     }
 
     [Fact]
+    public async Task ARelayConnectionWhoseRoomCannotBeMade_AfterIts101_IsClosedWith1013()
+    {
+        // A relay route without the default accept hook: the cap is met only at the join, as when a client loses the race
+        // for the last room after its 101.
+        await using var server = await TestServer.StartAsync(o => o.Rooms.MaxRooms = 1,
+            configure: s => s.MapRoute<BuiltIn.RelayRoomHandler>("/plain/{name}").RoomType = "relay");
+        using var a = await server.ConnectAsync("/rooms/a");
+        await EchoTests.SendTextAsync(a, "in a");
+        Assert.Equal("in a", await EchoTests.ReceiveTextAsync(a));
+
+        using var late = RawClient.Connect(server.EndPoint);
+        late.Upgrade("/plain/b");
+        var close = late.ReadUntilClose();
+        Assert.NotNull(close);
+        Assert.Equal(1013, close.CloseCode);
+        Assert.Equal("cannot join room: too many rooms of type \"relay\" (at most 1); try again later", close.CloseReason);
+        await EchoTests.SendTextAsync(a, "a works");
+        Assert.Equal("a works", await EchoTests.ReceiveTextAsync(a));
+    }
+
+    [Fact]
     public async Task RoomsMadeByJoinsThatLeft_GoAwayAfterTheirLinger_AndFreeTheirPlaceUnderTheCap()
     {
         await using var server = await TestServer.StartAsync(o => { o.Rooms.Linger = TimeSpan.FromSeconds(30); o.Rooms.MaxRooms = 3; }, fakeTime: true);
