@@ -136,6 +136,7 @@ public sealed class RoomListingTests
     [InlineData("\"limit\":201", "\"limit\" must be an integer from 1 to 200")]
     [InlineData("\"limit\":\"10\"", "\"limit\" must be an integer from 1 to 200")]
     [InlineData("\"limit\":2.5", "\"limit\" must be an integer from 1 to 200")]
+    [InlineData("\"limit\":{\"n\":5}", "\"limit\" must be an integer from 1 to 200")]
     [InlineData("\"cursor\":\"!!not-a-cursor!!\"", "\"cursor\" is not a cursor from a listing")]
     [InlineData("\"cursor\":\"bm9jb2xvbg\"", "\"cursor\" is not a cursor from a listing")]
     [InlineData("\"cursor\":5", "\"cursor\" is not a cursor from a listing")]
@@ -151,6 +152,17 @@ public sealed class RoomListingTests
         var first = await client.OkAsync("listRooms", "\"type\":\"chat\",\"cursor\":null");
         Assert.Equal(["lobby"], Names(first));
         Assert.Null(Next(first));
+        await AssertHealthyAsync(healthy);
+    }
+
+    [Fact]
+    public async Task OtherOps_IgnoreLimitAndCursor_LikeAnyFieldNotTheirs()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var healthy = await HealthyAsync(server);
+        await using var client = await JsonClient.ConnectAsync(server);
+        await client.OkAsync("join", "\"room\":\"own\",\"limit\":0,\"cursor\":7");
+        await client.OkAsync("ping", "\"limit\":\"x\"");
         await AssertHealthyAsync(healthy);
     }
 

@@ -96,6 +96,8 @@ public static class JsonRoomCommandParser
         bool hasOp = false, hasRoom = false, hasSeq = false;
         long seq = 0;
         int limit = 0;
+        // Checked once the op is known: other ops ignore these fields, as they ignore any field not theirs.
+        bool badLimit = false, badCursor = false;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
@@ -171,14 +173,15 @@ public static class JsonRoomCommandParser
                 }
                 else if (!escaped && name.SequenceEqual("limit"u8))
                 {
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out limit) || limit is < 1 or > RoomListCursor.MaxLimit) { error = RoomListCursor.BadLimit; errorRef = @ref; return false; }
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out limit) || limit is < 1 or > RoomListCursor.MaxLimit) badLimit = true;
+                    reader.Skip();
                 }
                 else if (!escaped && name.SequenceEqual("cursor"u8))
                 {
                     // null is "no cursor" (the first page), so a client may always send the previous page's next.
-                    if (reader.TokenType == JsonTokenType.Null) continue;
-                    if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) { error = RoomListCursor.BadCursor; errorRef = @ref; return false; }
-                    cursor = reader.ValueSpan;
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped) cursor = reader.ValueSpan;
+                    else if (reader.TokenType != JsonTokenType.Null) badCursor = true;
+                    reader.Skip();
                 }
                 else
                 {
@@ -223,6 +226,8 @@ public static class JsonRoomCommandParser
         if (parsed == JsonRoomOp.Send && data.IsEmpty) { error = "missing \"data\""; return false; }
         if (parsed is JsonRoomOp.JoinOrCreate or JsonRoomOp.Create && type.IsEmpty) { error = "missing \"type\""; return false; }
         if (parsed == JsonRoomOp.Ack && !hasSeq) { error = "missing \"seq\""; return false; }
+        if (parsed == JsonRoomOp.ListRooms && badLimit) { error = RoomListCursor.BadLimit; return false; }
+        if (parsed == JsonRoomOp.ListRooms && badCursor) { error = RoomListCursor.BadCursor; return false; }
 
         command = new JsonRoomCommand { Op = parsed, Room = room, Ref = @ref, Data = data, Type = type, Options = options, Filter = filter, Seq = seq, Limit = limit, Cursor = cursor };
         error = null;
