@@ -109,6 +109,9 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// <summary>The server's rooms, for the application to find, create and talk to (once started).</summary>
     public RoomDirectory Rooms { get; }
 
+    /// <summary>The room types defined so far (the built-in routes' accept hooks read their room counts).</summary>
+    internal RoomTypeRegistry RoomTypes => _roomTypes;
+
     /// <summary>The server's root actor (parent of its listener, sessions and rooms), once started: watch it to learn that the server stopped.</summary>
     /// <exception cref="InvalidOperationException">The server is not started.</exception>
     public IActorRef Actor => _root ?? throw new InvalidOperationException("The server is not started.");

@@ -6,6 +6,9 @@ internal static class ProtocolConstants
     /// <summary>Room names longer than this (in UTF-8 bytes) are refused by the server.</summary>
     public const int MaxRoomNameBytes = 128;
 
+    /// <summary>The largest page of rooms <c>listRooms</c> may ask for (its <c>limit</c>).</summary>
+    public const int MaxListLimit = 200;
+
     /// <summary>A binary message from a room starts with the session sequence number as 4 bytes, big-endian.</summary>
     public const int BinarySequencePrefixBytes = 4;
 

@@ -122,13 +122,34 @@ public sealed partial class ActorWsClient
         return GameJoinAsync("joinById", "room", roomId, options, cancellationToken);
     }
 
-    /// <summary>The rooms of <paramref name="type"/> (all types when null) whose metadata has every field of <paramref name="filter"/> equal.</summary>
+    /// <summary>
+    /// The first page (the server's default size, 50) of the rooms of <paramref name="type"/> (all types when null) whose
+    /// metadata has every field of <paramref name="filter"/> equal. <see cref="ListRoomsPageAsync"/> gives the next pages.
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="filter"/> is not a JSON object.</exception>
     /// <exception cref="ActorWsRequestException">The server refused, or see <see cref="RequestAsync"/>.</exception>
-    public async Task<IReadOnlyList<RoomListing>> ListRoomsAsync(string? type = null, object? filter = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RoomListing>> ListRoomsAsync(string? type = null, object? filter = null, CancellationToken cancellationToken = default) =>
+        (await ListRoomsPageAsync(type, filter, limit: null, cursor: null, cancellationToken).ConfigureAwait(false)).Rooms;
+
+    /// <summary>
+    /// One page of the rooms of <paramref name="type"/> (all types when null) whose metadata has every field of
+    /// <paramref name="filter"/> equal: at most <paramref name="limit"/> (1–200; null: the server's default, 50), after
+    /// <paramref name="cursor"/> (the previous page's <see cref="RoomListingPage.Next"/>; null for the first page). A page
+    /// may hold fewer rooms than asked for while <see cref="RoomListingPage.Next"/> is not null (a filter skipped many):
+    /// keep asking until it is null.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="filter"/> is not a JSON object.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not 1 to 200.</exception>
+    /// <exception cref="ActorWsRequestException">The server refused (a cursor it did not give), or see <see cref="RequestAsync"/>.</exception>
+    public async Task<RoomListingPage> ListRoomsPageAsync(string? type = null, object? filter = null, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default)
     {
+        if (limit is { } n)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(n, 1, nameof(limit));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(n, ProtocolConstants.MaxListLimit, nameof(limit));
+        }
         var filterElement = ToObjectElement(filter, nameof(filter));
-        var reply = await RequestOnAsync(null, "listRooms", (Type: type, Filter: filterElement), static (w, s) =>
+        var reply = await RequestOnAsync(null, "listRooms", (Type: type, Filter: filterElement, Limit: limit, Cursor: cursor), static (w, s) =>
         {
             if (s.Type is not null) w.WriteString("type"u8, s.Type);
             if (s.Filter is { } f)
@@ -136,8 +157,10 @@ public sealed partial class ActorWsClient
                 w.WritePropertyName("filter"u8);
                 f.WriteTo(w);
             }
+            if (s.Limit is { } l) w.WriteNumber("limit"u8, l);
+            if (s.Cursor is not null) w.WriteString("cursor"u8, s.Cursor);
         }, cancellationToken).ConfigureAwait(false);
-        return RoomListing.ListFrom(reply);
+        return new RoomListingPage(RoomListing.ListFrom(reply), JoinedRoom.StringProperty(reply, "next"));
     }
 
     private async Task<JoinedRoom> GameJoinAsync(string op, string keyField, string key, object? options, CancellationToken cancellationToken)

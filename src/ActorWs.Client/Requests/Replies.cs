@@ -26,6 +26,11 @@ public sealed record JoinedRoom(string Room, string? Type, IReadOnlyList<string>
     }
 }
 
+/// <summary>One page of the reply to <c>listRooms</c>.</summary>
+/// <param name="Rooms">The rooms on it, in order of type and id.</param>
+/// <param name="Next">The cursor of the next page (for <see cref="ActorWsClient.ListRoomsPageAsync"/>); null on the last page.</param>
+public sealed record RoomListingPage(IReadOnlyList<RoomListing> Rooms, string? Next);
+
 /// <summary>One room in the reply to <c>listRooms</c>.</summary>
 /// <param name="Room">The room id.</param>
 /// <param name="Type">The room type.</param>

@@ -131,6 +131,8 @@ public static class ServerSettings
         rooms.ReconnectionWindow = r.GetDuration("rooms:reconnection-window", TimeSpan.Zero, TimeSpan.FromDays(1), rooms.ReconnectionWindow);
         rooms.ResumeBufferMessages = r.GetInt("rooms:resume-buffer-messages", 1, 1_000_000, rooms.ResumeBufferMessages);
         rooms.ResumeBufferBytes = r.GetBytes("rooms:resume-buffer-bytes", 1024, 1L << 32, rooms.ResumeBufferBytes);
+        rooms.MaxPerConnection = r.GetInt("rooms:max-per-connection", 1, 1_000_000, rooms.MaxPerConnection);
+        rooms.MaxRooms = r.GetInt("rooms:max-rooms", 1, 100_000_000, rooms.MaxRooms);
         if (rooms.RestartBackoffMax < rooms.RestartBackoffMin)
             r.Fail("rooms:restart-backoff-max", $"a duration no shorter than rooms.restart-backoff-min ({rooms.RestartBackoffMin})");
     }

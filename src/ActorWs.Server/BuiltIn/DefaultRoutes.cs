@@ -10,7 +10,9 @@ public static class DefaultRoutes
     {
         ArgumentNullException.ThrowIfNull(server);
         server.MapRoute("/echo", static () => EchoHandler.Shared);
-        server.MapRoute<RelayRoomHandler>("/rooms/{name}").RoomType = RelayRoom.TypeName;
+        var relay = server.MapRoute<RelayRoomHandler>("/rooms/{name}");
+        relay.RoomType = RelayRoom.TypeName;
+        relay.Accept = RelayRoomHandler.AcceptHook(server, RelayRoom.TypeName);
         var ws = server.MapRoute<JsonRoomsHandler>("/ws");
         ws.RoomType = ChatRoom.TypeName;
         ws.Resumable = true;

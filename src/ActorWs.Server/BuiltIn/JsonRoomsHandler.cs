@@ -68,8 +68,16 @@ public sealed class JsonRoomsHandler : WebSocketHandler
                 session.JoinById(Encoding.UTF8.GetString(command.Room), Options(command.Options), Tag(command.Ref));
                 break;
             case JsonRoomOp.ListRooms:
+                string? cursor = command.Cursor.IsEmpty ? null : Encoding.UTF8.GetString(command.Cursor);
+                // Checked here so that a cursor the server never gave gets an error reply, not an exception in the session.
+                if (cursor is not null && !RoomListCursor.TryDecode(cursor, out _))
+                {
+                    Reply(session, command.Ref, RoomListCursor.BadCursor);
+                    break;
+                }
                 session.ListRooms(command.Type.IsEmpty ? null : Encoding.UTF8.GetString(command.Type),
-                    command.Filter.IsEmpty ? null : Encoding.UTF8.GetString(command.Filter), Tag(command.Ref));
+                    command.Filter.IsEmpty ? null : Encoding.UTF8.GetString(command.Filter),
+                    command.Limit == 0 ? RoomListCursor.DefaultLimit : command.Limit, cursor, Tag(command.Ref));
                 break;
             case JsonRoomOp.Ack:
                 session.Acknowledge(command.Seq);
@@ -98,7 +106,7 @@ public sealed class JsonRoomsHandler : WebSocketHandler
                 ReplyOk(session, RefBytes(left.Tag), Encoding.UTF8.GetBytes(left.Room));
                 break;
             case RoomsListed listed:
-                session.Send((Ref: RefBytes(listed.Tag), listed.Rooms), static (w, s) => JsonRoomEvents.WriteRoomList(w, s.Ref, s.Rooms), WebSocketMessageType.Text);
+                session.Send((Ref: RefBytes(listed.Tag), listed.Rooms, listed.Next), static (w, s) => JsonRoomEvents.WriteRoomList(w, s.Ref, s.Rooms, s.Next), WebSocketMessageType.Text);
                 break;
             case RoomMessageAccepted accepted:
                 ReplyOk(session, RefBytes(accepted.Tag), default);

@@ -232,4 +232,16 @@ public sealed class RoomOptions
 
     /// <summary>Most bytes of room messages a session keeps for a resume.</summary>
     public long ResumeBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Most rooms one session (one connection, on ordinary routes) may be in, its joins on their way counted; a join past
+    /// it is refused (<c>too many rooms for this connection</c>) and the connection stays.
+    /// </summary>
+    public int MaxPerConnection { get; set; } = 100;
+
+    /// <summary>
+    /// Most rooms of one room type that may exist at once (a type may set its own, <see cref="Rooms.RoomTypeOptions.MaxRooms"/>);
+    /// a client's join or create that would make one more is refused (<c>too many rooms of type …</c>).
+    /// </summary>
+    public int MaxRooms { get; set; } = 10_000;
 }

@@ -53,14 +53,46 @@ public sealed class RoomDirectory
         return reply as string ?? throw new ArgumentException(((RoomJoinRefused)reply).Reason, nameof(type));
     }
 
-    /// <summary>Lists rooms (of a type, or all) whose metadata has every field of <paramref name="filterJson"/>.</summary>
+    /// <summary>
+    /// Lists every room (of a type, or all) whose metadata has every field of <paramref name="filterJson"/>, asking page by
+    /// page (so the room manager is never busy with one long listing).
+    /// </summary>
     public async Task<IReadOnlyList<RoomInfo>> ListAsync(string? type = null, string? filterJson = null, CancellationToken cancellationToken = default)
     {
-        var list = await _manager().Ask<RoomList>(new ListRoomsRequest(type, filterJson, null), AskTimeout, cancellationToken).ConfigureAwait(false);
-        return list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray();
+        var all = new List<RoomInfo>();
+        string? cursor = null;
+        do
+        {
+            var page = await ListPageAsync(type, filterJson, RoomListCursor.MaxLimit, cursor, cancellationToken).ConfigureAwait(false);
+            all.AddRange(page.Rooms);
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+        return all;
+    }
+
+    /// <summary>
+    /// One page of the rooms (of a type, or all) whose metadata has every field of <paramref name="filterJson"/>: at most
+    /// <paramref name="limit"/>, after <paramref name="cursor"/> (the previous page's <see cref="RoomPage.Next"/>; null for the first).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not 1 to <see cref="RoomListCursor.MaxLimit"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="cursor"/> did not come from a listing.</exception>
+    public async Task<RoomPage> ListPageAsync(string? type, string? filterJson, int limit = RoomListCursor.DefaultLimit, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, RoomListCursor.MaxLimit);
+        string? after = null;
+        if (cursor is not null && !RoomListCursor.TryDecode(cursor, out after)) throw new ArgumentException(RoomListCursor.BadCursor, nameof(cursor));
+        var list = await _manager().Ask<RoomList>(new ListRoomsRequest(type, filterJson, limit, after, null), AskTimeout, cancellationToken).ConfigureAwait(false);
+        return new RoomPage(list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Next);
     }
 
     /// <summary>How many rooms exist now.</summary>
     public Task<int> CountAsync(CancellationToken cancellationToken = default) =>
         _manager().Ask<int>(RoomManager.CountRooms.Instance, AskTimeout, cancellationToken);
 }
+
+/// <summary>One page of a room listing.</summary>
+/// <param name="Rooms">The rooms on it, in key order (type, then name).</param>
+/// <param name="Next">The cursor of the next page; null when this is the last.</param>
+public sealed record RoomPage(IReadOnlyList<RoomInfo> Rooms, string? Next);

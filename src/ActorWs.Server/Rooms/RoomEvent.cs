@@ -40,8 +40,15 @@ public sealed record RoomMessageRejected(string Room, string Reason) : RoomEvent
 /// <param name="Tag">The tag the message was sent with.</param>
 public sealed record RoomMessageAccepted(string Room, object? Tag) : RoomEvent(Room);
 
-/// <summary>The answer to <see cref="Sessions.IWebSocketSession.ListRooms"/>.</summary>
-public sealed record RoomsListed(IReadOnlyList<RoomInfo> Rooms, object? Tag) : RoomEvent("");
+/// <summary>The answer to <c>IWebSocketSession.ListRooms</c>: one page of a listing.</summary>
+public sealed record RoomsListed(IReadOnlyList<RoomInfo> Rooms, object? Tag) : RoomEvent("")
+{
+    /// <summary>
+    /// The cursor of the next page, null when this is the last. A page may hold fewer rooms than asked for (even none)
+    /// and still have a next one, when a filter skipped many rooms (a request looks at <see cref="RoomListCursor.ScanBudget"/> at most).
+    /// </summary>
+    public string? Next { get; init; }
+}
 
 /// <summary>One room in a listing.</summary>
 /// <param name="Room">Its id.</param>

@@ -20,6 +20,9 @@ namespace ActorWs.Server.Rooms;
 /// down as full comes back here to be placed elsewhere.</para>
 /// <para>Idle rooms: the manager counts the joins it forwarded to each room; a room that reports itself idle
 /// reports the joins it processed, and only when the counts agree (no join on its way) is it stopped.</para>
+/// <para>Listings: rooms are also kept in a sorted set of their <c>type:name</c> keys, so a page starts from its cursor
+/// in logarithmic time and looks at no more than <see cref="RoomListCursor.ScanBudget"/> rooms: the cost of a listing
+/// does not grow with the number of rooms.</para>
 /// </remarks>
 internal sealed class RoomManager : UntypedActor, IWithTimers
 {
@@ -31,8 +34,25 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
         public IActorRef Room { get; } = room;
         public RoomLifetime Lifetime { get; } = lifetime;
         public long JoinsForwarded;
-        public RoomListing Listing = new(id, type.Name, 0, int.MaxValue, false, "{}");
+        public string Key { get; } = RoomManager.Key(type.Name, id);
         public readonly Dictionary<long, long> Reservations = new();
+
+        private RoomListing _listing = new(id, type.Name, 0, int.MaxValue, false, "{}");
+        private JsonObject? _metadata;
+
+        /// <summary>What listings show, as the room last reported it.</summary>
+        public RoomListing Listing
+        {
+            get => _listing;
+            set
+            {
+                if (!ReferenceEquals(value.MetadataJson, _listing.MetadataJson)) _metadata = null;
+                _listing = value;
+            }
+        }
+
+        /// <summary>The metadata parsed (once per change, not once per listing that filters on it).</summary>
+        public JsonObject Metadata => _metadata ??= JsonNode.Parse(_listing.MetadataJson) as JsonObject ?? new JsonObject();
 
         public bool HasFreeSeat => !Listing.Locked && Listing.Clients + Reservations.Count < Listing.MaxClients;
     }
@@ -42,6 +62,7 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
     private readonly ServerRuntime _runtime;
     private readonly Dictionary<string, Entry> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, Entry> _byRef = new();
+    private readonly SortedSet<string> _order = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _nextIdPerType = new(StringComparer.Ordinal);
     private long _nextActorId;
     private long _nextReservation;
@@ -106,9 +127,42 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
         var room = Context.ActorOf(props, "r" + (++_nextActorId).ToString(CultureInfo.InvariantCulture));
         Context.Watch(room);
         var entry = new Entry(id, type, room, lifetime, matchmade: name is null);
-        _rooms[Key(type.Name, id)] = entry;
+        _rooms[entry.Key] = entry;
         _byRef[room] = entry;
+        _order.Add(entry.Key);
+        type.LiveRooms++;
         return entry;
+    }
+
+    /// <summary>
+    /// Creates a room a client's request asks for, unless its type already has as many rooms as it may (a client
+    /// must not be able to make rooms without bound): then null and <paramref name="refusal"/> says why.
+    /// </summary>
+    private Entry? CreateForClient(RoomType type, string? name, string optionsJson, out string? refusal)
+    {
+        int max = type.MaxRooms(_runtime.Options.Rooms);
+        if (type.LiveRooms >= max)
+        {
+            refusal = TooManyRooms(type.Name, max);
+            return null;
+        }
+        refusal = null;
+        return Create(type, name, optionsJson);
+    }
+
+    /// <summary>The refusal when a type's room cap is reached (also what <c>/rooms/{name}</c> answers with 503).</summary>
+    internal static string TooManyRooms(string type, int max) => $"{TooManyRoomsPrefix}\"{type}\" (at most {max}); try again later";
+
+    /// <summary>How every refusal for a type's room cap begins (a relay connection that loses the race to the cap closes with 1013 on it).</summary>
+    internal const string TooManyRoomsPrefix = "too many rooms of type ";
+
+    /// <summary>A room left the manager (stopped when idle, or after repeated failures).</summary>
+    private void Forget(Entry entry)
+    {
+        _rooms.Remove(entry.Key);
+        _byRef.Remove(entry.Room);
+        _order.Remove(entry.Key);
+        entry.Type.LiveRooms--;
     }
 
     private string NextId(string type)
@@ -155,23 +209,22 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                 }
                 return true;
             case ListRoomsRequest list:
-                Sender.Tell(new RoomList(ListRooms(list), list.Tag), Self);
+                Sender.Tell(ListRooms(list), Self);
                 return true;
             case RoomIdle idle:
                 if (_byRef.TryGetValue(Sender, out var idleEntry) && idleEntry.JoinsForwarded == idle.JoinsProcessed && idleEntry.Reservations.Count == 0)
                 {
-                    _rooms.Remove(Key(idleEntry.Type.Name, idleEntry.Id));
-                    _byRef.Remove(Sender);
+                    Forget(idleEntry);
                     Context.Stop(Sender);
                 }
                 return true;
             case Terminated terminated:
-                if (_byRef.Remove(terminated.ActorRef, out var gone))
+                if (_byRef.TryGetValue(terminated.ActorRef, out var gone))
                 {
                     // Stopped by the supervisor strategy after too many failures: its members are out (they do not
                     // watch their rooms; the manager, which watches every room, tells them).
-                    _rooms.Remove(Key(gone.Type.Name, gone.Id));
-                    _log.LogWarning("Room {Room} ({Type}) stopped after repeated failures", gone.Id, gone.Type.Name);
+                    Forget(gone);
+                    _log.LogWarning("Room {Room} ({Type}) stopped after repeated failures", RoomNames.ForLog(gone.Id), gone.Type.Name);
                     var stopped = new RoomStopped(gone.Id, gone.Room);
                     foreach (var member in gone.Lifetime.MemberList) member.Session.Tell(stopped, Self);
                 }
@@ -183,6 +236,8 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                     Sender.Tell(new RoomLookup(get.Type, get.Name, null, null), Self);
                 else if (!_runtime.RoomTypes.TryGet(get.Type, out var getType))
                     Sender.Tell(new RoomLookup(get.Type, get.Name, null, $"unknown room type \"{get.Type}\""), Self);
+                else if (RoomNames.Problem(get.Name) is { } badName)
+                    Sender.Tell(new RoomLookup(get.Type, get.Name, null, badName), Self);
                 else
                     Sender.Tell(new RoomLookup(get.Type, get.Name, Create(getType, get.Name, "{}").Room, null), Self);
                 return true;
@@ -193,6 +248,11 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                 if (!_runtime.RoomTypes.TryGet(ensure.Type, out var ensureType))
                 {
                     Sender.Tell(new RoomJoinRefused(ensure.Name, $"unknown room type \"{ensure.Type}\"", null), Self);
+                    return true;
+                }
+                if (Find(ensure.Type, ensure.Name) is null && RoomNames.Problem(ensure.Name) is { } badEnsureName)
+                {
+                    Sender.Tell(new RoomJoinRefused(ensure.Name, badEnsureName, null), Self);
                     return true;
                 }
                 Sender.Tell((Find(ensure.Type, ensure.Name) ?? Create(ensureType, ensure.Name, "{}")).Room, Self);
@@ -227,13 +287,19 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
             return;
         }
         Entry? entry;
+        string? refusal = null;
         switch (join.Kind)
         {
             case MatchmakeKind.ByName:
-                entry = Find(type.Name, join.Room!) ?? Create(type, join.Room!, join.OptionsJson);
+                if (RoomNames.Problem(join.Room!) is { } badName)
+                {
+                    session.Tell(new RoomJoinRefused(join.Room!, badName, join.Tag), Self);
+                    return;
+                }
+                entry = Find(type.Name, join.Room!) ?? CreateForClient(type, join.Room!, join.OptionsJson, out refusal);
                 break;
             case MatchmakeKind.Create:
-                entry = Create(type, null, join.OptionsJson);
+                entry = CreateForClient(type, null, join.OptionsJson, out refusal);
                 break;
             case MatchmakeKind.JoinById:
                 entry = Find(type.Name, join.Room!);
@@ -245,8 +311,13 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
                 break;
             default:
                 entry = _rooms.Values.FirstOrDefault(e => e.Matchmade && ReferenceEquals(e.Type, type) && e.HasFreeSeat)
-                        ?? Create(type, null, join.OptionsJson);
+                        ?? CreateForClient(type, null, join.OptionsJson, out refusal);
                 break;
+        }
+        if (entry is null)
+        {
+            session.Tell(new RoomJoinRefused(join.Room ?? join.RoomType, refusal!, join.Tag), Self);
+            return;
         }
         if (!entry.HasFreeSeat && join.Kind != MatchmakeKind.Create)
         {
@@ -260,23 +331,43 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
         entry.Room.Tell(new ReservedJoin(reservation, expires, join), session);
     }
 
-    private List<RoomListing> ListRooms(ListRoomsRequest request)
+    /// <summary>
+    /// One page of a listing: the rooms after the request's cursor, in key order (type, then name, ordinal), that match
+    /// its filter; at most its limit, looking at no more than <see cref="RoomListCursor.ScanBudget"/> rooms.
+    /// </summary>
+    private RoomList ListRooms(ListRoomsRequest request)
     {
+        var page = new List<RoomListing>(Math.Min(request.Limit, 16));
+        if (_order.Count == 0) return new RoomList(page, null, request.Tag);
         JsonObject? filter = null;
         if (!string.IsNullOrEmpty(request.FilterJson)) filter = JsonNode.Parse(request.FilterJson) as JsonObject;
-        var result = new List<RoomListing>();
-        foreach (var entry in _rooms.Values)
+        if (filter is { Count: 0 }) filter = null;
+
+        // The keys of one type lie between "type:" and "type;" (';' follows ':'); of all types, in the whole set.
+        string lower = request.RoomType is null ? _order.Min! : request.RoomType + ":";
+        string upper = request.RoomType is null ? _order.Max! : request.RoomType + ";";
+        if (request.AfterKey is not null && string.CompareOrdinal(request.AfterKey, lower) > 0) lower = request.AfterKey;
+        if (string.CompareOrdinal(lower, upper) > 0) return new RoomList(page, null, request.Tag);
+
+        int looked = 0;
+        string? last = null;
+        foreach (var key in _order.GetViewBetween(lower, upper))
         {
-            if (request.RoomType is not null && entry.Type.Name != request.RoomType) continue;
-            var listing = entry.Listing;
-            if (filter is not null && filter.Count > 0)
-            {
-                var metadata = JsonNode.Parse(listing.MetadataJson) as JsonObject;
-                bool matches = metadata is not null && filter.All(f => metadata.TryGetPropertyValue(f.Key, out var value) && JsonNode.DeepEquals(value, f.Value));
-                if (!matches) continue;
-            }
-            result.Add(listing);
+            if (key == request.AfterKey) continue; // the cursor is the last room of the previous page
+            if (page.Count == request.Limit || looked == RoomListCursor.ScanBudget)
+                return new RoomList(page, RoomListCursor.Encode(last!), request.Tag); // there is more after it
+            looked++;
+            last = key;
+            var entry = _rooms[key];
+            if (filter is null || Matches(entry.Metadata, filter)) page.Add(entry.Listing);
         }
-        return result;
+        return new RoomList(page, null, request.Tag);
+    }
+
+    private static bool Matches(JsonObject metadata, JsonObject filter)
+    {
+        foreach (var (name, wanted) in filter)
+            if (!metadata.TryGetPropertyValue(name, out var value) || !JsonNode.DeepEquals(value, wanted)) return false;
+        return true;
     }
 }

@@ -42,11 +42,14 @@ internal sealed record SeatRefused(long ReservationId, JoinRoomRequest Request, 
 /// <summary>Room → manager: what listings show (sent whenever it changes).</summary>
 internal sealed record RoomListing(string Room, string Type, int Clients, int MaxClients, bool Locked, string MetadataJson);
 
-/// <summary>Session → manager: list rooms of a type whose metadata matches a filter (JSON object).</summary>
-internal sealed record ListRoomsRequest(string? RoomType, string? FilterJson, object? Tag);
+/// <summary>
+/// Session → manager: one page of the rooms of a type (or all) whose metadata matches a filter (JSON object): at most
+/// <paramref name="Limit"/>, starting after the room keyed <paramref name="AfterKey"/> (a decoded cursor; null: from the start).
+/// </summary>
+internal sealed record ListRoomsRequest(string? RoomType, string? FilterJson, int Limit, string? AfterKey, object? Tag);
 
-/// <summary>Manager → session: the rooms that matched.</summary>
-internal sealed record RoomList(IReadOnlyList<RoomListing> Rooms, object? Tag);
+/// <summary>Manager → session: a page of the rooms that matched, and the cursor of the next page (null: this is the last).</summary>
+internal sealed record RoomList(IReadOnlyList<RoomListing> Rooms, string? Next, object? Tag);
 
 /// <summary>A session asks to leave.</summary>
 internal sealed record LeaveRoomRequest(string Room, object? Tag) : IDeadLetterSuppression;

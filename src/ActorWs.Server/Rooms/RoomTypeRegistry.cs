@@ -24,10 +24,38 @@ public sealed class RoomTypeOptions
 
     /// <summary>The window <see cref="AbuseThreshold"/> counts in.</summary>
     public TimeSpan AbuseWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most rooms of this type at once; a client's join or create that would make one more is refused. Null uses the
+    /// server's <see cref="Options.RoomOptions.MaxRooms"/>. Rooms the application makes through <see cref="RoomDirectory"/> count but are not refused.
+    /// </summary>
+    public int? MaxRooms { get; set; }
 }
 
-/// <summary>A registered room type.</summary>
-internal sealed record RoomType(string Name, Func<Room> Factory, RoomTypeOptions Options);
+/// <summary>A registered room type, and how many rooms of it exist now.</summary>
+internal sealed class RoomType(string name, Func<Room> factory, RoomTypeOptions options)
+{
+    private int _live;
+
+    public string Name { get; } = name;
+
+    public Func<Room> Factory { get; } = factory;
+
+    public RoomTypeOptions Options { get; } = options;
+
+    /// <summary>
+    /// Rooms of this type that exist now. Written only by the room manager; read from any thread (an accept hook that
+    /// refuses an upgrade early when the type is full), so a read may be a moment old.
+    /// </summary>
+    public int LiveRooms
+    {
+        get => Volatile.Read(ref _live);
+        set => Volatile.Write(ref _live, value);
+    }
+
+    /// <summary>The cap on rooms of this type: its own, or the server's.</summary>
+    public int MaxRooms(ActorWs.Server.Options.RoomOptions server) => Options.MaxRooms ?? server.MaxRooms;
+}
 
 /// <summary>The room types a server knows, by name.</summary>
 /// <remarks>Filled while configuring the server, read-only once it runs; reads are thread-safe.</remarks>
@@ -40,6 +68,7 @@ internal sealed class RoomTypeRegistry
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
         if (name.Contains(':') || name.Contains('/')) throw new ArgumentException($"Room type \"{name}\" may not contain ':' or '/'.", nameof(name));
+        if (options?.MaxRooms is < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxRooms, $"Room type \"{name}\": MaxRooms must be at least 1 (null: the server's).");
         if (!_types.TryAdd(name, new RoomType(name, factory, options ?? new RoomTypeOptions())))
             throw new ArgumentException($"Room type \"{name}\" is already defined.", nameof(name));
     }

@@ -69,7 +69,7 @@ public readonly record struct AcceptDecision
     /// <summary>Who the client is, attached to its session (null when anonymous).</summary>
     public object? Identity { get; }
 
-    /// <summary>The HTTP status of a refusal (e.g. 401, 403).</summary>
+    /// <summary>The HTTP status of a refusal (e.g. 401, 403, or 503 from <see cref="ServiceUnavailable"/>).</summary>
     public int Status { get; }
 
     /// <summary>Why it was refused (sent as the response body).</summary>
@@ -83,6 +83,12 @@ public readonly record struct AcceptDecision
 
     /// <summary>Refuses with 403 Forbidden (the client is known but not allowed).</summary>
     public static AcceptDecision Forbidden(string reason) => Reject(403, reason);
+
+    /// <summary>
+    /// Refuses with 503 Service Unavailable: the request is fine but the server cannot take it now (a capacity is
+    /// reached); a later attempt may succeed.
+    /// </summary>
+    public static AcceptDecision ServiceUnavailable(string reason) => new(false, null, 503, reason ?? "");
 
     /// <summary>Refuses with any 4xx status.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The status is not 400–499.</exception>

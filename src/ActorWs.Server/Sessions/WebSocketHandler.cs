@@ -127,8 +127,20 @@ public interface IWebSocketSession
     /// <summary>Matchmaking: joins an existing room by id (as listed, e.g. <c>arena-3</c>).</summary>
     void JoinById(string roomId, string optionsJson = "{}", object? tag = null);
 
-    /// <summary>Lists rooms (of a type, or all) whose metadata has every field of <paramref name="filterJson"/>; a <see cref="RoomsListed"/> event follows.</summary>
+    /// <summary>
+    /// Lists the first page (<see cref="RoomListCursor.DefaultLimit"/> rooms) of the rooms (of a type, or all) whose metadata
+    /// has every field of <paramref name="filterJson"/>; a <see cref="RoomsListed"/> event follows, with the cursor of the next page.
+    /// </summary>
     void ListRooms(string? roomType, string? filterJson = null, object? tag = null);
+
+    /// <summary>
+    /// Lists one page of the rooms (of a type, or all) whose metadata has every field of <paramref name="filterJson"/>: at
+    /// most <paramref name="limit"/>, after <paramref name="cursor"/> (the <see cref="RoomsListed.Next"/> of the previous
+    /// page; null for the first). A <see cref="RoomsListed"/> event follows.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not 1 to <see cref="RoomListCursor.MaxLimit"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="cursor"/> did not come from a listing.</exception>
+    void ListRooms(string? roomType, string? filterJson, int limit, string? cursor, object? tag = null);
 
     /// <summary>Leaves a room; a <see cref="RoomLeft"/> event follows.</summary>
     void LeaveRoom(string room, object? tag = null);

@@ -15,6 +15,13 @@ internal sealed partial class WebSocketSession
     private Dictionary<string, (IActorRef Ref, string Type)>? _rooms;
     private IActorRef? _currentRoom;
 
+    /// <summary>
+    /// Joins asked for and not answered yet: they count toward <see cref="Options.RoomOptions.MaxPerConnection"/>, so a
+    /// burst of joins cannot get past the cap before the first answers arrive. Every join asked for is answered once
+    /// (accepted or refused), refusals made here included.
+    /// </summary>
+    private int _joinsPending;
+
     public IReadOnlyCollection<string> Rooms => (IReadOnlyCollection<string>?)_rooms?.Keys ?? [];
 
     /// <summary>The rooms the session is in, with their actors.</summary>
@@ -24,8 +31,30 @@ internal sealed partial class WebSocketSession
     private JoinRoomRequest Request(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag, IActorRef connection, bool sequenced) =>
         new(kind, roomType, room, optionsJson, Id, Identity, connection, sequenced, tag);
 
-    private void AskManager(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag) =>
+    private void AskManager(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag)
+    {
+        _joinsPending++;
+        if (JoinRefusal(room) is { } refusal)
+        {
+            Self.Tell(new RoomJoinRefused(room ?? roomType, refusal, tag), Self);
+            return;
+        }
         _runtime.RoomManager.Tell(Request(kind, roomType, room, optionsJson, tag, _host.Connection, _host.SequencedDeliveries), Self);
+    }
+
+    /// <summary>
+    /// Why a join (of <paramref name="room"/> by name or id; null for matchmaking into a room not known yet) is refused
+    /// before it reaches the rooms: a name over the bound, or as many rooms joined or on their way as one session may have
+    /// (joining a room the session is already in adds none). Null when it may go ahead.
+    /// </summary>
+    private string? JoinRefusal(string? room)
+    {
+        if (room is not null && RoomNames.Problem(room) is { } badName) return badName;
+        if (room is not null && _rooms is not null && _rooms.ContainsKey(room)) return null;
+        int max = _runtime.Options.Rooms.MaxPerConnection;
+        // This join is already counted in _joinsPending.
+        return (_rooms?.Count ?? 0) + _joinsPending > max ? $"too many rooms for this connection (at most {max})" : null;
+    }
 
     public void JoinRoom(string room, object? tag = null) =>
         JoinRoom(Route.RoomType ?? throw new InvalidOperationException($"Route {Route.Template} has no room type; name one."), room, tag);
@@ -50,6 +79,7 @@ internal sealed partial class WebSocketSession
         int dash = roomId.LastIndexOf('-');
         if (dash <= 0)
         {
+            _joinsPending++; // answered like every join, below
             Self.Tell(new RoomJoinRefused(roomId, "no such room", tag), Self);
             return;
         }
@@ -57,7 +87,16 @@ internal sealed partial class WebSocketSession
     }
 
     public void ListRooms(string? roomType, string? filterJson = null, object? tag = null) =>
-        _runtime.RoomManager.Tell(new ListRoomsRequest(roomType, filterJson, tag), Self);
+        ListRooms(roomType, filterJson, RoomListCursor.DefaultLimit, null, tag);
+
+    public void ListRooms(string? roomType, string? filterJson, int limit, string? cursor, object? tag = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, RoomListCursor.MaxLimit);
+        string? after = null;
+        if (cursor is not null && !RoomListCursor.TryDecode(cursor, out after)) throw new ArgumentException(RoomListCursor.BadCursor, nameof(cursor));
+        _runtime.RoomManager.Tell(new ListRoomsRequest(roomType, filterJson, limit, after, tag), Self);
+    }
 
     public void LeaveRoom(string room, object? tag = null)
     {
@@ -102,11 +141,13 @@ internal sealed partial class WebSocketSession
         switch (message)
         {
             case RoomJoinAccepted joined:
+                if (_joinsPending > 0) _joinsPending--;
                 (_rooms ??= new(StringComparer.Ordinal))[joined.Room] = (joined.RoomRef, joined.RoomType);
                 _currentRoom = joined.RoomRef;
                 if (!_closed) _handler.OnRoomEvent(this, new RoomJoined(joined.Room, joined.RoomType, joined.Members, joined.Tag));
                 return true;
             case RoomJoinRefused refused:
+                if (_joinsPending > 0) _joinsPending--;
                 if (!_closed) _handler.OnRoomEvent(this, new RoomJoinFailed(refused.Room, refused.Reason, refused.Tag));
                 return true;
             case RoomLeaveConfirmed left:
@@ -126,7 +167,7 @@ internal sealed partial class WebSocketSession
                 if (!_closed)
                 {
                     _handler.OnRoomEvent(this, new RoomsListed(
-                        list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Tag));
+                        list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Tag) { Next = list.Next });
                 }
                 return true;
             case RoomStopped stopped:

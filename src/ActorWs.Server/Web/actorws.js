@@ -600,13 +600,34 @@ export class ActorWsClient {
     return joined;
   }
 
-  /** The rooms of `type` (all when omitted) whose metadata has every field of `filter` equal: [{room, type, clients, maxClients, locked, metadata}]. */
-  async listRooms(type, filter) {
+  /**
+   * One page of the rooms of `type` (all when omitted) whose metadata has every field of `filter` equal:
+   * [{room, type, clients, maxClients, locked, metadata}], the first page (50 rooms) unless `page` says otherwise
+   * (`{limit, cursor}`, as for listRoomsPage). listRoomsPage also gives the cursor of the next page.
+   */
+  async listRooms(type, filter, page) {
+    return (await this.listRoomsPage(type, filter, page)).rooms;
+  }
+
+  /**
+   * One page of a listing: `{rooms, next}`. `limit` is 1-200 (the server's 50 when omitted); `cursor` is the previous
+   * page's `next` (omitted or null: the first page); `next` is null on the last page. A page may hold fewer rooms than
+   * `limit` while `next` is not null (a filter skipped many): keep asking until it is null.
+   */
+  async listRoomsPage(type, filter, { limit, cursor } = {}) {
     const fields = {};
     if (type !== undefined && type !== null) fields.type = type;
     if (validateObject(filter, "filter")) fields.filter = filter;
+    if (limit !== undefined && limit !== null) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new RangeError("limit must be an integer from 1 to 200");
+      fields.limit = limit;
+    }
+    if (cursor !== undefined && cursor !== null) {
+      if (typeof cursor !== "string") throw new TypeError("cursor must be a string (a listing's next)");
+      fields.cursor = cursor;
+    }
     const reply = await this.request("listRooms", fields);
-    return Array.isArray(reply.rooms) ? reply.rooms : [];
+    return { rooms: Array.isArray(reply.rooms) ? reply.rooms : [], next: typeof reply.next === "string" ? reply.next : null };
   }
 
   /** An application heartbeat round trip; resolves with the time it took in milliseconds. */

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ActorWs.Browser.Tests.Infrastructure;
 
 namespace ActorWs.Browser.Tests.Client;
@@ -5,6 +6,36 @@ namespace ActorWs.Browser.Tests.Client;
 /// <summary>actorws.js with game rooms: matchmaking and binary messages.</summary>
 public sealed class MatchmakingTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
+    [Fact]
+    public async Task List_rooms_pages_with_a_limit_and_the_next_cursor()
+    {
+        var ann = await OpenHarnessAsync();
+        var bob = await OpenHarnessAsync();
+        await ConnectAsync(ann);
+        await ConnectAsync(bob);
+        var mode = Guid.NewGuid().ToString("N");
+        var created = new List<string>();
+        for (int i = 0; i < 3; i++) created.Add((await CallOkAsync(ann, "create", "arena", new { mode })).GetProperty("room").GetString()!);
+
+        var first = await CallOkAsync(bob, "listRoomsPage", "arena", new { mode }, new { limit = 2 });
+        Assert.Equal(2, first.GetProperty("rooms").GetArrayLength());
+        string cursor = first.GetProperty("next").GetString()!;
+        var listed = first.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("room").GetString()!).ToList();
+        var last = await CallOkAsync(bob, "listRoomsPage", "arena", new { mode }, new { limit = 2, cursor });
+        listed.AddRange(last.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("room").GetString()!));
+        Assert.Equal(JsonValueKind.Null, last.GetProperty("next").ValueKind);
+        Assert.Equal(created.Order(StringComparer.Ordinal), listed);
+        // listRooms keeps answering with an array: the first page.
+        Assert.Equal(3, (await CallOkAsync(bob, "listRooms", "arena", new { mode })).GetArrayLength());
+
+        var refused = await CallAsync(bob, "listRoomsPage", "arena", null, new { cursor = "not a cursor" });
+        Assert.Equal("\"cursor\" is not a cursor from a listing", refused.GetProperty("error").GetProperty("reason").GetString());
+        var badLimit = await CallAsync(bob, "listRoomsPage", "arena", null, new { limit = 500 });
+        Assert.Equal("RangeError", badLimit.GetProperty("error").GetProperty("name").GetString());
+        await CallOkAsync(ann, "ping");
+        await CallOkAsync(bob, "ping");
+    }
+
     [Fact]
     public async Task Two_pages_are_matched_into_one_arena_and_exchange_binary_messages()
     {

@@ -61,6 +61,39 @@ public class MatchmakingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_rooms_pages_through_a_filtered_listing_with_the_next_cursor()
+    {
+        var (a, _) = await ConnectAsync();
+        var (healthy, _) = await ConnectAsync();
+        var ffa = new List<string>();
+        for (int i = 0; i < 6; i++)
+        {
+            var room = await a.CreateAsync("arena", new { mode = i % 2 == 0 ? "ffa" : "teams" }).WaitAsync(TestServer.Wait);
+            if (i % 2 == 0) ffa.Add(room.Room);
+        }
+
+        var first = await a.ListRoomsPageAsync("arena", new { mode = "ffa" }, limit: 2).WaitAsync(TestServer.Wait);
+        Assert.Equal(2, first.Rooms.Count);
+        Assert.NotNull(first.Next);
+        var listed = first.Rooms.Select(r => r.Room).ToList();
+        for (var cursor = first.Next; cursor is not null;)
+        {
+            var page = await a.ListRoomsPageAsync("arena", new { mode = "ffa" }, limit: 2, cursor: cursor).WaitAsync(TestServer.Wait);
+            listed.AddRange(page.Rooms.Select(r => r.Room));
+            cursor = page.Next;
+        }
+        Assert.Equal(ffa.Order(StringComparer.Ordinal), listed);
+        // Without a cursor, the first page, as before paging.
+        Assert.Equal(listed, (await a.ListRoomsAsync("arena", new { mode = "ffa" }).WaitAsync(TestServer.Wait)).Select(r => r.Room));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => a.ListRoomsPageAsync("arena", limit: 201));
+        var refused = await Assert.ThrowsAsync<ActorWsRequestException>(() => a.ListRoomsPageAsync("arena", cursor: "not a cursor").WaitAsync(TestServer.Wait));
+        Assert.Equal((RequestFailure.Rejected, "\"cursor\" is not a cursor from a listing"), (refused.Failure, refused.Reason));
+        await healthy.PingAsync().WaitAsync(TestServer.Wait);
+        await a.PingAsync().WaitAsync(TestServer.Wait);
+    }
+
+    [Fact]
     public async Task Join_by_id_is_refused_precisely_for_full_and_unknown_rooms()
     {
         var (a, _) = await ConnectAsync();

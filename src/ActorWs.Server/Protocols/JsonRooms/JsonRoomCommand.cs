@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ActorWs.Server.Rooms;
 
 namespace ActorWs.Server.Protocols.JsonRooms;
 
@@ -20,7 +21,7 @@ public enum JsonRoomOp
     Create,
     /// <summary>Matchmaking: <c>{"op":"joinById","room":"arena-3","options":{…}}</c>.</summary>
     JoinById,
-    /// <summary><c>{"op":"listRooms","type":"arena","filter":{…}}</c>.</summary>
+    /// <summary><c>{"op":"listRooms","type":"arena","filter":{…},"limit":50,"cursor":"…"}</c>: one page.</summary>
     ListRooms,
     /// <summary><c>{"op":"ack","seq":57}</c>: processed up to 57.</summary>
     Ack,
@@ -57,6 +58,12 @@ public readonly ref struct JsonRoomCommand
 
     /// <summary>The <c>seq</c> of an <c>ack</c>.</summary>
     public long Seq { get; init; }
+
+    /// <summary>The <c>limit</c> of a listing (1 to <see cref="RoomListCursor.MaxLimit"/>); 0 when absent.</summary>
+    public int Limit { get; init; }
+
+    /// <summary>The <c>cursor</c> of a listing (plain ASCII, as the server gave it); empty when absent or null.</summary>
+    public ReadOnlySpan<byte> Cursor { get; init; }
 }
 
 /// <summary>
@@ -69,8 +76,8 @@ public readonly ref struct JsonRoomCommand
 /// </remarks>
 public static class JsonRoomCommandParser
 {
-    /// <summary>Room names longer than this (in UTF-8 bytes) are refused.</summary>
-    public const int MaxRoomNameBytes = 128;
+    /// <summary>Room names longer than this (in UTF-8 bytes) are refused: <see cref="RoomNames.MaxBytes"/>, the bound of every route.</summary>
+    public const int MaxRoomNameBytes = RoomNames.MaxBytes;
 
     /// <summary>
     /// Parses <paramref name="json"/>. On failure returns false with a short reason for the client and,
@@ -85,9 +92,12 @@ public static class JsonRoomCommandParser
     {
         command = default;
         errorRef = default;
-        ReadOnlySpan<byte> op = default, room = default, @ref = default, data = default, type = default, options = default, filter = default;
+        ReadOnlySpan<byte> op = default, room = default, @ref = default, data = default, type = default, options = default, filter = default, cursor = default;
         bool hasOp = false, hasRoom = false, hasSeq = false;
         long seq = 0;
+        int limit = 0;
+        // Checked once the op is known: other ops ignore these fields, as they ignore any field not theirs.
+        bool badLimit = false, badCursor = false;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
@@ -126,7 +136,7 @@ public static class JsonRoomCommandParser
                     {
                         // A long escaped name: unescape to see whether it still fits.
                         var unescaped = Encoding.UTF8.GetBytes(reader.GetString()!);
-                        if (unescaped.Length > roomScratch.Length) { error = $"room name longer than {MaxRoomNameBytes} bytes"; errorRef = @ref; return false; }
+                        if (unescaped.Length > roomScratch.Length) { error = RoomNames.TooLong; errorRef = @ref; return false; }
                         unescaped.CopyTo(roomScratch);
                         room = roomScratch[..unescaped.Length];
                     }
@@ -160,6 +170,18 @@ public static class JsonRoomCommandParser
                 {
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out seq) || seq < 0) { error = "\"seq\" must be a non-negative integer"; errorRef = @ref; return false; }
                     hasSeq = true;
+                }
+                else if (!escaped && name.SequenceEqual("limit"u8))
+                {
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out limit) || limit is < 1 or > RoomListCursor.MaxLimit) badLimit = true;
+                    reader.Skip();
+                }
+                else if (!escaped && name.SequenceEqual("cursor"u8))
+                {
+                    // null is "no cursor" (the first page), so a client may always send the previous page's next.
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped) cursor = reader.ValueSpan;
+                    else if (reader.TokenType != JsonTokenType.Null) badCursor = true;
+                    reader.Skip();
                 }
                 else
                 {
@@ -199,13 +221,15 @@ public static class JsonRoomCommandParser
         {
             if (!hasRoom) { error = "missing \"room\""; return false; }
             if (room.IsEmpty) { error = "room name is empty"; return false; }
-            if (room.Length > MaxRoomNameBytes) { error = $"room name longer than {MaxRoomNameBytes} bytes"; return false; }
+            if (room.Length > MaxRoomNameBytes) { error = RoomNames.TooLong; return false; }
         }
         if (parsed == JsonRoomOp.Send && data.IsEmpty) { error = "missing \"data\""; return false; }
         if (parsed is JsonRoomOp.JoinOrCreate or JsonRoomOp.Create && type.IsEmpty) { error = "missing \"type\""; return false; }
         if (parsed == JsonRoomOp.Ack && !hasSeq) { error = "missing \"seq\""; return false; }
+        if (parsed == JsonRoomOp.ListRooms && badLimit) { error = RoomListCursor.BadLimit; return false; }
+        if (parsed == JsonRoomOp.ListRooms && badCursor) { error = RoomListCursor.BadCursor; return false; }
 
-        command = new JsonRoomCommand { Op = parsed, Room = room, Ref = @ref, Data = data, Type = type, Options = options, Filter = filter, Seq = seq };
+        command = new JsonRoomCommand { Op = parsed, Room = room, Ref = @ref, Data = data, Type = type, Options = options, Filter = filter, Seq = seq, Limit = limit, Cursor = cursor };
         error = null;
         return true;
     }

@@ -108,7 +108,14 @@ public static class JsonRoomEvents
     }
 
     /// <summary>The reply to <c>listRooms</c>: <c>{"op":"reply","ref":R,"status":"ok","rooms":[{…}]}</c>.</summary>
-    public static void WriteRoomList(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, IReadOnlyList<Rooms.RoomInfo> rooms)
+    public static void WriteRoomList(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, IReadOnlyList<Rooms.RoomInfo> rooms) =>
+        WriteRoomList(output, @ref, rooms, next: null);
+
+    /// <summary>
+    /// <c>{"op":"reply","ref":R,"status":"ok","rooms":[…],"next":"…"}</c>: one page of a listing, with the cursor of the
+    /// next page (<c>null</c> on the last).
+    /// </summary>
+    public static void WriteRoomList(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, IReadOnlyList<Rooms.RoomInfo> rooms, string? next)
     {
         var writer = Writer(output);
         writer.WriteStartObject();
@@ -130,6 +137,8 @@ public static class JsonRoomEvents
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        if (next is null) writer.WriteNull("next"u8);
+        else writer.WriteString("next"u8, next);
         Finish(writer);
     }
 
