@@ -61,7 +61,10 @@ public static class SoakReport
         }
 
         md.AppendLine();
-        md.AppendLine(c, $"Descriptors by kind, before → after: {string.Join(", ", result.BaselineDescriptorKinds.Keys.Union(result.FinalDescriptorKinds.Keys).Order(StringComparer.Ordinal).Select(k => $"{k} {result.BaselineDescriptorKinds.GetValueOrDefault(k)} → {result.FinalDescriptorKinds.GetValueOrDefault(k)}"))}.");
+        // Files are listed as one figure: the runtime maps every assembly it loads (two descriptors each), which says nothing about connections.
+        var nonFiles = result.BaselineDescriptorKinds.Keys.Union(result.FinalDescriptorKinds.Keys).Where(k => !k.StartsWith('/')).Order(StringComparer.Ordinal);
+        md.AppendLine(c, $"Descriptors by kind, before → after: {string.Join(", ", nonFiles.Select(k => $"{k} {result.BaselineDescriptorKinds.GetValueOrDefault(k)} → {result.FinalDescriptorKinds.GetValueOrDefault(k)}"))}, "
+            + $"files {result.BaselineDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)} → {result.FinalDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)}.");
         md.AppendLine();
         md.AppendLine(c, $"RSS slope after warm-up: {(result.RssSlopeKibPerMinute is { } slope ? slope.ToString("0.0", c) + " KiB/min" : "not measured")} "
             + $"(least squares over {warm.Count} samples). GC heap: not sampled (the server's /metrics has no GC gauge and dotnet-counters is not available in CI; RSS is what an operator sees).");
@@ -203,6 +206,8 @@ public static class SoakReport
                 w.WriteNull("serverExitCode");
             }
 
+            WriteKinds(w, "baselineDescriptorKinds", result.BaselineDescriptorKinds);
+            WriteKinds(w, "finalDescriptorKinds", result.FinalDescriptorKinds);
             w.WritePropertyName("final");
             WriteSample(w, result.Final);
             w.WriteStartArray("samples");
@@ -228,6 +233,17 @@ public static class SoakReport
         foreach (var (name, value) in sample.Metrics)
         {
             w.WriteNumber(name, value);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteKinds(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, int> kinds)
+    {
+        w.WriteStartObject(name);
+        foreach (var (kind, count) in kinds)
+        {
+            w.WriteNumber(kind, count);
         }
 
         w.WriteEndObject();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ActorWs.Bench.Soak;
 using Xunit;
 
@@ -103,4 +104,29 @@ public class SoakChecksTests
     [InlineData("/dev/null", "/dev/null")]
     public void A_descriptors_kind_drops_its_inode_number(string target, string kind) =>
         Assert.Equal(kind, ServerSample.DescriptorKind(target));
+
+    [Fact]
+    public void The_reports_carry_the_checks_the_figures_and_the_descriptors_by_kind()
+    {
+        var counters = Clean();
+        counters.Problem("loss", "room slot 3: seq 9 after 7");
+        var result = Result(counters, new ServerSample(130, 60_000, 20, 150, Idle)) with
+        {
+            BaselineDescriptorKinds = new Dictionary<string, int> { ["socket"] = 3, ["/x.dll"] = 2 },
+            FinalDescriptorKinds = new Dictionary<string, int> { ["socket"] = 4, ["/x.dll"] = 2, ["/x.pdb"] = 1 },
+        };
+
+        var markdown = SoakReport.Markdown(result);
+        Assert.StartsWith("# ActorWs soak: FAILED", markdown, StringComparison.Ordinal);
+        Assert.Contains("| no accepted message lost, duplicated or reordered | **FAIL** |", markdown, StringComparison.Ordinal);
+        Assert.Contains("socket 3 → 4, files 2 → 3", markdown, StringComparison.Ordinal);
+        Assert.Contains("room slot 3: seq 9 after 7", markdown, StringComparison.Ordinal);
+
+        var json = JsonDocument.Parse(SoakReport.Json(result)).RootElement;
+        Assert.False(json.GetProperty("passed").GetBoolean());
+        Assert.Equal(1, json.GetProperty("problems").GetProperty("loss").GetProperty("count").GetInt64());
+        Assert.Equal(1000, json.GetProperty("counters").GetProperty("room.deliveries_checked").GetInt64());
+        Assert.Equal(4, json.GetProperty("finalDescriptorKinds").GetProperty("socket").GetInt32());
+        Assert.Equal(100, json.GetProperty("rssSlopeKibPerMinute").GetDouble());
+    }
 }
