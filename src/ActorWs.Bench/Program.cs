@@ -1,5 +1,6 @@
 using ActorWs.Bench;
 using ActorWs.Bench.Cli;
+using ActorWs.Bench.Soak;
 using ActorWs.Bench.TickServer;
 
 // The load tool: measures ActorWs against an ASP.NET Core Kestrel baseline, side by side, in one run.
@@ -7,6 +8,11 @@ using ActorWs.Bench.TickServer;
 if (args.Length > 0 && args[0] == TickServerArguments.Verb)
 {
     return await TickServerHost.RunAsync(args[1..], Console.Error).ConfigureAwait(false);
+}
+
+if (SoakOptionsParser.IsSoak(args))
+{
+    return await SoakMain.RunAsync(args).ConfigureAwait(false);
 }
 
 var parsed = BenchOptionsParser.Parse(args);

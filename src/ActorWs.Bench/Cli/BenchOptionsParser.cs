@@ -60,6 +60,8 @@ public static partial class BenchOptionsParser
           --repo DIR                repository root (default: found from the current directory)
           --output DIR              results directory (default: <repo>/artifacts/bench)
           --help                    this text
+          --soak                    the soak mode instead (ActorWs alone, correctness and resources over time;
+                                    its options: --soak --help)
         """;
 
     /// <summary>

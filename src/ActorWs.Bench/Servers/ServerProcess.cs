@@ -68,6 +68,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited; null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>The last lines the server wrote to stdout or stderr.</summary>
     public string RecentOutput
     {
@@ -85,9 +88,13 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="launch">Its Release assembly and arguments.</param>
     /// <param name="cpus">The taskset CPU list to pin it to.</param>
     /// <param name="time">The clock used for readiness polling.</param>
+    /// <param name="environment">Extra environment variables, set after the tool's own (so they may override them); null for none.</param>
+    /// <param name="outputLine">Called with every line the server writes to stdout or stderr (from the reader threads); null for none.</param>
     /// <returns>The running server.</returns>
     /// <exception cref="InvalidOperationException">taskset or dotnet could not be started.</exception>
-    public static ServerProcess Start(ServerKind kind, ServerLaunch launch, string cpus, TimeProvider time)
+    public static ServerProcess Start(
+        ServerKind kind, ServerLaunch launch, string cpus, TimeProvider time,
+        IReadOnlyDictionary<string, string>? environment = null, Action<string>? outputLine = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(cpus);
@@ -123,11 +130,15 @@ public sealed class ServerProcess : IAsyncDisposable
         // Every load connection comes from 127.0.0.1: the per-address limits (meant for many clients) would refuse them.
         start.Environment["ACTORWS__SERVER__LIMITS__CONNECTIONS_PER_ADDRESS"] = "0";
         start.Environment["ACTORWS__SERVER__LIMITS__UPGRADES_PER_SECOND"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(kind, port, process, time);
-        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data, outputLine);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data, outputLine);
         try
         {
             process.Start();
@@ -226,12 +237,14 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private void Keep(string? line)
+    private void Keep(string? line, Action<string>? outputLine)
     {
         if (line is null)
         {
             return;
         }
+
+        outputLine?.Invoke(line);
 
         lock (_output)
         {

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ActorWs.Bench.Soak;
+
+/// <summary>Renders a soak's result as Markdown (printed and written to soak.md) and as JSON (soak.json).</summary>
+/// <remarks>Stateless; safe to call from any thread.</remarks>
+public static class SoakReport
+{
+    /// <summary>The Markdown report.</summary>
+    /// <param name="result">The run.</param>
+    /// <returns>The text.</returns>
+    public static string Markdown(SoakResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var o = result.Options;
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"# ActorWs soak: {(result.Passed ? "passed" : "FAILED")}");
+        md.AppendLine();
+        md.AppendLine(c, $"Seed {o.Seed}; {o.Connections:N0} connections for {Duration(result.LoadDuration)} (asked {Duration(o.Duration)}), "
+            + $"started {result.StartedAt:yyyy-MM-dd HH:mm:ss} UTC; warm-up {Duration(o.EffectiveWarmup)}; "
+            + $"{o.FaultsPerMinute.ToString(c)} server-side faults per minute; samples every {Duration(o.SampleInterval)}; "
+            + $"machine {Environment.ProcessorCount} CPUs, server on CPU {o.ServerCpus}.");
+        md.AppendLine();
+        md.AppendLine("## Checks");
+        md.AppendLine();
+        md.AppendLine("| check | result | figures |");
+        md.AppendLine("| --- | --- | --- |");
+        foreach (var check in result.Checks)
+        {
+            md.AppendLine(c, $"| {check.Name} | {(check.Passed ? "pass" : "**FAIL**")} | {check.Detail} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Connections by kind");
+        md.AppendLine();
+        md.AppendLine("| kind | slots | connections opened |");
+        md.AppendLine("| --- | ---: | ---: |");
+        foreach (var (kind, slots) in result.Slots.Where(p => p.Value > 0))
+        {
+            var name = SoakOptionsParser.Name(kind);
+            md.AppendLine(c, $"| {name} | {slots:N0} | {result.Counters.Get($"{name}.connects"):N0} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Server");
+        md.AppendLine();
+        var warm = result.Samples.Where(s => s.Seconds >= o.EffectiveWarmup.TotalSeconds).ToList();
+        md.AppendLine("| | baseline | after warm-up | peak | end of load | drained |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        var last = result.Samples[^1];
+        var first = warm.Count > 0 ? warm[0] : last;
+        md.AppendLine(c, $"| RSS (MiB) | {Mib(result.Baseline.RssKib)} | {Mib(first.RssKib)} | {Mib(result.Samples.Max(s => s.RssKib))} | {Mib(last.RssKib)} | {Mib(result.Final.RssKib)} |");
+        md.AppendLine(c, $"| descriptors | {result.Baseline.Descriptors} | {first.Descriptors} | {result.Samples.Max(s => s.Descriptors)} | {last.Descriptors} | {result.Final.Descriptors} |");
+        md.AppendLine(c, $"| threads | {result.Baseline.Threads} | {first.Threads} | {result.Samples.Max(s => s.Threads)} | {last.Threads} | {result.Final.Threads} |");
+        foreach (var metric in ServerSample.KeptMetrics)
+        {
+            md.AppendLine(c, $"| {metric} | {M(result.Baseline, metric)} | {M(first, metric)} | {result.Samples.Max(s => s.Metrics.GetValueOrDefault(metric)).ToString(c)} | {M(last, metric)} | {M(result.Final, metric)} |");
+        }
+
+        md.AppendLine();
+        // Files are listed as one figure: the runtime maps every assembly it loads (two descriptors each), which says nothing about connections.
+        var nonFiles = result.BaselineDescriptorKinds.Keys.Union(result.FinalDescriptorKinds.Keys).Where(k => !k.StartsWith('/')).Order(StringComparer.Ordinal);
+        md.AppendLine(c, $"Descriptors by kind, before → after: {string.Join(", ", nonFiles.Select(k => $"{k} {result.BaselineDescriptorKinds.GetValueOrDefault(k)} → {result.FinalDescriptorKinds.GetValueOrDefault(k)}"))}, "
+            + $"files {result.BaselineDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)} → {result.FinalDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)}.");
+        md.AppendLine();
+        md.AppendLine(c, $"RSS slope after warm-up: {(result.RssSlopeKibPerMinute is { } slope ? slope.ToString("0.0", c) + " KiB/min" : "not measured")} "
+            + $"(least squares over {warm.Count} samples). GC heap: not sampled (the server's /metrics has no GC gauge and dotnet-counters is not available in CI; RSS is what an operator sees).");
+        md.AppendLine();
+        md.AppendLine("## Counters");
+        md.AppendLine();
+        md.AppendLine("| counter | value |");
+        md.AppendLine("| --- | ---: |");
+        foreach (var (name, value) in result.Counters.Counters)
+        {
+            md.AppendLine(c, $"| {name} | {value:N0} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Problems");
+        md.AppendLine();
+        var problems = result.Counters.AllProblems;
+        if (problems.Count == 0)
+        {
+            md.AppendLine("None.");
+        }
+
+        foreach (var (kind, count, details) in problems)
+        {
+            md.AppendLine(c, $"- **{kind}**: {count:N0}");
+            foreach (var detail in details)
+            {
+                md.AppendLine(c, $"  - {detail.ReplaceLineEndings(" ")}");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Server log");
+        md.AppendLine();
+        md.AppendLine(c, $"{result.Log.ErrorCount} errors, {result.Log.InjectedErrorCount} errors caused by the injected faults, {result.Log.WarningCount} warnings.");
+        foreach (var error in result.Log.Errors)
+        {
+            md.AppendLine();
+            md.AppendLine("```");
+            md.AppendLine(error);
+            md.AppendLine("```");
+        }
+
+        foreach (var (warning, count) in result.Log.Warnings.Take(10))
+        {
+            md.AppendLine(c, $"- {count:N0} × `{warning.Trim()}…`");
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>The JSON report: options, checks, counters, problems, every sample.</summary>
+    /// <param name="result">The run.</param>
+    /// <returns>The text.</returns>
+    public static string Json(SoakResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            var o = result.Options;
+            w.WriteStartObject();
+            w.WriteBoolean("passed", result.Passed);
+            w.WriteNumber("seed", o.Seed);
+            w.WriteNumber("connections", o.Connections);
+            w.WriteNumber("durationSeconds", o.Duration.TotalSeconds);
+            w.WriteNumber("loadSeconds", result.LoadDuration.TotalSeconds);
+            w.WriteNumber("warmupSeconds", o.EffectiveWarmup.TotalSeconds);
+            w.WriteNumber("faultsPerMinute", o.FaultsPerMinute);
+            w.WriteString("startedAt", result.StartedAt);
+            w.WriteStartObject("slots");
+            foreach (var (kind, slots) in result.Slots)
+            {
+                w.WriteNumber(SoakOptionsParser.Name(kind), slots);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartArray("checks");
+            foreach (var check in result.Checks)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", check.Name);
+                w.WriteBoolean("passed", check.Passed);
+                w.WriteString("detail", check.Detail);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            if (result.RssSlopeKibPerMinute is { } slope)
+            {
+                w.WriteNumber("rssSlopeKibPerMinute", Math.Round(slope, 2));
+            }
+            else
+            {
+                w.WriteNull("rssSlopeKibPerMinute");
+            }
+
+            w.WriteStartObject("counters");
+            foreach (var (name, value) in result.Counters.Counters)
+            {
+                w.WriteNumber(name, value);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("problems");
+            foreach (var (kind, count, details) in result.Counters.AllProblems)
+            {
+                w.WriteStartObject(kind);
+                w.WriteNumber("count", count);
+                w.WriteStartArray("examples");
+                foreach (var detail in details)
+                {
+                    w.WriteStringValue(detail);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("log");
+            w.WriteNumber("errors", result.Log.ErrorCount);
+            w.WriteNumber("injectedErrors", result.Log.InjectedErrorCount);
+            w.WriteNumber("warnings", result.Log.WarningCount);
+            w.WriteStartArray("errorExamples");
+            foreach (var error in result.Log.Errors)
+            {
+                w.WriteStringValue(error);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            if (result.ServerExitCode is { } exit)
+            {
+                w.WriteNumber("serverExitCode", exit);
+            }
+            else
+            {
+                w.WriteNull("serverExitCode");
+            }
+
+            WriteKinds(w, "baselineDescriptorKinds", result.BaselineDescriptorKinds);
+            WriteKinds(w, "finalDescriptorKinds", result.FinalDescriptorKinds);
+            w.WritePropertyName("final");
+            WriteSample(w, result.Final);
+            w.WriteStartArray("samples");
+            foreach (var sample in result.Samples)
+            {
+                WriteSample(w, sample);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteSample(Utf8JsonWriter w, ServerSample sample)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("seconds", Math.Round(sample.Seconds, 3));
+        WriteOptional(w, "rssKib", sample.RssKib);
+        WriteOptional(w, "threads", sample.Threads);
+        WriteOptional(w, "descriptors", sample.Descriptors);
+        foreach (var (name, value) in sample.Metrics)
+        {
+            w.WriteNumber(name, value);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteKinds(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, int> kinds)
+    {
+        w.WriteStartObject(name);
+        foreach (var (kind, count) in kinds)
+        {
+            w.WriteNumber(kind, count);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static string Mib(long? kib) => kib is { } k ? (k / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) : "—";
+
+    private static string M(ServerSample sample, string metric) =>
+        sample.Metrics.TryGetValue(metric, out var v) ? v.ToString(CultureInfo.InvariantCulture) : "—";
+
+    private static string Duration(TimeSpan span) =>
+        span.TotalHours >= 1 ? span.TotalHours.ToString("0.##", CultureInfo.InvariantCulture) + " h"
+        : span.TotalMinutes >= 1 ? span.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture) + " min"
+        : span.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture) + " s";
+}
