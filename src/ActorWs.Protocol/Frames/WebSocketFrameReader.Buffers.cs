@@ -11,11 +11,12 @@ public sealed partial class WebSocketFrameReader
     /// Appends a piece of the current message to the reassembly buffer, renting or growing it. Room for the rest of
     /// the current frame is reserved up front: its length is known, so the bytes still to come are not copied twice.
     /// </summary>
-    private void AppendToMessageBuffer(ReadOnlySpan<byte> piece)
+    /// <returns>False when the budget refused the bytes (nothing was copied).</returns>
+    private bool AppendToMessageBuffer(ReadOnlySpan<byte> piece)
     {
         if (piece.IsEmpty)
         {
-            return;
+            return true;
         }
 
         int needed = _messageBytes + piece.Length;
@@ -23,22 +24,42 @@ public sealed partial class WebSocketFrameReader
         byte[]? buffer = _messageBuffer;
         if (buffer is null)
         {
-            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(wanted, Math.Min(MinimumReassemblyBufferSize, _maxMessageSize)));
+            int size = Math.Max(wanted, Math.Min(MinimumReassemblyBufferSize, _maxMessageSize));
+            if (!TryReserve(size))
+            {
+                return false;
+            }
+
+            buffer = Pool.Rent(size);
             _messageBuffer = buffer;
+            _reserved = size;
         }
         else if (buffer.Length < needed)
         {
-            long doubled = Math.Min((long)buffer.Length * 2, _maxMessageSize);
-            byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Max(wanted, doubled));
+            int size = (int)Math.Max(wanted, Math.Min((long)buffer.Length * 2, _maxMessageSize));
+            // Both buffers are held while the bytes move over: the new one is reserved before it is rented.
+            if (!TryReserve(size))
+            {
+                return false;
+            }
+
+            byte[] larger = Pool.Rent(size);
             buffer.AsSpan(0, _messageBytes).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(buffer);
+            Pool.Return(buffer);
+            _budget?.Release(_reserved);
             buffer = larger;
             _messageBuffer = buffer;
+            _reserved = size;
         }
 
         piece.CopyTo(buffer.AsSpan(_messageBytes));
         _messageBytes = needed;
+        return true;
     }
+
+    private bool TryReserve(int size) => _budget is null || _budget.TryReserve(size);
+
+    private System.Buffers.ArrayPool<byte> Pool => _pool ?? ArrayPool<byte>.Shared;
 
     private byte[] RentControlBuffer() =>
         _controlBuffer ??= ArrayPool<byte>.Shared.Rent(WebSocketFrameLimits.MaxControlPayloadLength);
@@ -69,7 +90,9 @@ public sealed partial class WebSocketFrameReader
         if (_messageBuffer is { } buffer)
         {
             _messageBuffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            Pool.Return(buffer);
+            _budget?.Release(_reserved);
+            _reserved = 0;
         }
     }
 

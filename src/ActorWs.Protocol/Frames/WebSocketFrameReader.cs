@@ -35,6 +35,9 @@ public sealed partial class WebSocketFrameReader : IDisposable
     private uint _maskKey;
     private byte[]? _messageBuffer;  // reassembly buffer, only while a message is incomplete or just delivered from it
     private byte[]? _controlBuffer;  // only while a control frame is split across reads or just delivered from it
+    private IMessageBufferBudget? _budget;
+    private System.Buffers.ArrayPool<byte>? _pool; // null: ArrayPool<byte>.Shared
+    private int _reserved;           // what the budget granted for _messageBuffer
     private HeaderBytes _header;     // header bytes of a frame whose header is split across reads
     private byte _headerCount;
     private byte _controlCount;
@@ -83,6 +86,46 @@ public sealed partial class WebSocketFrameReader : IDisposable
     {
         get => _maxMessageSize;
         set => _maxMessageSize = WebSocketFrameReaderOptions.ValidateMaxMessageSize(value);
+    }
+
+    /// <summary>
+    /// Asked before the reassembly buffer is rented or grown, and told when it is returned (null, the default: no budget).
+    /// When it refuses, <see cref="Read"/> fails with <see cref="WebSocketProtocolViolation.MessageCannotBeHeld"/> (1013).
+    /// Set it before the first frame; control-frame buffers (at most 125 bytes) are not charged.
+    /// </summary>
+    public IMessageBufferBudget? Budget
+    {
+        get => _budget;
+        set => _budget = value;
+    }
+
+    /// <summary>
+    /// Where reassembly buffers come from (default <see cref="System.Buffers.ArrayPool{T}.Shared"/>); a server may pass a
+    /// pool that does not keep very large arrays. Set it before the first frame.
+    /// </summary>
+    public System.Buffers.ArrayPool<byte>? BufferPool
+    {
+        get => _pool;
+        set => _pool = value;
+    }
+
+    /// <summary>
+    /// Gives up on the input: any partial message is dropped and its buffer returned now (and released to the
+    /// <see cref="Budget"/>), and every later <see cref="Read"/> reports <paramref name="violation"/>. A server uses it to
+    /// free a connection's memory at once when it must shed load, before the connection has finished closing.
+    /// </summary>
+    /// <param name="violation">What later reads report; not <see cref="WebSocketProtocolViolation.None"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="violation"/> is <see cref="WebSocketProtocolViolation.None"/>.</exception>
+    public void Abandon(WebSocketProtocolViolation violation)
+    {
+        if (violation == WebSocketProtocolViolation.None)
+        {
+            throw new ArgumentOutOfRangeException(nameof(violation), violation, "A violation is required.");
+        }
+        if (_fault == WebSocketProtocolViolation.None)
+        {
+            Fail(violation);
+        }
     }
 
     /// <summary>Whether RSV1 is accepted on the first frame of a data message; set it once permessage-deflate is negotiated.</summary>
@@ -241,7 +284,11 @@ public sealed partial class WebSocketFrameReader : IDisposable
             return WebSocketFrameEvent.Message(opcode, piece, endOfMessage: true, compressed);
         }
 
-        AppendToMessageBuffer(piece);
+        if (!AppendToMessageBuffer(piece))
+        {
+            return Fail(WebSocketProtocolViolation.MessageCannotBeHeld);
+        }
+
         if (!messageComplete)
         {
             return WebSocketFrameEvent.NeedMoreData;
