@@ -62,9 +62,10 @@ internal sealed partial class ConnectionActor
                             return;
                         }
                     }
-                    else
+                    else if (!Deliver(frameEvent.Opcode == WebSocketOpcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, frameEvent.Payload))
                     {
-                        Deliver(frameEvent.Opcode == WebSocketOpcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, frameEvent.Payload);
+                        _inStart = _inEnd;
+                        return;
                     }
                     break;
                 case WebSocketFrameEventKind.Ping:
@@ -89,16 +90,26 @@ internal sealed partial class ConnectionActor
         StartMessageDeadlineIfIncomplete(reader);
     }
 
-    /// <summary>Hands a whole message to the session; pauses reading when too many are waiting there.</summary>
-    private void Deliver(WebSocketMessageType type, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Hands a whole message to the session; pauses reading when too many are waiting there. False when the memory budget
+    /// cannot hold the message's copy (the connection is then failing with 1013).
+    /// </summary>
+    private bool Deliver(WebSocketMessageType type, ReadOnlySpan<byte> payload)
     {
+        if (!TryChargeMessage(payload.Length))
+        {
+            RefuseForMemory();
+            return false;
+        }
         _messagesIn++;
         var message = WebSocketMessage.Rent(payload, type, this);
+        if (payload.Length >= ChargedMessageSize) message.HoldCharge(_holder!, payload.Length);
         int waiting = Interlocked.Increment(ref _inflight);
         DeliverToSession(message);
-        if (waiting < MaxInflight) return;
+        if (waiting < MaxInflight) return true;
         Volatile.Write(ref _readsPaused, 1);
         // The session may have caught up between the increment and the pause: then carry on at once.
         if (Volatile.Read(ref _inflight) <= ResumeAt) Interlocked.CompareExchange(ref _readsPaused, 0, 1);
+        return true;
     }
 }

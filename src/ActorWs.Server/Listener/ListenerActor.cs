@@ -83,6 +83,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
             case HousekeepingTick:
                 _runtime.Registry.SignalDue(_runtime.Time.GetTimestamp());
                 _runtime.AddressLimits.Prune();
+                if (_runtime.MemoryBudget.TryStartReclaim()) Buffers.LargeBufferPool.GiveBackToSystem(_runtime.MemoryLogger);
                 break;
             case Unbind:
                 StopAccepting();
