@@ -64,8 +64,12 @@ public sealed partial class WebSocketFrameReader
     private byte[] RentControlBuffer() =>
         _controlBuffer ??= ArrayPool<byte>.Shared.Rent(WebSocketFrameLimits.MaxControlPayloadLength);
 
-    /// <summary>Returns buffers whose contents were delivered by the previous call; the caller is done with them now.</summary>
-    private void ReleaseDeliveredBuffers()
+    /// <summary>
+    /// Returns the buffers whose contents the last event delivered (the next <see cref="Read"/> does it too). A caller done
+    /// with that payload, whose input has run out, calls it so that a large message's buffer does not stay held until the
+    /// peer sends again.
+    /// </summary>
+    public void ReleaseDeliveredBuffers()
     {
         if ((_flags & (ReaderFlags.ReleaseMessageBuffer | ReaderFlags.ReleaseControlBuffer)) == 0)
         {

@@ -86,7 +86,9 @@ internal sealed partial class ConnectionActor
                     return;
             }
         }
-        // The input ended right after a frame: it may still be one fragment of a message.
+        // The input ended right after a frame: it may still be one fragment of a message. A message delivered from the
+        // reader's own buffer has been copied: the buffer goes back now, not when the client next sends.
+        reader.ReleaseDeliveredBuffers();
         StartMessageDeadlineIfIncomplete(reader);
     }
 
@@ -103,6 +105,9 @@ internal sealed partial class ConnectionActor
         }
         _messagesIn++;
         var message = WebSocketMessage.Rent(payload, type, this);
+        // The payload is copied: a reassembly buffer it came from goes back before the session answers, so a large
+        // message and its reply are not held alongside a third copy.
+        _reader!.ReleaseDeliveredBuffers();
         if (payload.Length >= ChargedMessageSize) message.HoldCharge(_holder!, payload.Length);
         int waiting = Interlocked.Increment(ref _inflight);
         DeliverToSession(message);

@@ -205,6 +205,56 @@ public sealed partial class MemoryBudgetTests
         await AssertEchoesAsync(healthy, "still here");
     }
 
+    [Fact]
+    public async Task ALargeReplyTheClientDoesNotRead_IsChargedUntilItIsSent_AndTheReassemblyBufferIsNotKept()
+    {
+        const int Length = 12 * 1024 * 1024;
+        await using var server = await TestServer.StartAsync(o => o.Limits.MemoryBudget = 64L * 1024 * 1024);
+        using var healthy = await server.ConnectAsync("/echo");
+        using var client = RawClient.Connect(server.EndPoint, receiveBufferSize: 4096);
+        client.Upgrade("/echo");
+        var payload = new byte[Length];
+        new Random(3).NextBytes(payload);
+        client.SendFrame(WebSocketOpcode.Binary, payload);
+
+        // The echo cannot all go to a client that reads nothing: the waiting reply (a 10-byte header and the payload) is
+        // charged, and only it: the message's reassembly buffer and its copy for the session have been given back.
+        await WaitForUseAsync(server, Length + 10 - 64 * 1024);
+        await AssertEchoesAsync(healthy, "unaffected");
+
+        // Once the client reads it, the charge goes.
+        var echoed = client.ReadFrame();
+        Assert.Equal(payload, echoed!.Payload);
+        await WaitForUseAsync(server, 0);
+    }
+
+    [Fact]
+    public async Task AReplyTheBudgetCannotHold_IsStillSent_ThenTheConnectionIsClosedWith1013()
+    {
+        // One partial message holds 192 KiB of the 1 MiB. A 448 KiB message and its copy for the session then fill the
+        // budget exactly; its echo (10 bytes of header more than the message) would pass it, so it is refused.
+        const int Length = 448 * 1024;
+        await using var server = await TestServer.StartAsync(o => o.Limits.MemoryBudget = Budget);
+        using var healthy = await server.ConnectAsync("/echo");
+        using var holder = HoldPartialMessage(server, 256 * 1024, 100 * 1024);
+        await WaitForUseAsync(server, Charge(256 * 1024));
+        using var client = RawClient.Connect(server.EndPoint);
+        client.Upgrade("/echo");
+        var payload = new byte[Length];
+        new Random(9).NextBytes(payload);
+        client.SendFrame(WebSocketOpcode.Binary, payload);
+
+        // The message arrived whole, so it is answered; then the close.
+        var echoed = client.ReadFrame();
+        Assert.Equal(WebSocketOpcode.Binary, echoed!.Opcode);
+        Assert.Equal(payload, echoed.Payload);
+        var close = client.ReadUntilClose();
+        Assert.Equal(WebSocketCloseCode.TryAgainLater, close!.CloseCode);
+        Assert.Equal(1, BudgetOf(server).Refusals);
+        await AssertEchoesAsync(healthy, "unaffected");
+        await WaitForUseAsync(server, Charge(256 * 1024));
+    }
+
     private static byte[] Deflate(ReadOnlySpan<byte> data)
     {
         using var compressor = new PerMessageDeflateCompressor(15, contextTakeover: false, threshold: 0, skipWhenNoGain: false);
