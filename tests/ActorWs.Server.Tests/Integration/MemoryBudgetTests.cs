@@ -202,6 +202,15 @@ public sealed partial class MemoryBudgetTests
         await server.AdvanceAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(1, BudgetOf(server).Reclaims);
         Assert.True(HasMetric(await MetricsAsync(server), "actorws_memory_reclaims_total", 1));
+
+        // A second peak soon after waits for the 30 s between collections, then is given back too.
+        using (var again = HoldPartialMessage(server, 512 * 1024, 100 * 1024))
+            await WaitForUseAsync(server, Charge(512 * 1024));
+        await WaitForUseAsync(server, 0);
+        await server.AdvanceAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(1, BudgetOf(server).Reclaims);
+        await server.AdvanceAsync(TimeSpan.FromSeconds(10));
+        await WaitForBudgetAsync(server, b => b.Reclaims == 2, "the second reclaim");
         await AssertEchoesAsync(healthy, "still here");
     }
 
