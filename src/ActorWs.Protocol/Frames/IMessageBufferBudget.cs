@@ -1,8 +1,8 @@
 namespace ActorWs.Protocol.Frames;
 
 /// <summary>
-/// Asked by <see cref="WebSocketFrameReader"/> before it rents or grows the buffer that reassembles a message, and told
-/// when it gives that buffer back, so a server can bound what all its connections' partial messages hold together.
+/// Where <see cref="WebSocketFrameReader"/> gets the buffer that reassembles a message, and where it gives it back, so a
+/// server can bound what all its connections' partial messages hold together (and choose the pool).
 /// </summary>
 /// <remarks>
 /// Called only when the reassembly buffer changes (its first rent, a growth by doubling or to the frame's announced
@@ -11,12 +11,12 @@ namespace ActorWs.Protocol.Frames;
 /// </remarks>
 public interface IMessageBufferBudget
 {
-    /// <summary>Asks to hold <paramref name="bytes"/> more; false refuses (the reader then fails with <see cref="WebSocketProtocolViolation.MessageCannotBeHeld"/>).</summary>
-    /// <param name="bytes">The size of the buffer about to be rented (a growth holds the old and the new buffer for a moment).</param>
-    /// <returns>Whether the bytes may be held.</returns>
-    bool TryReserve(int bytes);
+    /// <summary>A buffer of at least <paramref name="minimumLength"/> bytes, or null when it may not be held now (the reader then fails with <see cref="WebSocketProtocolViolation.MessageCannotBeHeld"/>).</summary>
+    /// <param name="minimumLength">The bytes needed (a growth holds the old and the new buffer for a moment).</param>
+    /// <returns>The buffer, or null to refuse.</returns>
+    byte[]? TryRent(int minimumLength);
 
-    /// <summary>The reader gave back a buffer of <paramref name="bytes"/> that an earlier <see cref="TryReserve"/> granted.</summary>
-    /// <param name="bytes">The size that was reserved for it.</param>
-    void Release(int bytes);
+    /// <summary>Takes back a buffer that <see cref="TryRent"/> gave.</summary>
+    /// <param name="buffer">The buffer; the reader no longer uses it.</param>
+    void Return(byte[] buffer);
 }

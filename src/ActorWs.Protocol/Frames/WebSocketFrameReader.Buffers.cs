@@ -24,32 +24,27 @@ public sealed partial class WebSocketFrameReader
         byte[]? buffer = _messageBuffer;
         if (buffer is null)
         {
-            int size = Math.Max(wanted, Math.Min(MinimumReassemblyBufferSize, _maxMessageSize));
-            if (!TryReserve(size))
+            buffer = RentMessageBuffer(Math.Max(wanted, Math.Min(MinimumReassemblyBufferSize, _maxMessageSize)));
+            if (buffer is null)
             {
                 return false;
             }
 
-            buffer = Pool.Rent(size);
             _messageBuffer = buffer;
-            _reserved = size;
         }
         else if (buffer.Length < needed)
         {
-            int size = (int)Math.Max(wanted, Math.Min((long)buffer.Length * 2, _maxMessageSize));
-            // Both buffers are held while the bytes move over: the new one is reserved before it is rented.
-            if (!TryReserve(size))
+            // Both buffers are held while the bytes move over: the budget is asked for the new one before the old goes back.
+            byte[]? larger = RentMessageBuffer((int)Math.Max(wanted, Math.Min((long)buffer.Length * 2, _maxMessageSize)));
+            if (larger is null)
             {
                 return false;
             }
 
-            byte[] larger = Pool.Rent(size);
             buffer.AsSpan(0, _messageBytes).CopyTo(larger);
-            Pool.Return(buffer);
-            _budget?.Release(_reserved);
+            ReturnToPool(buffer);
             buffer = larger;
             _messageBuffer = buffer;
-            _reserved = size;
         }
 
         piece.CopyTo(buffer.AsSpan(_messageBytes));
@@ -57,9 +52,19 @@ public sealed partial class WebSocketFrameReader
         return true;
     }
 
-    private bool TryReserve(int size) => _budget is null || _budget.TryReserve(size);
+    private byte[]? RentMessageBuffer(int size) => _budget is null ? ArrayPool<byte>.Shared.Rent(size) : _budget.TryRent(size);
 
-    private System.Buffers.ArrayPool<byte> Pool => _pool ?? ArrayPool<byte>.Shared;
+    private void ReturnToPool(byte[] buffer)
+    {
+        if (_budget is null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        else
+        {
+            _budget.Return(buffer);
+        }
+    }
 
     private byte[] RentControlBuffer() =>
         _controlBuffer ??= ArrayPool<byte>.Shared.Rent(WebSocketFrameLimits.MaxControlPayloadLength);
@@ -94,9 +99,7 @@ public sealed partial class WebSocketFrameReader
         if (_messageBuffer is { } buffer)
         {
             _messageBuffer = null;
-            Pool.Return(buffer);
-            _budget?.Release(_reserved);
-            _reserved = 0;
+            ReturnToPool(buffer);
         }
     }
 

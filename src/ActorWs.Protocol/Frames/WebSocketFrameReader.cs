@@ -35,9 +35,7 @@ public sealed partial class WebSocketFrameReader : IDisposable
     private uint _maskKey;
     private byte[]? _messageBuffer;  // reassembly buffer, only while a message is incomplete or just delivered from it
     private byte[]? _controlBuffer;  // only while a control frame is split across reads or just delivered from it
-    private IMessageBufferBudget? _budget;
-    private System.Buffers.ArrayPool<byte>? _pool; // null: ArrayPool<byte>.Shared
-    private int _reserved;           // what the budget granted for _messageBuffer
+    private IMessageBufferBudget? _budget; // null: reassembly buffers come from ArrayPool<byte>.Shared
     private HeaderBytes _header;     // header bytes of a frame whose header is split across reads
     private byte _headerCount;
     private byte _controlCount;
@@ -89,24 +87,14 @@ public sealed partial class WebSocketFrameReader : IDisposable
     }
 
     /// <summary>
-    /// Asked before the reassembly buffer is rented or grown, and told when it is returned (null, the default: no budget).
-    /// When it refuses, <see cref="Read"/> fails with <see cref="WebSocketProtocolViolation.MessageCannotBeHeld"/> (1013).
-    /// Set it before the first frame; control-frame buffers (at most 125 bytes) are not charged.
+    /// Rents and takes back the reassembly buffer (null, the default: <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+    /// without a limit). When it refuses, <see cref="Read"/> fails with <see cref="WebSocketProtocolViolation.MessageCannotBeHeld"/>
+    /// (1013). Set it before the first frame; control-frame buffers (at most 125 bytes) always come from the shared pool.
     /// </summary>
     public IMessageBufferBudget? Budget
     {
         get => _budget;
         set => _budget = value;
-    }
-
-    /// <summary>
-    /// Where reassembly buffers come from (default <see cref="System.Buffers.ArrayPool{T}.Shared"/>); a server may pass a
-    /// pool that does not keep very large arrays. Set it before the first frame.
-    /// </summary>
-    public System.Buffers.ArrayPool<byte>? BufferPool
-    {
-        get => _pool;
-        set => _pool = value;
     }
 
     /// <summary>

@@ -218,11 +218,12 @@ public sealed class MemoryBudget
 }
 
 /// <summary>
-/// One connection's account with the <see cref="MemoryBudget"/>: what it holds now (its reassembly buffer through
-/// <see cref="IMessageBufferBudget"/>, a message being inflated, messages waiting for its session).
+/// One connection's account with the <see cref="MemoryBudget"/>: what it holds now (its reassembly buffer, which the frame
+/// reader rents through the connection's <see cref="IMessageBufferBudget"/>, a message being inflated, messages waiting
+/// for its session, replies waiting to be sent).
 /// </summary>
 /// <remarks>Thread safety: charges and refunds may come from different threads (a session releasing a message); all through atomics.</remarks>
-internal sealed class MemoryBudgetHolder : IMessageBufferBudget
+internal sealed class MemoryBudgetHolder
 {
     private readonly MemoryBudget _budget;
     private readonly Action _evict;
@@ -254,10 +255,6 @@ internal sealed class MemoryBudgetHolder : IMessageBufferBudget
     {
         if (bytes > 0) _budget.Refund(this, bytes);
     }
-
-    bool IMessageBufferBudget.TryReserve(int bytes) => TryCharge(bytes);
-
-    void IMessageBufferBudget.Release(int bytes) => Refund(bytes);
 
     internal bool MarkEvicted() => Interlocked.CompareExchange(ref _evicted, 1, 0) == 0;
 

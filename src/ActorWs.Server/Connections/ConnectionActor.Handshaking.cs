@@ -310,7 +310,7 @@ internal sealed partial class ConnectionActor
         _head?.Dispose();
         _head = null;
         int maxMessageSize = (int)Math.Min(int.MaxValue, route.MaxMessageSize ?? _runtime.Options.WebSocket.MaxMessageSize);
-        _reader = new WebSocketFrameReader(ReaderOptions) { MaxMessageSize = maxMessageSize, Budget = this, BufferPool = Buffers.LargeBufferPool.Instance };
+        _reader = new WebSocketFrameReader(ReaderOptions) { MaxMessageSize = maxMessageSize, Budget = this };
         if (deflate.IsAccepted) EnableCompression(deflate.Parameters!, compression, maxMessageSize);
         _queueLimit = _runtime.Options.WebSocket.OutboundQueueLimit;
         _slowConsumerPolicy = route.SlowConsumerPolicy ?? _runtime.Options.WebSocket.SlowConsumerPolicy;

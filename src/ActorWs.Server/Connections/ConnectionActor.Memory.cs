@@ -32,9 +32,27 @@ internal sealed partial class ConnectionActor : IMessageBufferBudget
     // Static so the closure captures only the actor's ref, not the actor.
     private static Action EvictionNotice(IActorRef self) => () => self.Tell(MemoryBudgetEvicted.Instance, ActorRefs.NoSender);
 
-    bool IMessageBufferBudget.TryReserve(int bytes) => Holder.TryCharge(bytes);
+    /// <summary>
+    /// The reader's reassembly buffer, charged at its real length. Above the pooled size the length is exactly what is asked
+    /// and is charged before the array exists; below it the shared pool rounds up, so the array is rented first and handed
+    /// back at once if refused (at most 1 MiB, from the pool, for a moment).
+    /// </summary>
+    byte[]? IMessageBufferBudget.TryRent(int minimumLength)
+    {
+        var pool = LargeBufferPool.Instance;
+        if (minimumLength > LargeBufferPool.PooledLimit)
+            return Holder.TryCharge(minimumLength) ? pool.Rent(minimumLength) : null;
+        byte[] buffer = pool.Rent(minimumLength);
+        if (Holder.TryCharge(buffer.Length)) return buffer;
+        pool.Return(buffer);
+        return null;
+    }
 
-    void IMessageBufferBudget.Release(int bytes) => _holder?.Refund(bytes);
+    void IMessageBufferBudget.Return(byte[] buffer)
+    {
+        LargeBufferPool.Instance.Return(buffer);
+        _holder?.Refund(buffer.Length);
+    }
 
     /// <summary>Charges the budget for a message about to be handed to the session; false (the connection is failing) when refused.</summary>
     private bool TryChargeMessage(int length) => length < ChargedMessageSize || Holder.TryCharge(length);

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace ActorWs.Protocol.Tests.Frames;
 
-/// <summary>The reassembly buffer is reserved from an <see cref="IMessageBufferBudget"/> before it is rented, and released when returned.</summary>
+/// <summary>The reassembly buffer is rented from an <see cref="IMessageBufferBudget"/>, which may refuse, and given back to it.</summary>
 public class ReassemblyBudgetTests
 {
     private sealed class CountingBudget(long limit) : IMessageBufferBudget
@@ -13,19 +13,19 @@ public class ReassemblyBudgetTests
         public long Peak { get; private set; }
         public int Refused { get; private set; }
 
-        public bool TryReserve(int bytes)
+        public byte[]? TryRent(int minimumLength)
         {
-            if (Held + bytes > limit)
+            if (Held + minimumLength > limit)
             {
                 Refused++;
-                return false;
+                return null;
             }
-            Held += bytes;
+            Held += minimumLength;
             Peak = Math.Max(Peak, Held);
-            return true;
+            return new byte[minimumLength];
         }
 
-        public void Release(int bytes) => Held -= bytes;
+        public void Return(byte[] buffer) => Held -= buffer.Length;
     }
 
     private static byte[] Fragments(int count, int size)

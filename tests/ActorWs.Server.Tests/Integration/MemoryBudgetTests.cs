@@ -151,14 +151,16 @@ public sealed partial class MemoryBudgetTests
     [Fact]
     public async Task TheGreediestHolder_IsClosedWith1013_ToMakeRoomForASmallerMessage_WhichCompletesAndIsEchoed()
     {
-        await using var server = await TestServer.StartAsync(o => o.Limits.MemoryBudget = Budget);
+        // Sizes are powers of two: buffers up to 1 MiB come from the shared pool, which rounds up to one, and are charged
+        // at their real length.
+        await using var server = await TestServer.StartAsync(o => o.Limits.MemoryBudget = 960 * 1024);
         using var healthy = await server.ConnectAsync("/echo");
-        // The greedy one announces 640 KiB (576 KiB charged), two others 256 KiB each (192 KiB): 960 KiB of 1 MiB.
-        using var greedy = HoldPartialMessage(server, 640 * 1024, 100 * 1024);
-        await WaitForUseAsync(server, Charge(640 * 1024));
+        // The greedy one announces 512 KiB (448 KiB charged), two others 256 KiB each (192 KiB): 832 KiB of 960.
+        using var greedy = HoldPartialMessage(server, 512 * 1024, 100 * 1024);
+        await WaitForUseAsync(server, Charge(512 * 1024));
         using var second = HoldPartialMessage(server, 256 * 1024, 100 * 1024);
         using var third = HoldPartialMessage(server, 256 * 1024, 100 * 1024);
-        await WaitForUseAsync(server, Charge(640 * 1024) + 2 * Charge(256 * 1024));
+        await WaitForUseAsync(server, Charge(512 * 1024) + 2 * Charge(256 * 1024));
 
         // A fourth 256 KiB message does not fit; the greedy connection holds more than it would, so the greedy one goes.
         var payload = new byte[256 * 1024];
@@ -240,10 +242,10 @@ public sealed partial class MemoryBudgetTests
     [Fact]
     public async Task AReplyTheBudgetCannotHold_IsStillSent_ThenTheConnectionIsClosedWith1013()
     {
-        // One partial message holds 192 KiB of the 1 MiB. A 448 KiB message and its copy for the session then fill the
-        // budget exactly; its echo (10 bytes of header more than the message) would pass it, so it is refused.
-        const int Length = 448 * 1024;
-        await using var server = await TestServer.StartAsync(o => o.Limits.MemoryBudget = Budget);
+        // One partial message holds 192 KiB. A 512 KiB message (its reassembly buffer) and its copy for the session then
+        // fill the budget exactly; its echo (10 bytes of header more than the message) would pass it, so it is refused.
+        const int Length = 512 * 1024;
+        await using var server = await TestServer.StartAsync(o => o.Limits.MemoryBudget = Charge(256 * 1024) + Charge(2 * Length));
         using var healthy = await server.ConnectAsync("/echo");
         using var holder = HoldPartialMessage(server, 256 * 1024, 100 * 1024);
         await WaitForUseAsync(server, Charge(256 * 1024));
