@@ -104,6 +104,13 @@ public sealed class ActorWsServer : IAsyncDisposable
     public ActorSystem System { get; }
 
     /// <summary>
+    /// What hands memory back to the system after a peak of client memory has passed (a blocking, compacting full
+    /// collection by default). Tests that drive the budget replace it: a full collection in a shared test process stalls
+    /// every other test's timing. Set before <see cref="StartAsync"/>.
+    /// </summary>
+    internal Action<Microsoft.Extensions.Logging.ILogger> GiveBackMemory { get; set; } = Buffers.LargeBufferPool.GiveBackToSystem;
+
+    /// <summary>
     /// The memory budget of what clients make this server hold (<c>server.limits.memory-budget</c>): its limit, its use
     /// now, whether it is exhausted. Null until the server has started.
     /// </summary>
@@ -248,6 +255,7 @@ public sealed class ActorWsServer : IAsyncDisposable
         var time = SchedulerTimeProvider.For(System);
         var runtime = new ServerRuntime(Options, _routes, _roomTypes, _http, Metrics, _transport, time, _loggerFactory, dispatchConfigured);
         runtime.ActorSystem = System;
+        runtime.GiveBackMemory = GiveBackMemory;
         _runtime = runtime;
         _http.Exporter = _exporter;
         _http.Status = () => new ServerStatus(runtime.Bound, runtime.Draining, Options.Http.StatusPage, LocalEndPoint,

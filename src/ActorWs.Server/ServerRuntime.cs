@@ -46,6 +46,9 @@ internal sealed class ServerRuntime
     /// <summary>What clients make the server hold, all connections together (<c>server.limits.memory-budget</c>).</summary>
     public Buffers.MemoryBudget MemoryBudget { get; }
 
+    /// <summary>Hands memory back to the system after a peak (<see cref="Buffers.LargeBufferPool.GiveBackToSystem"/> unless a test replaced it).</summary>
+    public Action<ILogger> GiveBackMemory { get; set; } = Buffers.LargeBufferPool.GiveBackToSystem;
+
     /// <summary>The memory budget's log (its episodes, and memory given back).</summary>
     public ILogger MemoryLogger { get; }
 

@@ -152,7 +152,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
         long now = _runtime.Time.GetTimestamp();
         if (now < _nextReclaim || !_runtime.MemoryBudget.TryStartReclaim()) return;
         _nextReclaim = now + (long)(ReclaimInterval.TotalSeconds * _runtime.Time.TimestampFrequency);
-        Buffers.LargeBufferPool.GiveBackToSystem(_runtime.MemoryLogger);
+        _runtime.GiveBackMemory(_runtime.MemoryLogger);
     }
 
     /// <summary>An IP literal; <c>localhost</c>; <c>*</c>, <c>0.0.0.0</c> or <c>::</c> for all interfaces; else a DNS name.</summary>
