@@ -103,6 +103,19 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// <summary>The actor system the server's actors live in.</summary>
     public ActorSystem System { get; }
 
+    /// <summary>
+    /// What hands memory back to the system after a peak of client memory has passed (a blocking, compacting full
+    /// collection by default). Tests that drive the budget replace it: a full collection in a shared test process stalls
+    /// every other test's timing. Set before <see cref="StartAsync"/>.
+    /// </summary>
+    internal Action<Microsoft.Extensions.Logging.ILogger> GiveBackMemory { get; set; } = Buffers.LargeBufferPool.GiveBackToSystem;
+
+    /// <summary>
+    /// The memory budget of what clients make this server hold (<c>server.limits.memory-budget</c>): its limit, its use
+    /// now, whether it is exhausted. Null until the server has started.
+    /// </summary>
+    public Buffers.MemoryBudget? MemoryBudget => _runtime?.MemoryBudget;
+
     /// <summary>The server's instruments.</summary>
     public ActorWsMetrics Metrics { get; }
 
@@ -242,11 +255,18 @@ public sealed class ActorWsServer : IAsyncDisposable
         var time = SchedulerTimeProvider.For(System);
         var runtime = new ServerRuntime(Options, _routes, _roomTypes, _http, Metrics, _transport, time, _loggerFactory, dispatchConfigured);
         runtime.ActorSystem = System;
+        runtime.GiveBackMemory = GiveBackMemory;
         _runtime = runtime;
         _http.Exporter = _exporter;
         _http.Status = () => new ServerStatus(runtime.Bound, runtime.Draining, Options.Http.StatusPage, LocalEndPoint,
             time.GetUtcNow() - runtime.StartedAt, Metrics.OpenConnections, Metrics.ActiveRooms,
             _routes.Routes.Select(r => r.Template.Text).ToArray());
+        var budget = runtime.MemoryBudget;
+        Metrics.AddGauge("actorws.memory_budget.used_bytes", "By", "Memory held for clients beyond their free allowances (partial, inflating and waiting messages), charged to server.limits.memory-budget.", () => budget.Used);
+        Metrics.AddGauge("actorws.memory_budget.limit_bytes", "By", "The memory budget (server.limits.memory-budget, resolved).", () => budget.Limit);
+        Metrics.AddGauge("actorws.memory_budget.exhausted", "{episode}", "1 while the memory budget is exhausted (upgrades get 503), else 0.", () => budget.IsExhausted ? 1 : 0);
+        Metrics.Meter.CreateObservableCounter("actorws.memory_budget.refusals", () => budget.Refusals + budget.Evictions, "{connection}", "Connections closed with 1013 because the memory budget could not hold what they sent.");
+        Metrics.Meter.CreateObservableCounter("actorws.memory.reclaims", () => budget.Reclaims, "{collection}", "Compacting collections made to give memory back to the system after a peak of client memory had passed.");
         Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);

@@ -38,8 +38,19 @@ internal sealed class ServerRuntime
         ConnectionLog = loggerFactory.CreateLogger("ActorWs.Server.Connections");
         AddressLimits = new Listener.AddressLimits(options.Limits, time);
         Registry = new ConnectionRegistry(AddressLimits);
+        MemoryLogger = loggerFactory.CreateLogger("ActorWs.Server.Memory");
+        MemoryBudget = new Buffers.MemoryBudget(Buffers.MemoryBudget.Resolve(options.Limits.MemoryBudget), MemoryLogger);
         ResumeAttempts = new Sessions.ResumeAttemptLimiter(options.WebSocket.ResumeAttemptsPerSecond, options.WebSocket.ResumeAttemptsBurst, time, loggerFactory.CreateLogger("ActorWs.Server.Sessions"));
     }
+
+    /// <summary>What clients make the server hold, all connections together (<c>server.limits.memory-budget</c>).</summary>
+    public Buffers.MemoryBudget MemoryBudget { get; }
+
+    /// <summary>Hands memory back to the system after a peak (<see cref="Buffers.LargeBufferPool.GiveBackToSystem"/> unless a test replaced it).</summary>
+    public Action<ILogger> GiveBackMemory { get; set; } = Buffers.LargeBufferPool.GiveBackToSystem;
+
+    /// <summary>The memory budget's log (its episodes, and memory given back).</summary>
+    public ILogger MemoryLogger { get; }
 
     /// <summary>Connections and upgrades per remote address.</summary>
     public Listener.AddressLimits AddressLimits { get; }

@@ -122,6 +122,9 @@ public static class ServerSettings
             break;
         }
 
+        limits.MemoryBudget = ReadMemoryBudget(r, limits.MemoryBudget);
+        limits.MaxInflationRatio = r.GetInt("limits:max-inflation-ratio", 0, 1_000_000, limits.MaxInflationRatio);
+
         var rooms = o.Rooms;
         rooms.Linger = r.GetDuration("rooms:linger", TimeSpan.Zero, TimeSpan.FromDays(1), rooms.Linger);
         rooms.MaxRestarts = r.GetInt("rooms:max-restarts", 0, 10_000, rooms.MaxRestarts);
@@ -135,6 +138,23 @@ public static class ServerSettings
         rooms.MaxRooms = r.GetInt("rooms:max-rooms", 1, 100_000_000, rooms.MaxRooms);
         if (rooms.RestartBackoffMax < rooms.RestartBackoffMin)
             r.Fail("rooms:restart-backoff-max", $"a duration no shorter than rooms.restart-backoff-min ({rooms.RestartBackoffMin})");
+    }
+
+    /// <summary>
+    /// <c>limits.memory-budget</c>: <c>auto</c> or 0 (the automatic budget, see <see cref="ActorWs.Server.Buffers.MemoryBudget.Resolve"/>),
+    /// or a size such as <c>256MiB</c> of at least 1 MiB (less would refuse ordinary large messages).
+    /// </summary>
+    private static long ReadMemoryBudget(ConfigurationSettingReader r, long defaultValue)
+    {
+        const string key = "limits:memory-budget";
+        const string expected = "auto, 0 (automatic) or a size between 1MiB and 1TiB such as 256MiB";
+        string? text = r.GetString(key, null);
+        if (text is null) return defaultValue;
+        if (string.Equals(text.Trim(), "auto", StringComparison.OrdinalIgnoreCase)) return 0;
+        if (ActorWs.Hosting.Configuration.Hocon.ByteSize.TryParse(text, out long bytes) && (bytes == 0 || (bytes >= 1024 * 1024 && bytes <= 1L << 40)))
+            return bytes;
+        r.Fail(key, expected);
+        return defaultValue;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

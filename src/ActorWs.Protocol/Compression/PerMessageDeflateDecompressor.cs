@@ -45,6 +45,7 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
     private bool _streamEnded;
     private PerMessageDecompressionStatus _failure;
     private bool _disposed;
+    private int _messageLimit;
 
     /// <summary>Creates a decompressor.</summary>
     /// <param name="windowBits">The peer's LZ77 window (8–15): the negotiated <c>client_max_window_bits</c> for a server.</param>
@@ -61,6 +62,7 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
         WindowBits = windowBits;
         ContextTakeover = contextTakeover;
         MaxMessageSize = maxMessageSize;
+        _messageLimit = maxMessageSize;
         _pool = pool ?? PerMessageDeflateStreamPool.Shared;
 
         // A peer that agreed to a 256-byte window but deflates with zlib really uses 512 bytes (zlib cannot do raw 8);
@@ -76,6 +78,24 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
 
     /// <summary>The largest decompressed message accepted.</summary>
     public int MaxMessageSize { get; }
+
+    /// <summary>
+    /// The largest decompressed size allowed for the messages that start from now on, at most <see cref="MaxMessageSize"/>
+    /// (its default). A server lowers it per message to bound what a compressed message may inflate to (a ratio of its
+    /// compressed size, or what its memory budget can hold); past it inflation stops with
+    /// <see cref="PerMessageDecompressionStatus.MessageTooBig"/>, having produced at most this + 1 bytes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or above <see cref="MaxMessageSize"/>.</exception>
+    public int MessageLimit
+    {
+        get => _messageLimit;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxMessageSize);
+            _messageLimit = value;
+        }
+    }
 
     /// <summary>Whether a native stream is attached right now (false between messages without context takeover).</summary>
     public bool HoldsNativeStream => _stream is not null;
@@ -180,7 +200,7 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
         while (!_streamEnded)
         {
             // Never offer more room than the limit allows plus one byte: one byte past the limit proves "too big".
-            int allowance = MaxMessageSize - _messageLength + 1;
+            int allowance = _messageLimit - _messageLength + 1;
             Span<byte> space = output.GetSpan(Math.Clamp(input.Length * 4, MinChunkLength, MaxChunkLength));
             if (space.Length > allowance)
             {
@@ -192,7 +212,7 @@ public sealed class PerMessageDeflateDecompressor : IDisposable
             if (step.Produced > 0)
             {
                 Span<byte> produced = space[..step.Produced];
-                if (step.Produced > MaxMessageSize - _messageLength)
+                if (step.Produced > _messageLimit - _messageLength)
                 {
                     return PerMessageDecompressionStatus.MessageTooBig;
                 }

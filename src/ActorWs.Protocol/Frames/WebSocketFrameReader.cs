@@ -35,6 +35,7 @@ public sealed partial class WebSocketFrameReader : IDisposable
     private uint _maskKey;
     private byte[]? _messageBuffer;  // reassembly buffer, only while a message is incomplete or just delivered from it
     private byte[]? _controlBuffer;  // only while a control frame is split across reads or just delivered from it
+    private IMessageBufferBudget? _budget; // null: reassembly buffers come from ArrayPool<byte>.Shared
     private HeaderBytes _header;     // header bytes of a frame whose header is split across reads
     private byte _headerCount;
     private byte _controlCount;
@@ -83,6 +84,36 @@ public sealed partial class WebSocketFrameReader : IDisposable
     {
         get => _maxMessageSize;
         set => _maxMessageSize = WebSocketFrameReaderOptions.ValidateMaxMessageSize(value);
+    }
+
+    /// <summary>
+    /// Rents and takes back the reassembly buffer (null, the default: <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+    /// without a limit). When it refuses, <see cref="Read"/> fails with <see cref="WebSocketProtocolViolation.MessageCannotBeHeld"/>
+    /// (1013). Set it before the first frame; control-frame buffers (at most 125 bytes) always come from the shared pool.
+    /// </summary>
+    public IMessageBufferBudget? Budget
+    {
+        get => _budget;
+        set => _budget = value;
+    }
+
+    /// <summary>
+    /// Gives up on the input: any partial message is dropped and its buffer returned now (and released to the
+    /// <see cref="Budget"/>), and every later <see cref="Read"/> reports <paramref name="violation"/>. A server uses it to
+    /// free a connection's memory at once when it must shed load, before the connection has finished closing.
+    /// </summary>
+    /// <param name="violation">What later reads report; not <see cref="WebSocketProtocolViolation.None"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="violation"/> is <see cref="WebSocketProtocolViolation.None"/>.</exception>
+    public void Abandon(WebSocketProtocolViolation violation)
+    {
+        if (violation == WebSocketProtocolViolation.None)
+        {
+            throw new ArgumentOutOfRangeException(nameof(violation), violation, "A violation is required.");
+        }
+        if (_fault == WebSocketProtocolViolation.None)
+        {
+            Fail(violation);
+        }
     }
 
     /// <summary>Whether RSV1 is accepted on the first frame of a data message; set it once permessage-deflate is negotiated.</summary>
@@ -241,7 +272,11 @@ public sealed partial class WebSocketFrameReader : IDisposable
             return WebSocketFrameEvent.Message(opcode, piece, endOfMessage: true, compressed);
         }
 
-        AppendToMessageBuffer(piece);
+        if (!AppendToMessageBuffer(piece))
+        {
+            return Fail(WebSocketProtocolViolation.MessageCannotBeHeld);
+        }
+
         if (!messageComplete)
         {
             return WebSocketFrameEvent.NeedMoreData;

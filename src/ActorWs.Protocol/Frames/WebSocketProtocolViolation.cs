@@ -61,13 +61,19 @@ public enum WebSocketProtocolViolation : byte
 
     /// <summary>§5.5.1: a frame arrived after the peer's Close frame (1002).</summary>
     FrameAfterClose,
+
+    /// <summary>
+    /// Not a fault of the peer: the message is within the size limit, but the receiver's memory budget cannot hold it now
+    /// (<see cref="IMessageBufferBudget"/> refused, or the receiver gave up on it to free memory). 1013, try again later.
+    /// </summary>
+    MessageCannotBeHeld,
 }
 
 /// <summary>Close codes and reasons for <see cref="WebSocketProtocolViolation"/> values.</summary>
 /// <remarks>Thread safety: pure functions over constants; safe from any thread.</remarks>
 public static class WebSocketProtocolViolations
 {
-    /// <summary>The close status code to fail the connection with (1002, 1007 or 1009; 1000 for <see cref="WebSocketProtocolViolation.None"/>).</summary>
+    /// <summary>The close status code to fail the connection with (1002, 1007, 1009 or 1013; 1000 for <see cref="WebSocketProtocolViolation.None"/>).</summary>
     /// <param name="violation">The violation.</param>
     /// <returns>The RFC 6455 §7.4.1 status code.</returns>
     public static ushort CloseCode(this WebSocketProtocolViolation violation) => violation switch
@@ -75,6 +81,7 @@ public static class WebSocketProtocolViolations
         WebSocketProtocolViolation.None => WebSocketCloseCode.NormalClosure,
         WebSocketProtocolViolation.InvalidUtf8 or WebSocketProtocolViolation.InvalidCloseReasonUtf8 => WebSocketCloseCode.InvalidPayloadData,
         WebSocketProtocolViolation.MessageTooBig => WebSocketCloseCode.MessageTooBig,
+        WebSocketProtocolViolation.MessageCannotBeHeld => WebSocketCloseCode.TryAgainLater,
         _ => WebSocketCloseCode.ProtocolError,
     };
 
@@ -101,6 +108,7 @@ public static class WebSocketProtocolViolations
         WebSocketProtocolViolation.InvalidUtf8 => "text message is not valid UTF-8",
         WebSocketProtocolViolation.MessageTooBig => "message too big",
         WebSocketProtocolViolation.FrameAfterClose => "frame after close",
+        WebSocketProtocolViolation.MessageCannotBeHeld => "server memory budget exhausted; try again later",
         _ => "protocol error",
     };
 }

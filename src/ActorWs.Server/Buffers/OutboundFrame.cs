@@ -171,11 +171,11 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
     {
         int needed = HeaderReserve + payloadCapacity;
         if (_buffer.Length >= needed) return;
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 256));
+        var grown = LargeBufferPool.Instance.Rent(Math.Max(needed, 256));
         if (_buffer.Length > 0)
         {
             _buffer.AsSpan(HeaderReserve, _payloadLength).CopyTo(grown.AsSpan(HeaderReserve));
-            ArrayPool<byte>.Shared.Return(_buffer);
+            LargeBufferPool.Instance.Return(_buffer);
         }
         _buffer = grown;
     }
@@ -251,7 +251,7 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
         _compressed = null;
         if (_buffer.Length > KeptBufferSize)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            LargeBufferPool.Instance.Return(_buffer);
             _buffer = [];
         }
         if (Interlocked.Increment(ref s_pooled) <= MaxPooled)
@@ -261,7 +261,7 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
         else
         {
             Interlocked.Decrement(ref s_pooled);
-            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+            if (_buffer.Length > 0) LargeBufferPool.Instance.Return(_buffer);
             _buffer = [];
         }
     }

@@ -46,21 +46,47 @@ internal sealed partial class ConnectionActor
         return compressed;
     }
 
-    /// <summary>Inflates a compressed message and delivers it; false when the connection is being failed.</summary>
+    /// <summary>
+    /// Inflates a compressed message and delivers it; false when the connection is being failed. What it may inflate to is
+    /// bounded before inflating starts: <c>server.limits.max-inflation-ratio</c> times its compressed size (at least
+    /// <see cref="InflationRatioFloor"/>, at most the message size limit), past which it is refused with 1009; and that
+    /// bound is reserved from the memory budget for the time of the inflation (refused: 1013).
+    /// </summary>
     private bool DeliverCompressed(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
     {
-        var inflated = t_inflated ??= new PooledBufferWriter();
-        inflated.Clear();
-        var result = _decompressor!.Decompress(payload, isEndOfMessage: true, inflated, isText: opcode == WebSocketOpcode.Text);
-        if (result.IsError)
+        var decompressor = _decompressor!;
+        int ratio = _runtime.Options.Limits.MaxInflationRatio;
+        int limit = decompressor.MaxMessageSize;
+        bool ratioBound = ratio > 0 && Math.Max(InflationRatioFloor, (long)payload.Length * ratio) < limit;
+        if (ratioBound) limit = (int)Math.Max(InflationRatioFloor, (long)payload.Length * ratio);
+        decompressor.MessageLimit = limit;
+        bool charged = limit >= ChargedMessageSize;
+        if (charged && !Holder.TryCharge(limit))
         {
-            FailConnection(result.CloseCode, result.Reason, WebSocketProtocolViolation.None);
+            RefuseForMemory();
             return false;
         }
-        Deliver(opcode == WebSocketOpcode.Text ? System.Net.WebSockets.WebSocketMessageType.Text : System.Net.WebSockets.WebSocketMessageType.Binary, inflated.WrittenSpan);
-        inflated.Clear();
-        if (inflated.Capacity > KeptInflateBuffer) inflated.ReleaseBuffer();
-        return true;
+        var inflated = t_inflated ??= new PooledBufferWriter(LargeBufferPool.Instance);
+        try
+        {
+            inflated.Clear();
+            var result = decompressor.Decompress(payload, isEndOfMessage: true, inflated, isText: opcode == WebSocketOpcode.Text);
+            if (result.IsError)
+            {
+                if (result.Status == PerMessageDecompressionStatus.MessageTooBig && ratioBound)
+                    FailConnection(WebSocketCloseCode.MessageTooBig, $"compressed message inflates more than {ratio} times its size", WebSocketProtocolViolation.None);
+                else
+                    FailConnection(result.CloseCode, result.Reason, WebSocketProtocolViolation.None);
+                return false;
+            }
+            return Deliver(opcode == WebSocketOpcode.Text ? System.Net.WebSockets.WebSocketMessageType.Text : System.Net.WebSockets.WebSocketMessageType.Binary, inflated.WrittenSpan);
+        }
+        finally
+        {
+            inflated.Clear();
+            if (inflated.Capacity > KeptInflateBuffer) inflated.ReleaseBuffer();
+            if (charged) _holder!.Refund(limit);
+        }
     }
 
     private void DisposeCompression()

@@ -179,6 +179,12 @@ internal sealed partial class ConnectionActor
             Reject(new HandshakeRejection(HttpStatus.ServiceUnavailable, "the server is shutting down", []), upgrade: true);
             return;
         }
+        if (_runtime.MemoryBudget.IsExhausted)
+        {
+            // Refused before the accept hook and the session: a new connection would only compete for the memory.
+            Reject(new HandshakeRejection(HttpStatus.ServiceUnavailable, "server memory budget exhausted; try again later", [new HttpHeaderField("Retry-After", "5")]), upgrade: true);
+            return;
+        }
         if (_runtime.AddressLimits.LimitsUpgrades && _transport.RemoteEndPoint is System.Net.IPEndPoint remote
             && !_runtime.AddressLimits.TryUpgrade(Listener.AddressLimits.Normalize(remote.Address), head.Headers))
         {
@@ -304,7 +310,7 @@ internal sealed partial class ConnectionActor
         _head?.Dispose();
         _head = null;
         int maxMessageSize = (int)Math.Min(int.MaxValue, route.MaxMessageSize ?? _runtime.Options.WebSocket.MaxMessageSize);
-        _reader = new WebSocketFrameReader(ReaderOptions) { MaxMessageSize = maxMessageSize };
+        _reader = new WebSocketFrameReader(ReaderOptions) { MaxMessageSize = maxMessageSize, Budget = this };
         if (deflate.IsAccepted) EnableCompression(deflate.Parameters!, compression, maxMessageSize);
         _queueLimit = _runtime.Options.WebSocket.OutboundQueueLimit;
         _slowConsumerPolicy = route.SlowConsumerPolicy ?? _runtime.Options.WebSocket.SlowConsumerPolicy;

@@ -62,9 +62,10 @@ internal sealed partial class ConnectionActor
                             return;
                         }
                     }
-                    else
+                    else if (!Deliver(frameEvent.Opcode == WebSocketOpcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, frameEvent.Payload))
                     {
-                        Deliver(frameEvent.Opcode == WebSocketOpcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, frameEvent.Payload);
+                        _inStart = _inEnd;
+                        return;
                     }
                     break;
                 case WebSocketFrameEventKind.Ping:
@@ -85,20 +86,35 @@ internal sealed partial class ConnectionActor
                     return;
             }
         }
-        // The input ended right after a frame: it may still be one fragment of a message.
+        // The input ended right after a frame: it may still be one fragment of a message. A message delivered from the
+        // reader's own buffer has been copied: the buffer goes back now, not when the client next sends.
+        reader.ReleaseDeliveredBuffers();
         StartMessageDeadlineIfIncomplete(reader);
     }
 
-    /// <summary>Hands a whole message to the session; pauses reading when too many are waiting there.</summary>
-    private void Deliver(WebSocketMessageType type, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Hands a whole message to the session; pauses reading when too many are waiting there. False when the memory budget
+    /// cannot hold the message's copy (the connection is then failing with 1013).
+    /// </summary>
+    private bool Deliver(WebSocketMessageType type, ReadOnlySpan<byte> payload)
     {
+        if (!TryChargeMessage(payload.Length))
+        {
+            RefuseForMemory();
+            return false;
+        }
         _messagesIn++;
         var message = WebSocketMessage.Rent(payload, type, this);
+        // The payload is copied: a reassembly buffer it came from goes back before the session answers, so a large
+        // message and its reply are not held alongside a third copy.
+        _reader!.ReleaseDeliveredBuffers();
+        if (payload.Length >= ChargedMessageSize) message.HoldCharge(_holder!, payload.Length);
         int waiting = Interlocked.Increment(ref _inflight);
         DeliverToSession(message);
-        if (waiting < MaxInflight) return;
+        if (waiting < MaxInflight) return true;
         Volatile.Write(ref _readsPaused, 1);
         // The session may have caught up between the increment and the pause: then carry on at once.
         if (Volatile.Read(ref _inflight) <= ResumeAt) Interlocked.CompareExchange(ref _readsPaused, 0, 1);
+        return true;
     }
 }

@@ -20,8 +20,11 @@ internal sealed partial class ConnectionActor
     /// <summary>Size of the pooled write buffer (held only while bytes wait to be sent).</summary>
     private const int WriteBufferSize = 16 * 1024;
 
-    /// <summary>A frame waiting behind the write buffer, and whether it is a reply (see the remarks).</summary>
-    private readonly record struct PendingFrame(OutboundFrame Frame, bool IsReply);
+    /// <summary>
+    /// A frame waiting behind the write buffer, whether it is a reply (see the remarks), and what it is charged to the
+    /// memory budget (large replies only, until the frame has been copied out).
+    /// </summary>
+    private readonly record struct PendingFrame(OutboundFrame Frame, bool IsReply, int Charged = 0);
 
     private byte[]? _out;
     private int _outStart;
@@ -167,8 +170,23 @@ internal sealed partial class ConnectionActor
                 return;
             }
         }
-        (_pending ??= new Queue<PendingFrame>()).Enqueue(new PendingFrame(frame, reply));
+        (_pending ??= new Queue<PendingFrame>()).Enqueue(new PendingFrame(frame, reply, ChargeReply(frame, reply)));
         if (reply) _pendingReplyBytes += frame.Length;
+    }
+
+    /// <summary>
+    /// A large reply waiting to be sent is charged to the memory budget: a client that sends large messages and reads
+    /// nothing holds its answers. Refused, the reply is still queued (it answers what arrived whole), and the connection is
+    /// then closed with 1013. Pushed frames are not charged: a room's broadcast is one frame shared by all its members,
+    /// and what is pushed to a client is already bounded by <c>outbound-queue-limit</c> (the slow-consumer policy).
+    /// </summary>
+    private int ChargeReply(OutboundFrame frame, bool reply)
+    {
+        if (!reply || frame.Length < ChargedMessageSize) return 0;
+        if (Holder.TryCharge(frame.Length)) return frame.Length;
+        // Through the mailbox: this runs while the session handles a message, inside frame processing.
+        _self.Tell(MemoryBudgetEvicted.Instance, ActorRefs.NoSender);
+        return 0;
     }
 
     /// <summary>Sends as much as the socket takes; on WouldBlock waits for the writable signal.</summary>
@@ -225,7 +243,7 @@ internal sealed partial class ConnectionActor
         _out ??= ArrayPool<byte>.Shared.Rent(WriteBufferSize);
         while (_pending.Count > 0 && _outEnd < _out.Length)
         {
-            var (frame, reply) = _pending.Peek();
+            var (frame, reply, _) = _pending.Peek();
             var source = frame.Bytes[_pendingOffset..];
             int n = Math.Min(source.Length, _out.Length - _outEnd);
             source[..n].CopyTo(_out.AsSpan(_outEnd));
@@ -234,7 +252,8 @@ internal sealed partial class ConnectionActor
             if (reply) _pendingReplyBytes -= n;
             if (_pendingOffset == frame.Length)
             {
-                _pending.Dequeue();
+                var done = _pending.Dequeue();
+                if (done.Charged > 0) _holder!.Refund(done.Charged);
                 frame.Release();
                 _pendingOffset = 0;
             }
@@ -270,6 +289,7 @@ internal sealed partial class ConnectionActor
         int messages = 0;
         while (_pending.TryDequeue(out var entry))
         {
+            if (entry.Charged > 0) _holder!.Refund(entry.Charged);
             _queuedBytes -= entry.Frame.Length;
             if (entry.IsReply) _pendingReplyBytes -= entry.Frame.Length;
             if (entry.Frame.IsDataMessage) messages++;
@@ -284,7 +304,11 @@ internal sealed partial class ConnectionActor
     {
         if (_pending is not null)
         {
-            while (_pending.TryDequeue(out var pending)) pending.Frame.Release();
+            while (_pending.TryDequeue(out var pending))
+            {
+                if (pending.Charged > 0) _holder!.Refund(pending.Charged);
+                pending.Frame.Release();
+            }
             _pending = null;
         }
         _pendingReplyBytes = 0;

@@ -182,6 +182,7 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
         _transport.Dispose();
         _head?.Dispose();
         _reader?.Dispose();
+        CloseMemoryAccount();
         DisposeCompression();
         ReturnInput();
         ReleaseOutput();
@@ -250,6 +251,9 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
                 return true;
             case DeadlineReached:
                 OnDeadline();
+                return true;
+            case MemoryBudgetEvicted:
+                OnMemoryBudgetEvicted();
                 return true;
             case AbortConnection:
                 _transport.Abort();

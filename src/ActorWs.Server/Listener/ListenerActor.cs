@@ -26,6 +26,15 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly ServerRuntime _runtime;
+
+    /// <summary>
+    /// Memory is given back at most this often: each time is a blocking full collection, and a server whose large-message
+    /// traffic comes in waves must not collect on every wave.
+    /// </summary>
+    private static readonly TimeSpan ReclaimInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>When memory may next be given back (server clock timestamp).</summary>
+    private long _nextReclaim;
     private readonly ILogger _log;
     private readonly byte[] _tooManyConnections;
     private readonly byte[] _tooManyFromAddress;
@@ -83,6 +92,7 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
             case HousekeepingTick:
                 _runtime.Registry.SignalDue(_runtime.Time.GetTimestamp());
                 _runtime.AddressLimits.Prune();
+                ReclaimMemoryAfterAPeak();
                 break;
             case Unbind:
                 StopAccepting();
@@ -134,6 +144,15 @@ internal sealed class ListenerActor : UntypedActor, ITransportOwner, IWithTimers
         Timers.StartPeriodicTimer(HousekeepingTick.Instance, HousekeepingTick.Instance, options.TimerResolution);
         _listener.Start(this);
         Sender.Tell(new Bound(_listener.LocalEndPoint), _self);
+    }
+
+    /// <summary>After a peak of memory held for clients has passed, hands the memory back (see <see cref="Buffers.MemoryBudget.TryStartReclaim"/>).</summary>
+    private void ReclaimMemoryAfterAPeak()
+    {
+        long now = _runtime.Time.GetTimestamp();
+        if (now < _nextReclaim || !_runtime.MemoryBudget.TryStartReclaim()) return;
+        _nextReclaim = now + (long)(ReclaimInterval.TotalSeconds * _runtime.Time.TimestampFrequency);
+        _runtime.GiveBackMemory(_runtime.MemoryLogger);
     }
 
     /// <summary>An IP literal; <c>localhost</c>; <c>*</c>, <c>0.0.0.0</c> or <c>::</c> for all interfaces; else a DNS name.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
@@ -31,6 +30,10 @@ public sealed class WebSocketMessage
     private int _length;
     private IInboundFlow? _flow;
     private bool _detached;
+
+    /// <summary>The memory budget account charged for this message while it waits for its session (large messages only).</summary>
+    private Buffers.MemoryBudgetHolder? _holder;
+    private int _charged;
 
     /// <summary>
     /// What a session's handler tagged this message with when sending it to a room, asking to hear whether the room
@@ -85,8 +88,8 @@ public sealed class WebSocketMessage
         }
         if (message._buffer.Length < payload.Length)
         {
-            if (message._buffer.Length > 0) ArrayPool<byte>.Shared.Return(message._buffer);
-            message._buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 64));
+            if (message._buffer.Length > 0) Buffers.LargeBufferPool.Instance.Return(message._buffer);
+            message._buffer = Buffers.LargeBufferPool.Instance.Rent(Math.Max(payload.Length, 64));
         }
         payload.CopyTo(message._buffer);
         message._length = payload.Length;
@@ -101,9 +104,27 @@ public sealed class WebSocketMessage
     /// </summary>
     internal WebSocketMessage Detach()
     {
-        var copy = new WebSocketMessage { _buffer = Span.ToArray(), _length = _length, Type = Type, _flow = _flow, _detached = true };
+        var copy = new WebSocketMessage { _buffer = Span.ToArray(), _length = _length, Type = Type, _flow = _flow, _detached = true, _holder = _holder, _charged = _charged };
         _flow = null;
+        _holder = null;
+        _charged = 0;
         return copy;
+    }
+
+    /// <summary>Records that <paramref name="bytes"/> of <paramref name="holder"/>'s budget are held for this message until it is released.</summary>
+    internal void HoldCharge(Buffers.MemoryBudgetHolder holder, int bytes)
+    {
+        _holder = holder;
+        _charged = bytes;
+    }
+
+    private void RefundCharge()
+    {
+        var holder = _holder;
+        if (holder is null) return;
+        _holder = null;
+        holder.Refund(_charged);
+        _charged = 0;
     }
 
     /// <summary>
@@ -111,6 +132,7 @@ public sealed class WebSocketMessage
     /// </summary>
     internal void Release()
     {
+        RefundCharge();
         if (_detached)
         {
             var detachedFlow = _flow;
@@ -124,7 +146,7 @@ public sealed class WebSocketMessage
         _length = 0;
         if (_buffer.Length > KeptBufferSize)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Buffers.LargeBufferPool.Instance.Return(_buffer);
             _buffer = [];
         }
         if (t_spare is null) t_spare = this;

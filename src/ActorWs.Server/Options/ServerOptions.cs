@@ -104,6 +104,22 @@ public sealed class LimitOptions
     /// is charged to the last address in their <c>X-Forwarded-For</c> header instead. Anyone else's header is ignored.
     /// </summary>
     public IList<string> TrustedProxies { get; set; } = new List<string>();
+
+    /// <summary>
+    /// The memory, in bytes, all clients together may make the server hold beyond a small allowance each (64 KiB): partial
+    /// messages being reassembled, compressed messages being inflated, and large messages waiting for their session. Past
+    /// it the connection holding the most is closed with 1013 (try again later) and new WebSocket upgrades get 503 until
+    /// use falls below 90 %. 0, the default, means automatic: the smaller of 512 MiB and an eighth of the memory the
+    /// process may use (<see cref="Buffers.MemoryBudget.Resolve"/>).
+    /// </summary>
+    public long MemoryBudget { get; set; }
+
+    /// <summary>
+    /// How many times its compressed size a permessage-deflate message may inflate to (messages that inflate to 16 KiB or
+    /// less are always fine); past it the connection is closed with 1009. 0 turns the ratio off (the message size limit
+    /// still applies).
+    /// </summary>
+    public int MaxInflationRatio { get; set; } = 100;
 }
 
 /// <summary>

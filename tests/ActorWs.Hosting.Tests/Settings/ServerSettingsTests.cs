@@ -178,6 +178,29 @@ public sealed partial class ServerSettingsTests
     }
 
     [Fact]
+    public void MemoryBudget_IsAutoOrZeroOrASize_AndTheInflationRatioIsANumber_ZeroForOff()
+    {
+        Assert.Equal(0, ServerSettings.Read(FromText("server.limits.memory-budget = auto")).Limits.MemoryBudget);
+        Assert.Equal(0, ServerSettings.Read(FromText("server.limits.memory-budget = AUTO")).Limits.MemoryBudget);
+        Assert.Equal(0, ServerSettings.Read(FromText("server.limits.memory-budget = 0")).Limits.MemoryBudget);
+        Assert.Equal(256L * 1024 * 1024, ServerSettings.Read(FromText("server.limits.memory-budget = 256MiB")).Limits.MemoryBudget);
+        Assert.Equal(2L * 1024 * 1024 * 1024, ServerSettings.Read(FromText("server.limits.memory-budget = 2GiB")).Limits.MemoryBudget);
+        var tooSmall = Assert.Throws<ConfigurationValidationException>(() => ServerSettings.Read(FromText("server.limits.memory-budget = 100KiB")));
+        Assert.Contains("server.limits.memory-budget", tooSmall.Message, StringComparison.Ordinal);
+        Assert.Contains("auto, 0 (automatic) or a size between 1MiB and 1TiB", tooSmall.Message, StringComparison.Ordinal);
+        Assert.Throws<ConfigurationValidationException>(() => ServerSettings.Read(FromText("server.limits.memory-budget = plenty")));
+
+        Assert.Equal(0, ServerSettings.Read(FromText("server.limits.max-inflation-ratio = 0")).Limits.MaxInflationRatio);
+        Assert.Equal(250, ServerSettings.Read(FromText("server.limits.max-inflation-ratio = 250")).Limits.MaxInflationRatio);
+        Assert.Throws<ConfigurationValidationException>(() => ServerSettings.Read(FromText("server.limits.max-inflation-ratio = -1")));
+
+        // auto: the smaller of 512 MiB and an eighth of the memory the process may use.
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        Assert.Equal(Math.Min(512L * 1024 * 1024, available / 8), ActorWs.Server.Buffers.MemoryBudget.Resolve(0));
+        Assert.Equal(256L * 1024 * 1024, ActorWs.Server.Buffers.MemoryBudget.Resolve(256L * 1024 * 1024));
+    }
+
+    [Fact]
     public void BadValues_AreAllReported_WithFileAndLine()
     {
         var config = FromText("""
