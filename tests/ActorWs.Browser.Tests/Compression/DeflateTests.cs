@@ -16,4 +16,16 @@ public sealed class DeflateTests(BrowserFixture fixture) : BrowserTest(fixture)
         Assert.Equal(1_048_576, result.GetProperty("length").GetInt32());
         Assert.True(result.GetProperty("same").GetBoolean());
     }
+
+    [Fact]
+    public async Task A_message_that_inflates_a_thousandfold_is_refused_with_1009()
+    {
+        // One sentence repeated for 1 MiB: a few KB on the wire, past the server's max-inflation-ratio (100).
+        var page = await OpenAsync(Fixture.Server.Http("/test/echo.html?size=1048576&kind=repeated"));
+        await page.WaitForFunctionAsync("() => window.echoResult !== null && window.echoResult !== undefined");
+        var result = await page.EvaluateAsync<JsonElement>("() => window.echoResult");
+        Assert.Contains("permessage-deflate", result.GetProperty("extensions").GetString());
+        Assert.Equal(1009, result.GetProperty("closed").GetInt32());
+        Assert.False(result.TryGetProperty("length", out _));
+    }
 }
