@@ -29,16 +29,7 @@ if (parsed.Options is not { } options)
     return 2;
 }
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl+C: stop cleanly (servers get SIGTERM, generators are killed); a second one exits at once.
-    if (!stop.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        stop.Cancel();
-    }
-};
+using var stop = ActorWs.Bench.Cli.ConsoleCancellation.CancelOnFirstCtrlC();
 
 try
 {

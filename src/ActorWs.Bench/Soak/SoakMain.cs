@@ -26,16 +26,7 @@ public static class SoakMain
             return ExitUsage;
         }
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // First Ctrl+C: end the load early and still report; a second one exits at once.
-            if (!stop.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            }
-        };
+        using var stop = ActorWs.Bench.Cli.ConsoleCancellation.CancelOnFirstCtrlC();
 
         try
         {
