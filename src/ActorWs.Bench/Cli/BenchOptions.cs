@@ -85,6 +85,12 @@ public sealed record BenchOptions
     /// <summary>Echo messages in flight per connection (1 = strict request/response).</summary>
     public int EchoDepth { get; init; } = 1;
 
+    /// <summary>
+    /// Whether the echo requests the generator sends on handling one read leave in one write (as a pipelining client
+    /// writes what it has), rather than one write and one TCP segment each.
+    /// </summary>
+    public bool EchoCoalesce { get; init; }
+
     /// <summary>Idle connections opened by the hold scenario.</summary>
     public int HoldConnections { get; init; } = DefaultHoldConnections;
 

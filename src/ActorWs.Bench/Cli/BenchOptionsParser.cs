@@ -40,7 +40,9 @@ public static partial class BenchOptionsParser
           --echo-connections N      (default 100)
           --echo-size BYTES         (default 32)
           --echo-depth N            messages in flight per connection (default 1)
-          --pipelined               echo pipelined: 16 messages in flight per connection (= --echo-depth 16)
+          --echo-coalesce           echo: the requests sent on reading echoes leave in one write per read
+          --pipelined               echo pipelined: 16 messages in flight per connection, written together
+                                    (= --echo-depth 16 --echo-coalesce)
           --hold-connections N      idle connections (default 10000)
           --connect-concurrency N   handshakes in flight (default 256)
           --broadcast-members N     room size (default 1000)
@@ -78,7 +80,7 @@ public static partial class BenchOptionsParser
         var options = args.Contains("--quick") ? BenchOptions.QuickPreset : new BenchOptions();
         if (args.Contains("--pipelined"))
         {
-            options = options with { EchoDepth = PipelinedEchoDepth };
+            options = options with { EchoDepth = PipelinedEchoDepth, EchoCoalesce = true };
         }
 
         for (var i = 0; i < args.Count; i++)
@@ -92,6 +94,9 @@ public static partial class BenchOptionsParser
                     continue;
                 case "--no-build":
                     options = options with { BuildServers = false };
+                    continue;
+                case "--echo-coalesce":
+                    options = options with { EchoCoalesce = true };
                     continue;
             }
 

@@ -48,6 +48,7 @@ public static class JsonReport
                 ["echo_connections"] = options.EchoConnections,
                 ["echo_size"] = options.EchoMessageBytes,
                 ["echo_depth"] = options.EchoDepth,
+                ["echo_coalesce"] = options.EchoCoalesce,
                 ["hold_connections"] = options.HoldConnections,
                 ["connect_concurrency"] = options.ConnectConcurrency,
                 ["broadcast_members"] = options.BroadcastMembers,

@@ -38,6 +38,7 @@ public sealed class EchoScenario : Scenario
     {
         ArgumentNullException.ThrowIfNull(options);
         var depth = options.EchoDepth == 1 ? string.Empty : $", {options.EchoDepth} in flight each";
+        if (options.EchoCoalesce) depth += ", written together";
         return string.Create(CultureInfo.InvariantCulture, $"{options.EchoConnections} connections × {options.EchoMessageBytes} B{depth}");
     }
 
@@ -51,6 +52,7 @@ public sealed class EchoScenario : Scenario
             "echo", "--port", Arg(context.Server.Port), "--path", Path,
             "--connections", Arg(o.EchoConnections), "--size", Arg(o.EchoMessageBytes), "--depth", Arg(o.EchoDepth),
             "--concurrency", Arg(o.ConnectConcurrency), "--warmup", Arg(o.WarmupSeconds), "--duration", Arg(o.DurationSeconds),
+            .. (o.EchoCoalesce ? (string[])["--coalesce"] : []),
         ];
         var window = await MeasuredWindow.ObserveAsync(context, arguments, o.WarmupSeconds, cancellationToken).ConfigureAwait(false);
         if (window.Result is not { } result)

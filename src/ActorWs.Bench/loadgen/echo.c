@@ -4,6 +4,8 @@
  * over the measured window, after a warm-up that lets both servers' JIT and pools settle.
  * Every echo is checked byte for byte against what was sent, except echoes the server compressed
  * (with --deflate, RSV1 set): the generator does not inflate, so those are counted as unverified.
+ * With --coalesce, the requests sent on handling one read (one per echo it held) leave in one write, as a
+ * pipelining client library writes what it has; without it each request is its own write and segment.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +152,7 @@ int run_echo(const options_t *opt)
     }
     engine_init(e, &opt->address, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &echo_ops, &m);
     engine_offer_deflate(e, opt->deflate);
+    engine_coalesce_writes(e, opt->coalesce);
 
     engine_connect_range(e, 0, n, opt->path);
     while (engine_connecting(e) && !g_stop_requested) {

@@ -102,27 +102,9 @@ static void conn_lost(conn_t *c, int err)
     conn_finish(c);
 }
 
-int conn_send(conn_t *c, const uint8_t *frame, size_t len)
+/* Appends to the connection's pending output; -1 (connection lost) past ENGINE_MAX_PENDING_OUTPUT. */
+static int output_append(conn_t *c, const uint8_t *frame, size_t len)
 {
-    if (c->state == CONN_DONE || c->fd < 0) {
-        return -1;
-    }
-    if (c->out_sent == c->out_len) {
-        c->out_len = c->out_sent = 0;
-        ssize_t written = send(c->fd, frame, len, MSG_NOSIGNAL);
-        if (written == (ssize_t)len) {
-            return 0;
-        }
-        if (written < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                conn_lost(c, errno);
-                return -1;
-            }
-            written = 0;
-        }
-        frame += written;
-        len -= (size_t)written;
-    }
     size_t needed = (size_t)c->out_len + len;
     if (needed > ENGINE_MAX_PENDING_OUTPUT) {
         conn_lost(c, ENOBUFS);
@@ -142,6 +124,36 @@ int conn_send(conn_t *c, const uint8_t *frame, size_t len)
     }
     memcpy(c->out + c->out_len, frame, len);
     c->out_len += (uint32_t)len;
+    return 0;
+}
+
+int conn_send(conn_t *c, const uint8_t *frame, size_t len)
+{
+    if (c->state == CONN_DONE || c->fd < 0) {
+        return -1;
+    }
+    if (c->gathering) {
+        return output_append(c, frame, len); /* sent by on_readable once the read is handled */
+    }
+    if (c->out_sent == c->out_len) {
+        c->out_len = c->out_sent = 0;
+        ssize_t written = send(c->fd, frame, len, MSG_NOSIGNAL);
+        if (written == (ssize_t)len) {
+            return 0;
+        }
+        if (written < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                conn_lost(c, errno);
+                return -1;
+            }
+            written = 0;
+        }
+        frame += written;
+        len -= (size_t)written;
+    }
+    if (output_append(c, frame, len) != 0) {
+        return -1;
+    }
     set_events(c, 1);
     return 0;
 }
@@ -367,8 +379,18 @@ static void on_readable(conn_t *c)
     }
     if (c->state == CONN_HANDSHAKE) {
         feed_handshake(c, e->read_buffer, (size_t)n);
-    } else {
-        feed_frames(c, e->read_buffer, (size_t)n);
+        return;
+    }
+    int gather = e->coalesce_writes && !c->want_write;
+    c->gathering = (uint8_t)gather;
+    feed_frames(c, e->read_buffer, (size_t)n);
+    c->gathering = 0;
+    /* What the handled data made us send leaves now, in one send(); the rest waits for EPOLLOUT. */
+    if (gather && c->state != CONN_DONE && c->out_sent < c->out_len) {
+        on_writable(c);
+        if (c->state != CONN_DONE && c->out_sent < c->out_len) {
+            set_events(c, 1);
+        }
     }
 }
 
@@ -619,6 +641,8 @@ wait_outcome_t engine_wait_for_command(engine_t *e, uint64_t timeout_ns)
 }
 
 void engine_offer_deflate(engine_t *e, int offer) { e->offer_deflate = offer != 0; }
+
+void engine_coalesce_writes(engine_t *e, int coalesce) { e->coalesce_writes = coalesce != 0; }
 
 void engine_print_counters(const engine_t *e)
 {

@@ -41,6 +41,7 @@ typedef struct conn {
     uint32_t id;           /* index in engine->conns */
     uint8_t state;         /* conn_state_t */
     uint8_t want_write;    /* EPOLLOUT registered */
+    uint8_t gathering;     /* frames queued while the data of one read is handled go out in one send after it */
     uint64_t started_ns;   /* when the connect (or the close) began */
     char accept[WS_ACCEPT_B64_LEN + 1];
     char *handshake;       /* response bytes while in CONN_HANDSHAKE, else NULL */
@@ -96,6 +97,7 @@ typedef struct engine {
     void *mode;
     uint64_t connect_timeout_ns;
     int offer_deflate;          /* handshakes offer permessage-deflate (RFC 7692); set before connecting */
+    int coalesce_writes;        /* frames sent in reaction to one read leave together (see engine_coalesce_writes) */
 
     /* connect pump */
     const char *path;
@@ -158,6 +160,13 @@ wait_outcome_t engine_wait_for_command(engine_t *e, uint64_t timeout_ns);
  * the server agreed and counted as compressed_messages, their payload handed to the mode as received.
  */
 void engine_offer_deflate(engine_t *e, int offer);
+
+/*
+ * Makes frames sent while the data of one read is handled (e.g. the next echo requests of a pipelined client)
+ * leave in one send() once that data is handled, as a client library writing what it has does; otherwise every
+ * frame is its own send() and, with TCP_NODELAY, its own segment.
+ */
+void engine_coalesce_writes(engine_t *e, int coalesce);
 
 /* Appends " err_connect=.. err_handshake=.. ..." for the result line. */
 void engine_print_counters(const engine_t *e);

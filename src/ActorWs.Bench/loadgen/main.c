@@ -34,6 +34,7 @@ static void usage(FILE *out)
             "  --hz H               tick: the room's tick rate, for the expected delivery rate, default %u\n"
             "  --deflate            echo/hold: offer permessage-deflate (RFC 7692) in every handshake\n"
             "  --depth D            echo messages in flight per connection, default %u\n"
+            "  --coalesce           echo: the requests sent on reading echoes leave in one write per read\n"
             "  --concurrency C      handshakes in flight, default %u\n"
             "  --warm-connections W hold warm-up connections, default %u\n"
             "  --warmup S           seconds before measuring, default %.0f\n"
@@ -150,9 +151,13 @@ static void parse_options(int argc, char **argv, options_t *opt)
 
     for (int i = 2; i < argc; i += 2) {
         const char *name = argv[i];
-        if (strcmp(name, "--deflate") == 0) {
-            /* The only option without a value. */
-            opt->deflate = 1;
+        if (strcmp(name, "--deflate") == 0 || strcmp(name, "--coalesce") == 0) {
+            /* The options without a value. */
+            if (name[2] == 'd') {
+                opt->deflate = 1;
+            } else {
+                opt->coalesce = 1;
+            }
             i--;
             continue;
         }
@@ -213,6 +218,9 @@ static void parse_options(int argc, char **argv, options_t *opt)
     }
     if (opt->deflate && opt->mode != MODE_ECHO && opt->mode != MODE_HOLD) {
         usage_error("%s", "--deflate applies to echo and hold only");
+    }
+    if (opt->coalesce && opt->mode != MODE_ECHO) {
+        usage_error("%s", "--coalesce applies to echo only");
     }
     if (opt->mode == MODE_BROADCAST) {
         if (!valid_room_name(room)) {

@@ -55,6 +55,7 @@ typedef struct options {
     uint32_t warm_connections;
     uint32_t hz;               /* tick: the server's tick rate, for the expected delivery rate */
     int deflate;               /* echo/hold: offer permessage-deflate */
+    int coalesce;              /* echo: requests made while handling one read leave in one write */
     double warmup_s;
     double duration_s;
     double connect_timeout_s;

@@ -102,6 +102,18 @@ public class BenchOptionsParserTests
     }
 
     [Fact]
+    public void Pipelined_writes_the_requests_together_and_echo_coalesce_does_so_at_any_depth()
+    {
+        Assert.False(Parse().EchoCoalesce);
+        Assert.False(Parse("--echo-depth", "16").EchoCoalesce);
+        Assert.True(Parse("--pipelined").EchoCoalesce);
+        var coalesced = Parse("--echo-coalesce", "--echo-depth", "4");
+        Assert.True(coalesced.EchoCoalesce);
+        Assert.Equal(4, coalesced.EchoDepth);
+        Assert.Contains("--echo-coalesce", BenchOptionsParser.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tick_options_are_read()
     {
         var options = Parse("--tick-clients", "1000", "--tick-hz", "120", "--tick-size", "8", "--tick-warmup", "2.5");
