@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorWs.Server.Buffers;
 
 namespace ActorWs.Server.Sessions;
@@ -10,7 +11,7 @@ namespace ActorWs.Server.Sessions;
 /// <remarks>
 /// <para>
 /// Owned by one session actor; not thread-safe (only the budget's eviction notice comes from another thread, and it
-/// only tells the session). It holds one reference to each frame.
+/// only tells the session <see cref="ResumeBufferEvicted"/>). It holds one reference to each frame.
 /// </para>
 /// <para>
 /// Charging: its bytes, rounded up to <see cref="MemoryBudget.ResumeBufferChargeStep"/>, are its account's holding,
@@ -24,7 +25,7 @@ internal sealed class ResumeBuffer
     private readonly int _maxMessages;
     private readonly long _maxBytes;
     private readonly MemoryBudget _budget;
-    private readonly Action _evictionNotice;
+    private readonly IActorRef _owner;
     private readonly Queue<(long Seq, OutboundFrame Frame)> _entries = new();
     private long _bytes;
 
@@ -37,16 +38,16 @@ internal sealed class ResumeBuffer
     /// <param name="maxMessages">Most messages kept.</param>
     /// <param name="maxBytes">Most bytes kept (the newest message is always kept, whatever its size).</param>
     /// <param name="budget">Where what it keeps is charged.</param>
-    /// <param name="evictionNotice">
-    /// Called (on any thread, at most once per account) when the budget picks this buffer, the greediest, to give up: it
-    /// should tell the owning session, which then calls <see cref="DropAll"/> if <see cref="Evicted"/> is still true.
+    /// <param name="owner">
+    /// The session: told <see cref="ResumeBufferEvicted"/> (from any thread, at most once per account) when the budget
+    /// picks this buffer, the greediest, to give up; it then calls <see cref="DropAll"/> if <see cref="Evicted"/> is still true.
     /// </param>
-    public ResumeBuffer(int maxMessages, long maxBytes, MemoryBudget budget, Action evictionNotice)
+    public ResumeBuffer(int maxMessages, long maxBytes, MemoryBudget budget, IActorRef owner)
     {
         _maxMessages = maxMessages;
         _maxBytes = maxBytes;
         _budget = budget;
-        _evictionNotice = evictionNotice;
+        _owner = owner;
     }
 
     /// <summary>The highest sequence number dropped without acknowledgement (0 when none): a resume from before it cannot be complete.</summary>
@@ -141,7 +142,7 @@ internal sealed class ResumeBuffer
                 _charged = target;
                 return true;
             }
-            var holder = _budget.CreateResumeBufferHolder(_evictionNotice);
+            var holder = _budget.CreateResumeBufferHolder(EvictionNotice(_owner));
             if (!holder.TryCharge(target))
             {
                 holder.Dispose();
@@ -161,6 +162,9 @@ internal sealed class ResumeBuffer
         _charged = target;
         return true;
     }
+
+    // Made with each account, not with the buffer: most buffers never need one. Static so the closure captures only the ref.
+    private static Action EvictionNotice(IActorRef owner) => () => owner.Tell(ResumeBufferEvicted.Instance, ActorRefs.NoSender);
 
     /// <summary>Refunds everything and retires the account (an evicted one is never a candidate again; a new one is made when needed).</summary>
     private void CloseAccount()

@@ -71,11 +71,8 @@ internal sealed partial class SessionActor
     private ResumeBuffer NewResumeBuffer()
     {
         var options = _runtime.Options.Rooms;
-        return new ResumeBuffer(options.ResumeBufferMessages, options.ResumeBufferBytes, _runtime.MemoryBudget, ResumeBufferEvictionNotice(Self));
+        return new ResumeBuffer(options.ResumeBufferMessages, options.ResumeBufferBytes, _runtime.MemoryBudget, Self);
     }
-
-    // Static so the closure captures only the actor's ref, not the actor.
-    private static Action ResumeBufferEvictionNotice(IActorRef self) => () => self.Tell(ResumeBufferEvicted.Instance, ActorRefs.NoSender);
 
     /// <summary>
     /// The memory budget picked this session's resume buffer, the greediest holder, to give up: its messages go (the
