@@ -89,7 +89,7 @@ internal sealed partial class SessionActor
 
     /// <summary>
     /// A detached session that lost messages its client has not seen: it ends now (its rooms see it leave), and the
-    /// session manager answers its token, for the rest of a reconnection window, with <see cref="MissedMessagesGone"/>
+    /// session manager answers its token, for one reconnection window, with <see cref="MissedMessagesGone"/>
     /// rather than as unknown: the client learns why it has to start again.
     /// </summary>
     private void EndUnresumable(string why)
