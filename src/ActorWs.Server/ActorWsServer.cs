@@ -262,10 +262,12 @@ public sealed class ActorWsServer : IAsyncDisposable
             time.GetUtcNow() - runtime.StartedAt, Metrics.OpenConnections, Metrics.ActiveRooms,
             _routes.Routes.Select(r => r.Template.Text).ToArray());
         var budget = runtime.MemoryBudget;
-        Metrics.AddGauge("actorws.memory_budget.used_bytes", "By", "Memory held for clients beyond their free allowances (partial, inflating and waiting messages), charged to server.limits.memory-budget.", () => budget.Used);
+        Metrics.AddGauge("actorws.memory_budget.used_bytes", "By", "Memory held for clients beyond their free allowances (partial, inflating and waiting messages, resume buffers), charged to server.limits.memory-budget.", () => budget.Used);
+        Metrics.AddGauge("actorws.memory_budget.resume_buffer_bytes", "By", "The part of actorws_memory_budget_used_bytes charged for resume buffers (room messages sessions keep until their client acknowledges them).", () => budget.ResumeBufferUsed);
         Metrics.AddGauge("actorws.memory_budget.limit_bytes", "By", "The memory budget (server.limits.memory-budget, resolved).", () => budget.Limit);
         Metrics.AddGauge("actorws.memory_budget.exhausted", "{episode}", "1 while the memory budget is exhausted (upgrades get 503), else 0.", () => budget.IsExhausted ? 1 : 0);
         Metrics.Meter.CreateObservableCounter("actorws.memory_budget.refusals", () => budget.Refusals + budget.Evictions, "{connection}", "Connections closed with 1013 because the memory budget could not hold what they sent.");
+        Metrics.Meter.CreateObservableCounter("actorws.memory_budget.resume_buffers_dropped", () => budget.ResumeBuffersDropped, "{buffer}", "Resume buffers whose messages were dropped because the memory budget could not hold them (a detached session ended; an attached one carried on without them).");
         Metrics.Meter.CreateObservableCounter("actorws.memory.reclaims", () => budget.Reclaims, "{collection}", "Compacting collections made to give memory back to the system after a peak of client memory had passed.");
         Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
