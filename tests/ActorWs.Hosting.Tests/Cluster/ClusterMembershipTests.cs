@@ -35,8 +35,8 @@ public sealed partial class ClusterMembershipTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>
-    /// The first node has no seed nodes and founds the cluster; the others are given its address, as host:port, with
-    /// <c>--cluster-seed</c>.
+    /// The first node has no seed nodes and founds the cluster; once it is Up, the others are given its address, as
+    /// host:port, with <c>--cluster-seed</c>.
     /// </summary>
     private async Task<List<ClusterNode>> StartThreeAsync()
     {
@@ -44,6 +44,9 @@ public sealed partial class ClusterMembershipTests : IDisposable
         try
         {
             nodes.Add(await ClusterNode.StartAsync(_config));
+            // Up before the others ask to join, so that it is the oldest member whatever the addresses (members that
+            // become Up in the same round are numbered in address order).
+            await ClusterNode.UntilAllAsync(nodes, view => AllUp(view, 1));
             var seed = nodes[0].HostAndPort;
             var others = await Task.WhenAll(ClusterNode.StartAsync(_config, "--cluster-seed", seed), ClusterNode.StartAsync(_config, "--cluster-seed", seed));
             nodes.AddRange(others);
