@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
@@ -52,6 +53,7 @@ public sealed class ActorWsServer : IAsyncDisposable
     private IActorRef? _root;
     private ITransportFactory? _transport;
     private PrometheusExporter? _exporter;
+    private Action<ILogger>? _logClusterStart;
     private Task? _stopping;
     private Task? _draining;
     private Task? _actorsStopping;
@@ -272,6 +274,16 @@ public sealed class ActorWsServer : IAsyncDisposable
         Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);
+        if (Cluster.ClusterProvider.IsCluster(System))
+        {
+            (_http.Cluster, _logClusterStart) = UseCluster(System, Metrics);
+        }
+        else
+        {
+            // Rendered once: a single node's answer never changes, and a local system never loads Akka.Cluster.
+            var off = Cluster.ClusterProvider.OffResponse(System);
+            _http.Cluster = () => off;
+        }
 
         _root = System.ActorOf(FactoryActorProducer<ServerActor>.Props(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
         object reply;
@@ -304,7 +316,21 @@ public sealed class ActorWsServer : IAsyncDisposable
             return Done.Instance;
         });
         LogListening(LocalEndPoint);
+        _logClusterStart?.Invoke(_log);
         return LocalEndPoint;
+    }
+
+    /// <summary>
+    /// The cluster's view (what answers <c>/cluster</c>, what logs the node's start) and its gauges, made only when the
+    /// system runs the cluster provider. Kept out of <see cref="StartAsync"/> (never inlined into it, and handing back
+    /// only delegates) so that nothing a local server compiles or loads names a type of Akka.Cluster.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Func<Http.HttpResponse> Render, Action<ILogger> LogStart) UseCluster(ActorSystem system, ActorWsMetrics metrics)
+    {
+        var membership = new Cluster.ClusterMembership(system);
+        membership.AddMetrics(metrics);
+        return (membership.Render, membership.LogStart);
     }
 
     /// <summary>
@@ -326,6 +352,7 @@ public sealed class ActorWsServer : IAsyncDisposable
         http.Add("health /health");
         http.Add("ready /ready");
         if (_exporter is not null) http.Add("metrics /metrics");
+        if (_logClusterStart is not null) http.Add("cluster /cluster"); // answered on a single node too, but only worth naming here
         string httpEndpoints = string.Join(", ", http);
         if (_configurationSource is { } configuration)
         {
