@@ -26,8 +26,8 @@ internal sealed class ResumeReading : IDeadLetterSuppression
 
 /// <summary>
 /// The connection set input aside at the end of its turn's budget (<see cref="ConnectionActor"/>'s frame and byte budgets)
-/// and comes back to it: told by the connection to itself through its dispatcher's queue, so that it lands after the other
-/// actors and sockets waiting on the same thread have had their turn. Preallocated: told once per budget used up.
+/// and comes back to it: told to the connection by a task it queued on its transport's thread, so that it lands after the
+/// other actors and sockets waiting there have had their turn. Preallocated: told once per budget used up.
 /// </summary>
 internal sealed class ContinueInput : IDeadLetterSuppression
 {
