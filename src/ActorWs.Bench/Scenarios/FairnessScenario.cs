@@ -36,6 +36,8 @@ public sealed class FairnessScenario : Scenario
         new("flood_latency_p99_us", "canary latency p99, flooded (µs)", BetterDirection.Lower, 0),
         new("p50_ratio", "canary p50 flooded ÷ quiet", BetterDirection.Lower, 2),
         new("p99_ratio", "canary p99 flooded ÷ quiet", BetterDirection.Lower, 2),
+        new("quiet_msgs_per_sec", "canary echoes, quiet (msg/s, all canaries)", BetterDirection.Higher, 0),
+        new("flood_msgs_per_sec", "canary echoes, flooded (msg/s, all canaries)", BetterDirection.Higher, 0),
         new("flood_echoes_per_sec", "flood messages echoed (msg/s, all flooders)", BetterDirection.Neither, 0),
         new("server_cpu_us_per_msg", "server CPU per message while flooded (µs)", BetterDirection.Lower, 3),
         new("server_cpu_pct", "server process CPU while flooded (% of one core)", BetterDirection.Neither, 0),
@@ -101,6 +103,8 @@ public sealed class FairnessScenario : Scenario
         CopyField(metrics, "quiet_latency_p99_us", result, "quiet_latency_p99_us");
         CopyField(metrics, "flood_latency_p50_us", result, "flood_latency_p50_us");
         CopyField(metrics, "flood_latency_p99_us", result, "flood_latency_p99_us");
+        CopyField(metrics, "quiet_msgs_per_sec", result, "quiet_msgs_per_sec");
+        CopyField(metrics, "flood_msgs_per_sec", result, "flood_msgs_per_sec");
         CopyField(metrics, "flood_echoes_per_sec", result, "flood_echoes_per_sec");
         CopyField(metrics, "client_cpu_pct", result, "client_cpu_pct");
         AddRatio(metrics, "p50_ratio", result, "flood_latency_p50_us", "quiet_latency_p50_us");

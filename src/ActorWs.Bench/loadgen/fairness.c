@@ -11,7 +11,8 @@
  *
  * Phases: warm-up (canaries and flood, so both paths are compiled), drain, quiet settle, quiet window, flood settle,
  * flooded window (between measure_start and measure_end, so the orchestrator's server CPU reading covers it), drain,
- * close. The result line has quiet_latency_* and flood_latency_* for the canaries, and the flood's echo rate.
+ * close. The result line has quiet_latency_* and flood_latency_* for the canaries (a message still unanswered when its
+ * window ends counts with its wait so far: *_waiting of them), and the flood's echo rate.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -73,6 +74,7 @@ typedef struct fairness_mode {
     enum phase measuring;
     histogram_t latency[3];
     uint64_t received[3]; /* canary echoes per measured phase */
+    uint64_t waiting[3];  /* canary messages still unanswered at the end of a measured phase */
     uint64_t mismatches;  /* canary echoes of the wrong type, length or bytes, or nobody's */
     uint64_t flood_mismatches; /* flooders whose echo stream differed from what they sent */
     uint64_t flood_missing;    /* flood messages never echoed (after the drain timeout) */
@@ -300,10 +302,27 @@ static void run_until(fairness_mode_t *m, engine_t *e, uint64_t deadline, const 
     }
 }
 
+/*
+ * Ends a measured window. A canary message still unanswered counts with the time it has waited so far (a lower bound):
+ * otherwise a window in which the canaries starved would show only the few echoes that made it, or none at all.
+ * Its echo, when it comes, falls outside any window and is not counted again.
+ */
+static void end_window(fairness_mode_t *m, const engine_t *e)
+{
+    uint64_t now = now_ns();
+    for (uint32_t i = 0; i < m->canaries; i++) {
+        if (e->conns[i].state == CONN_OPEN && m->conns[i].in_flight) {
+            hist_record(&m->latency[m->measuring], now - m->conns[i].sent_at);
+            m->waiting[m->measuring]++;
+        }
+    }
+    m->measuring = PHASE_NONE;
+}
+
 static void report_phase(const fairness_mode_t *m, enum phase phase, const char *name, double seconds)
 {
-    printf(" %s_messages=%llu %s_msgs_per_sec=%.1f", name, (unsigned long long)m->received[phase], name,
-           seconds > 0 ? (double)m->received[phase] / seconds : 0.0);
+    printf(" %s_messages=%llu %s_msgs_per_sec=%.1f %s_waiting=%llu", name, (unsigned long long)m->received[phase], name,
+           seconds > 0 ? (double)m->received[phase] / seconds : 0.0, name, (unsigned long long)m->waiting[phase]);
     char prefix[32];
     snprintf(prefix, sizeof prefix, "%s_latency", name);
     report_latency(prefix, &m->latency[phase]);
@@ -379,7 +398,7 @@ int run_fairness(const options_t *opt)
         uint64_t start = now_ns();
         m.measuring = PHASE_QUIET;
         run_until(&m, e, start + (uint64_t)(opt->duration_s * NS_PER_SEC), "quiet");
-        m.measuring = PHASE_NONE;
+        end_window(&m, e);
         quiet_seconds = (double)(now_ns() - start) / (double)NS_PER_SEC;
 
         start_flood(&m, e);
@@ -390,7 +409,7 @@ int run_fairness(const options_t *opt)
         m.measuring = PHASE_FLOOD;
         printf("measure_start\n");
         run_until(&m, e, start + (uint64_t)(opt->duration_s * NS_PER_SEC), "flooded");
-        m.measuring = PHASE_NONE;
+        end_window(&m, e);
         flood_seconds = (double)(now_ns() - start) / (double)NS_PER_SEC;
         flood_bytes_end = m.flood_echo_bytes;
         cpu_end = process_cpu_ns();

@@ -10,9 +10,9 @@ public class FairnessMetricsTests
 {
     private static readonly LoadGenRecord Result = Samples.Record(
         "result mode=fairness canaries=10 size=32 flooders=4 flood_size=1 canaries_open=9 flooders_open=4 duration_s=10.000"
-        + " quiet_messages=500000 quiet_msgs_per_sec=50000.0 quiet_latency_p50_us=40.0 quiet_latency_p90_us=60.0"
+        + " quiet_messages=500000 quiet_msgs_per_sec=50000.0 quiet_waiting=0 quiet_latency_p50_us=40.0 quiet_latency_p90_us=60.0"
         + " quiet_latency_p99_us=160.0 quiet_latency_p999_us=900.0 quiet_latency_max_us=5000.0 quiet_latency_mean_us=45.0"
-        + " flood_messages=100000 flood_msgs_per_sec=10000.0 flood_latency_p50_us=90.0 flood_latency_p90_us=200.0"
+        + " flood_messages=100000 flood_msgs_per_sec=10000.0 flood_waiting=2 flood_latency_p50_us=90.0 flood_latency_p90_us=200.0"
         + " flood_latency_p99_us=400.0 flood_latency_p999_us=2000.0 flood_latency_max_us=9000.0 flood_latency_mean_us=100.0"
         + " flood_echoes=20000000 flood_echoes_per_sec=2000000.0 flood_frames_sent=30000000 flood_missing=2 flood_mismatches=1"
         + " mismatches=3 stalled=4 client_cpu_pct=12.5 interrupted=0 opened=13 err_connect=1 err_handshake=0 err_protocol=5"
@@ -31,6 +31,8 @@ public class FairnessMetricsTests
         Assert.Equal(90, metrics["flood_latency_p50_us"]);
         Assert.Equal(400, metrics["flood_latency_p99_us"]);
         Assert.Equal(2_000_000, metrics["flood_echoes_per_sec"]);
+        Assert.Equal(50_000, metrics["quiet_msgs_per_sec"]);
+        Assert.Equal(10_000, metrics["flood_msgs_per_sec"]);
         Assert.Equal(12.5, metrics["client_cpu_pct"]);
     }
 
