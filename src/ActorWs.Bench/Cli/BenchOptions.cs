@@ -3,7 +3,8 @@ namespace ActorWs.Bench.Cli;
 /// <summary>
 /// Everything one benchmark run needs to know. Defaults reproduce the issues' scenarios
 /// (echo: 100 connections x 32 bytes; hold: 10,000 idle connections, without and with compression offered;
-/// broadcast: 1,000 members; tick: 100 clients in one room at 30 Hz x 256 bytes).
+/// broadcast: 1,000 members; tick: 100 clients in one room at 30 Hz x 256 bytes; fairness: 10 canaries x 32 bytes next to
+/// 4 connections flooding 1-byte messages).
 /// </summary>
 /// <remarks>Immutable; safe to share between threads.</remarks>
 public sealed record BenchOptions
@@ -51,6 +52,15 @@ public sealed record BenchOptions
     /// </summary>
     public const double DefaultTickWarmupSeconds = 5;
 
+    /// <summary>Default canary connections of the fairness scenario (echo, one message in flight each).</summary>
+    public const int DefaultFairnessCanaries = 10;
+
+    /// <summary>Default connections flooding tiny messages in the fairness scenario.</summary>
+    public const int DefaultFairnessFlooders = 4;
+
+    /// <summary>Default payload of each flood message (a 7-byte frame).</summary>
+    public const int DefaultFairnessFloodBytes = 1;
+
     /// <summary>Default seconds to let a server settle before its memory is read.</summary>
     public const double DefaultSettleSeconds = 2;
 
@@ -65,7 +75,7 @@ public sealed record BenchOptions
 
     /// <summary>The scenarios to run, in order.</summary>
     public IReadOnlyList<ScenarioKind> Scenarios { get; init; } =
-        [ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.HoldDeflate, ScenarioKind.Broadcast, ScenarioKind.Tick];
+        [ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.HoldDeflate, ScenarioKind.Broadcast, ScenarioKind.Tick, ScenarioKind.Fairness];
 
     /// <summary>The servers to measure; each scenario runs against each in this order.</summary>
     public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.ActorWs, ServerKind.Kestrel];
@@ -117,6 +127,18 @@ public sealed record BenchOptions
 
     /// <summary>Seconds of ticking before the tick scenario's measured window.</summary>
     public double TickWarmupSeconds { get; init; } = DefaultTickWarmupSeconds;
+
+    /// <summary>Canary connections of the fairness scenario.</summary>
+    public int FairnessCanaries { get; init; } = DefaultFairnessCanaries;
+
+    /// <summary>Bytes of each canary message in the fairness scenario.</summary>
+    public int FairnessMessageBytes { get; init; } = DefaultMessageBytes;
+
+    /// <summary>Connections flooding tiny messages in the fairness scenario.</summary>
+    public int FairnessFlooders { get; init; } = DefaultFairnessFlooders;
+
+    /// <summary>Payload bytes of each flood message (0 or 1).</summary>
+    public int FairnessFloodBytes { get; init; } = DefaultFairnessFloodBytes;
 
     /// <summary>Seconds to wait before reading a server's memory.</summary>
     public double SettleSeconds { get; init; } = DefaultSettleSeconds;

@@ -25,6 +25,12 @@ public static partial class BenchOptionsParser
     /// <summary>Most tick clients: the tick room's seats, so that all of them share one room.</summary>
     public const int MaxTickClients = TickServer.TickBenchRoom.Seats;
 
+    /// <summary>
+    /// Largest flood message of the fairness scenario: the generator checks the echoes by their bytes, which needs one
+    /// server frame per message, and a longer message split across a server's reads may legally come back in pieces.
+    /// </summary>
+    public const int MaxFloodBytes = 1;
+
     /// <summary>Messages in flight per echo connection with <c>--pipelined</c>.</summary>
     public const int PipelinedEchoDepth = 16;
 
@@ -32,11 +38,11 @@ public static partial class BenchOptionsParser
     public const string Usage = """
         usage: dotnet run -c Release --project src/ActorWs.Bench -- [options]
 
-          --scenarios LIST          echo,hold,hold-deflate,broadcast,tick (default: all five)
+          --scenarios LIST          echo,hold,hold-deflate,broadcast,tick,fairness (default: all six)
           --servers LIST            actorws,kestrel (default: both)
           --quick                   smoke test: 1 s warm-up, 2 s measured, fewer connections
-          --warmup S                seconds of load before measuring echo and broadcast (default 20)
-          --duration S              seconds measured for echo, broadcast and tick (default 10)
+          --warmup S                seconds of load before measuring echo, broadcast and fairness (default 20)
+          --duration S              seconds measured for echo, broadcast and tick, and for each fairness window (default 10)
           --echo-connections N      (default 100)
           --echo-size BYTES         (default 32)
           --echo-depth N            messages in flight per connection (default 1)
@@ -52,6 +58,10 @@ public static partial class BenchOptionsParser
           --tick-hz HZ              ticks per second, 1-120 (default 30)
           --tick-size BYTES         state delta per tick (default 256, at least 8)
           --tick-warmup S           seconds of ticking before measuring (default 5)
+          --fairness-canaries N     fairness: echo connections whose latency is measured (default 10)
+          --fairness-size BYTES     fairness: canary message size (default 32)
+          --fairness-flooders N     fairness: connections flooding tiny messages (default 4)
+          --fairness-flood-size B   fairness: flood message payload, 0 or 1 byte (default 1)
           --settle S                seconds before reading server memory (default 2)
           --startup-timeout S       seconds to wait for GET /health (default 30)
           --server-cpus LIST        taskset CPU list for the servers (default 0)
@@ -185,6 +195,18 @@ public static partial class BenchOptionsParser
                 break;
             case "--tick-warmup":
                 options = options with { TickWarmupSeconds = ParseSeconds(name, value, 0, ref error) };
+                break;
+            case "--fairness-canaries":
+                options = options with { FairnessCanaries = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--fairness-size":
+                options = options with { FairnessMessageBytes = ParseInt(name, value, 0, MaxMessageBytes, ref error) };
+                break;
+            case "--fairness-flooders":
+                options = options with { FairnessFlooders = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--fairness-flood-size":
+                options = options with { FairnessFloodBytes = ParseInt(name, value, 0, MaxFloodBytes, ref error) };
                 break;
             case "--server-cpus":
                 options = options with { ServerCpus = ParseCpuList(name, value, ref error) };

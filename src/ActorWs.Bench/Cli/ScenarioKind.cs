@@ -17,4 +17,7 @@ public enum ScenarioKind
 
     /// <summary>Game tick: N clients in one ticking room, a state delta broadcast every tick (ActorWs only).</summary>
     Tick,
+
+    /// <summary>Per-client fairness: canaries' echo latency quiet, then while a few connections flood tiny frames.</summary>
+    Fairness,
 }

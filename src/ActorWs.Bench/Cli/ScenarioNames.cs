@@ -11,6 +11,7 @@ public static class ScenarioNames
         (ScenarioKind.HoldDeflate, "hold-deflate"),
         (ScenarioKind.Broadcast, "broadcast"),
         (ScenarioKind.Tick, "tick"),
+        (ScenarioKind.Fairness, "fairness"),
     ];
 
     /// <summary>Every name, in scenario order.</summary>

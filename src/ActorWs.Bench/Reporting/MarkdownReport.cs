@@ -28,7 +28,7 @@ public static class MarkdownReport
         text.AppendLine(c, $"- machine: {machine.Summary()}");
         text.AppendLine(c, $"- servers: {string.Join(", ", options.Servers)}, each a fresh process per scenario, workstation GC, pinned to CPU {options.ServerCpus}");
         text.AppendLine(c, $"- load generator: C, epoll, one thread, pinned to CPU {options.ClientCpus}");
-        text.AppendLine(c, $"- timing: {options.WarmupSeconds:0.##} s warm-up then {options.DurationSeconds:0.##} s measured (echo, broadcast; tick warms up {options.TickWarmupSeconds:0.##} s); memory read {options.SettleSeconds:0.##} s after connections settle (hold){(options.Quick ? "; --quick smoke test, not a measurement" : string.Empty)}");
+        text.AppendLine(c, $"- timing: {options.WarmupSeconds:0.##} s warm-up then {options.DurationSeconds:0.##} s measured (echo, broadcast; fairness: quiet, then flooded; tick warms up {options.TickWarmupSeconds:0.##} s); memory read {options.SettleSeconds:0.##} s after connections settle (hold){(options.Quick ? "; --quick smoke test, not a measurement" : string.Empty)}");
         text.AppendLine();
         text.AppendLine("| scenario | metric | better | ActorWs | Kestrel | ActorWs/Kestrel |");
         text.AppendLine("| --- | --- | --- | ---: | ---: | ---: |");

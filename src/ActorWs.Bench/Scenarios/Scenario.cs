@@ -62,6 +62,7 @@ public abstract class Scenario
         ScenarioKind.HoldDeflate => new HoldScenario(offerDeflate: true),
         ScenarioKind.Broadcast => new BroadcastScenario(),
         ScenarioKind.Tick => new TickScenario(),
+        ScenarioKind.Fairness => new FairnessScenario(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown scenario"),
     };
 

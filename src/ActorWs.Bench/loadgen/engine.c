@@ -1,4 +1,4 @@
-/* See engine.h. Single-threaded; level-triggered epoll; one recv per readiness event. */
+/* See engine.h. Single-threaded; level-triggered epoll; one recv (and at most one send) per readiness event. */
 #include "engine.h"
 
 #include <arpa/inet.h>
@@ -176,8 +176,16 @@ static void send_close(conn_t *c, uint16_t code)
     conn_send_message(c, WS_OP_CLOSE, payload, sizeof payload);
 }
 
+void conn_want_write(conn_t *c)
+{
+    if (c->state != CONN_DONE && c->fd >= 0) {
+        set_events(c, 1);
+    }
+}
+
 static void on_writable(conn_t *c)
 {
+    engine_t *e = c->engine;
     if (c->out_sent < c->out_len) {
         ssize_t written = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent, MSG_NOSIGNAL);
         if (written < 0) {
@@ -190,7 +198,11 @@ static void on_writable(conn_t *c)
     }
     if (c->out_sent == c->out_len) {
         c->out_sent = c->out_len = 0;
-        set_events(c, 0);
+        /* Our own bytes are out: the mode's own stream (if any) may follow them. */
+        int more = c->state == CONN_OPEN && e->ops->on_writable != NULL && e->ops->on_writable(e->mode, c);
+        if (c->state != CONN_DONE) {
+            set_events(c, more);
+        }
     }
 }
 
@@ -381,9 +393,16 @@ static void on_readable(conn_t *c)
         feed_handshake(c, e->read_buffer, (size_t)n);
         return;
     }
+    size_t taken = 0;
+    if ((c->state == CONN_OPEN || c->state == CONN_CLOSING) && e->ops->on_bytes != NULL) {
+        taken = e->ops->on_bytes(e->mode, c, e->read_buffer, (size_t)n);
+    }
+    if (taken >= (size_t)n || c->state == CONN_DONE) {
+        return;
+    }
     int gather = e->coalesce_writes && !c->want_write;
     c->gathering = (uint8_t)gather;
-    feed_frames(c, e->read_buffer, (size_t)n);
+    feed_frames(c, e->read_buffer + taken, (size_t)n - taken);
     c->gathering = 0;
     /* What the handled data made us send leaves now, in one send(); the rest waits for EPOLLOUT. */
     if (gather && c->state != CONN_DONE && c->out_sent < c->out_len) {

@@ -53,11 +53,23 @@ typedef struct conn {
     ws_parser_t parser;
 } conn_t;
 
-/* Scenario callbacks; only called for connections in CONN_OPEN. */
+/* Scenario callbacks; only called for connections in CONN_OPEN (on_bytes also in CONN_CLOSING). */
 typedef struct mode_ops {
     void (*on_open)(void *mode, conn_t *c);
     void (*on_data)(void *mode, conn_t *c, const uint8_t *data, size_t len, uint64_t offset);
     void (*on_message)(void *mode, conn_t *c, int opcode, uint64_t length);
+    /*
+     * Optional: sees the bytes of each read before they are decoded and returns how many of the first ones it took
+     * for itself (those are not decoded); 0 leaves them all to the decoder. A mode that counts a flood's echoes without
+     * decoding them uses it; it must hand the decoder whole frames only.
+     */
+    size_t (*on_bytes)(void *mode, conn_t *c, const uint8_t *data, size_t len);
+    /*
+     * Optional: the socket can take more and the engine has nothing of its own queued. The mode may write to c->fd
+     * directly (whole frames, or the rest of its stream) and returns nonzero to be called again when there is room.
+     * Asked for with conn_want_write.
+     */
+    int (*on_writable)(void *mode, conn_t *c);
 } mode_ops_t;
 
 typedef struct engine_counters {
@@ -140,6 +152,8 @@ void engine_poll(engine_t *e, uint64_t deadline_ns);
 
 /* Sends a complete pre-encoded frame; returns 0, or -1 if the connection failed (and is now DONE). */
 int conn_send(conn_t *c, const uint8_t *frame, size_t len);
+/* Asks for mode_ops_t.on_writable as soon as the socket can take bytes (level-triggered: every poll while it can). */
+void conn_want_write(conn_t *c);
 /* Encodes and sends a masked frame (payload up to 64 KiB) with a fresh masking key. */
 int conn_send_message(conn_t *c, int opcode, const uint8_t *payload, size_t len);
 

@@ -21,12 +21,12 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: loadgen <echo|hold|broadcast|tick|selftest> --port P [options]\n"
+            "usage: loadgen <echo|hold|broadcast|tick|fairness|selftest> --port P [options]\n"
             "  --host A             IPv4 loopback address (127.x.x.x), default 127.0.0.1\n"
             "  --path /p            echo/hold route, default %s; tick: the JSON room protocol, default %s\n"
             "  --room NAME          broadcast room (joins /rooms/NAME), default %s\n"
             "  --room-type NAME     tick: the room type joined with joinOrCreate, default %s\n"
-            "  --connections N      echo: %u, hold: %u, broadcast members: %u, tick clients: %u\n"
+            "  --connections N      echo: %u, hold: %u, broadcast members: %u, tick clients: %u, fairness canaries: %u\n"
             "  --members N          same as --connections\n"
             "  --senders K          broadcast senders, default %u\n"
             "  --size B             message bytes, default %u (broadcast needs >= %u); tick: the room's payload\n"
@@ -35,6 +35,8 @@ static void usage(FILE *out)
             "  --deflate            echo/hold: offer permessage-deflate (RFC 7692) in every handshake\n"
             "  --depth D            echo messages in flight per connection, default %u\n"
             "  --coalesce           echo: the requests sent on reading echoes leave in one write per read\n"
+            "  --flooders F         fairness: connections flooding tiny messages, default %u\n"
+            "  --flood-size B       fairness: payload bytes of each flood message, default %u (at most %u)\n"
             "  --concurrency C      handshakes in flight, default %u\n"
             "  --warm-connections W hold warm-up connections, default %u\n"
             "  --warmup S           seconds before measuring, default %.0f\n"
@@ -44,8 +46,9 @@ static void usage(FILE *out)
             "  --wait-timeout S     hold: longest wait for a stdin line, default %.0f\n"
             "  --stall-timeout S    a message not back after S counts as stalled, default %.0f\n",
             DEFAULT_ECHO_PATH, DEFAULT_ROOMS_PATH, DEFAULT_ROOM, DEFAULT_TICK_ROOM_TYPE, DEFAULT_ECHO_CONNECTIONS,
-            DEFAULT_HOLD_CONNECTIONS, DEFAULT_BROADCAST_MEMBERS, DEFAULT_TICK_CLIENTS, DEFAULT_SENDERS, DEFAULT_MESSAGE_BYTES,
-            BROADCAST_HEADER_BYTES, DEFAULT_TICK_BYTES, TICK_TIMESTAMP_BYTES, DEFAULT_TICK_HZ, DEFAULT_DEPTH, DEFAULT_CONCURRENCY,
+            DEFAULT_HOLD_CONNECTIONS, DEFAULT_BROADCAST_MEMBERS, DEFAULT_TICK_CLIENTS, DEFAULT_FAIRNESS_CANARIES, DEFAULT_SENDERS,
+            DEFAULT_MESSAGE_BYTES, BROADCAST_HEADER_BYTES, DEFAULT_TICK_BYTES, TICK_TIMESTAMP_BYTES, DEFAULT_TICK_HZ, DEFAULT_DEPTH,
+            DEFAULT_FLOODERS, DEFAULT_FLOOD_BYTES, MAX_FLOOD_BYTES, DEFAULT_CONCURRENCY,
             DEFAULT_WARM_CONNECTIONS, DEFAULT_WARMUP_SECONDS, DEFAULT_DURATION_SECONDS, DEFAULT_CONNECT_TIMEOUT_SECONDS,
             DEFAULT_CLOSE_TIMEOUT_SECONDS, DEFAULT_WAIT_TIMEOUT_SECONDS, DEFAULT_STALL_TIMEOUT_SECONDS);
 }
@@ -123,6 +126,9 @@ static void parse_options(int argc, char **argv, options_t *opt)
         opt->connections = DEFAULT_TICK_CLIENTS;
         opt->size = DEFAULT_TICK_BYTES;
         path = DEFAULT_ROOMS_PATH;
+    } else if (strcmp(mode, "fairness") == 0) {
+        opt->mode = MODE_FAIRNESS;
+        opt->connections = DEFAULT_FAIRNESS_CANARIES;
     } else if (strcmp(mode, "selftest") == 0) {
         opt->mode = MODE_SELFTEST;
         return;
@@ -139,6 +145,8 @@ static void parse_options(int argc, char **argv, options_t *opt)
     int port = -1;
     opt->senders = DEFAULT_SENDERS;
     opt->hz = DEFAULT_TICK_HZ;
+    opt->flooders = DEFAULT_FLOODERS;
+    opt->flood_size = DEFAULT_FLOOD_BYTES;
     opt->depth = DEFAULT_DEPTH;
     opt->concurrency = DEFAULT_CONCURRENCY;
     opt->warm_connections = DEFAULT_WARM_CONNECTIONS;
@@ -183,6 +191,10 @@ static void parse_options(int argc, char **argv, options_t *opt)
             opt->senders = parse_count(name, value, 1, 1000000);
         } else if (strcmp(name, "--size") == 0) {
             opt->size = parse_count(name, value, 0, MAX_MESSAGE_BYTES);
+        } else if (strcmp(name, "--flooders") == 0) {
+            opt->flooders = parse_count(name, value, 1, 100000);
+        } else if (strcmp(name, "--flood-size") == 0) {
+            opt->flood_size = parse_count(name, value, 0, MAX_FLOOD_BYTES);
         } else if (strcmp(name, "--depth") == 0) {
             opt->depth = parse_count(name, value, 1, MAX_DEPTH);
         } else if (strcmp(name, "--concurrency") == 0) {
@@ -293,7 +305,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
     signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit(opt.connections + opt.warm_connections);
+    raise_fd_limit(opt.connections + opt.warm_connections + (opt.mode == MODE_FAIRNESS ? opt.flooders : 0));
 
     switch (opt.mode) {
     case MODE_ECHO:
@@ -304,6 +316,8 @@ int main(int argc, char **argv)
         return run_broadcast(&opt);
     case MODE_TICK:
         return run_tick(&opt);
+    case MODE_FAIRNESS:
+        return run_fairness(&opt);
     default:
         return EXIT_USAGE;
     }

@@ -14,6 +14,16 @@
 #define DEFAULT_TICK_BYTES 256
 #define DEFAULT_ROOM "bench"
 #define DEFAULT_ECHO_CONNECTIONS 100
+/* fairness: canaries (echo, one message in flight each) and connections flooding tiny frames. */
+#define DEFAULT_FAIRNESS_CANARIES 10
+#define DEFAULT_FLOODERS 4
+#define DEFAULT_FLOOD_BYTES 1
+/*
+ * Flood messages are tiny: 0 bytes (6-byte frames) or 1 byte (7-byte frames). Their echoes are checked by their
+ * bytes, not decoded, which needs one server frame per message; a longer message split across a server's reads may
+ * legally be echoed in pieces (Kestrel's echo forwards each piece it receives).
+ */
+#define MAX_FLOOD_BYTES 1u
 #define DEFAULT_HOLD_CONNECTIONS 10000
 #define DEFAULT_BROADCAST_MEMBERS 1000
 #define DEFAULT_SENDERS 10
@@ -40,20 +50,22 @@
 /* The room toolkit ticks at 1..120 Hz (RoomActor.MaxTickRate). */
 #define MAX_TICK_HZ 120u
 
-typedef enum loadgen_mode { MODE_ECHO, MODE_HOLD, MODE_BROADCAST, MODE_TICK, MODE_SELFTEST } loadgen_mode_t;
+typedef enum loadgen_mode { MODE_ECHO, MODE_HOLD, MODE_BROADCAST, MODE_TICK, MODE_FAIRNESS, MODE_SELFTEST } loadgen_mode_t;
 
 typedef struct options {
     loadgen_mode_t mode;
     struct sockaddr_in address;
     char path[MAX_ROOM_NAME + 16];
     char room_type[MAX_ROOM_NAME + 1]; /* tick: the room type joined with joinOrCreate */
-    uint32_t connections;      /* echo/hold connections, broadcast members, tick clients */
+    uint32_t connections;      /* echo/hold connections, broadcast members, tick clients, fairness canaries */
     uint32_t senders;
     uint32_t size;
     uint32_t depth;
     uint32_t concurrency;
     uint32_t warm_connections;
     uint32_t hz;               /* tick: the server's tick rate, for the expected delivery rate */
+    uint32_t flooders;         /* fairness: connections flooding tiny frames */
+    uint32_t flood_size;       /* fairness: payload bytes of each flood message */
     int deflate;               /* echo/hold: offer permessage-deflate */
     int coalesce;              /* echo: requests made while handling one read leave in one write */
     double warmup_s;
@@ -68,6 +80,7 @@ int run_echo(const options_t *opt);
 int run_hold(const options_t *opt);
 int run_broadcast(const options_t *opt);
 int run_tick(const options_t *opt);
+int run_fairness(const options_t *opt);
 int run_selftest(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fairness.h"
 #include "histogram.h"
 #include "jsonscan.h"
 #include "options.h"
@@ -414,6 +415,42 @@ static void test_client_frames(void)
     CHECK(n == sizeof expected && memcmp(frame, expected, n) == 0, "RFC 5.7 masked Hello differs");
 }
 
+/* The flood block: whole masked binary frames of one length, each with its own key, carrying the expected bytes. */
+static void test_flood_block(void)
+{
+    static uint8_t block[FLOOD_BLOCK_BYTES];
+    for (uint32_t size = 0; size <= MAX_FLOOD_BYTES; size++) {
+        uint32_t frames = 0;
+        size_t len = flood_block_build(block, sizeof block, size, &frames);
+        size_t frame_len = ws_client_header_len(size) + size;
+        CHECK(frame_len == 6 + size, "flood size %u: frame length %zu", size, frame_len);
+        CHECK(frames == sizeof block / frame_len && len == frames * frame_len, "flood size %u: %u frames in %zu bytes", size, frames, len);
+        int distinct_masks = 0;
+        for (uint32_t i = 0; i < frames; i++) {
+            uint8_t *frame = block + (size_t)i * frame_len;
+            if (frame[0] != 0x82 || frame[1] != (0x80 | size)) {
+                CHECK(0, "flood size %u: frame %u header %02x %02x", size, i, frame[0], frame[1]);
+                break;
+            }
+            if (i > 0 && memcmp(frame + 2, frame + 2 - frame_len, WS_MASK_BYTES) != 0) {
+                distinct_masks++;
+            }
+            uint8_t payload[MAX_FLOOD_BYTES + 1];
+            memcpy(payload, frame + 6, size);
+            ws_apply_mask(payload, size, frame + 2, 0);
+            for (uint32_t j = 0; j < size; j++) {
+                if (payload[j] != flood_payload_byte(i, j)) {
+                    CHECK(0, "flood size %u: frame %u byte %u is %02x", size, i, j, payload[j]);
+                    break;
+                }
+            }
+        }
+        /* Keys come from the CSPRNG: two neighbours share one by chance about once in four billion. */
+        CHECK(distinct_masks >= (int)frames - 2, "flood size %u: only %d of %u keys differ from the previous", size, distinct_masks, frames);
+        CHECK(flood_payload_byte(0, 0) != flood_payload_byte(1, 0), "neighbouring flood messages carry the same byte");
+    }
+}
+
 static void test_jsonscan(void)
 {
     const char *reply = "{\"op\":\"reply\",\"ref\":1,\"status\":\"ok\",\"room\":\"bench-tick-1\",\"type\":\"bench-tick\","
@@ -510,6 +547,7 @@ int run_selftest(void)
     test_parser_rsv1();
     test_deflate_negotiation();
     test_client_frames();
+    test_flood_block();
     test_histogram();
     test_jsonscan();
     test_tick_messages();

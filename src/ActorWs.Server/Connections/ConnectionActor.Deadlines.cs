@@ -61,9 +61,10 @@ internal sealed partial class ConnectionActor
                 var ws = _runtime.Options.WebSocket;
                 if (now >= _messageDeadline)
                 {
-                    if (Volatile.Read(ref _readsPaused) == 1 || _pausedForReplies)
+                    if (Volatile.Read(ref _readsPaused) == 1 || _pausedForReplies || _inputDeferred)
                     {
-                        // We are the ones not reading (backpressure): the client gets a fresh period once we read again.
+                        // We are the ones not reading (backpressure, or the rest of a turn's input set aside for the next
+                        // turn, which may hold the message's end): the client gets a fresh period once we read again.
                         _messageDeadline = now + Ticks(ws.MessageTimeout);
                     }
                     else

@@ -36,15 +36,27 @@ internal sealed partial class ConnectionActor
         }
     }
 
-    /// <summary>Decodes frames from the input until it is used up, reading pauses, or the close starts.</summary>
-    private void ProcessFrames()
+    /// <summary>
+    /// Decodes frames from the input until it is used up, reading pauses, the close starts, or the turn's frame budget
+    /// (<paramref name="frames"/>) is spent: then the rest stays buffered for a later turn (<see cref="DeferInput"/>).
+    /// </summary>
+    private void ProcessFrames(ref int frames)
     {
         var reader = _reader!;
         while (_inStart < _inEnd)
         {
+            if (_inputDeferred) return;
             if (_phase == ConnectionPhase.Open && (Volatile.Read(ref _readsPaused) == 1 || _pausedForReplies)) return;
+            if (frames <= 0)
+            {
+                // Stopped between two events, never inside one: the reader keeps its place in a message still in progress.
+                reader.ReleaseDeliveredBuffers();
+                DeferInput();
+                return;
+            }
             var frameEvent = reader.Read(_in.AsSpan(_inStart, _inEnd - _inStart), out int consumed);
             _inStart += consumed;
+            if (frameEvent.Kind is WebSocketFrameEventKind.Message or WebSocketFrameEventKind.Ping or WebSocketFrameEventKind.Pong) frames--;
             switch (frameEvent.Kind)
             {
                 case WebSocketFrameEventKind.NeedMoreData:

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Akka.Actor;
+using Akka.Dispatch;
 using ActorWs.Server.Dispatch;
 using ActorWs.Protocol.Frames;
 using ActorWs.Protocol.Http;
@@ -72,9 +73,11 @@ internal enum ConnectionBehavior : byte
 /// turn it arrived. On resumable routes the session is a <see cref="SessionActor"/> that outlives the connection.
 /// </para>
 /// <para>
-/// Reads are batched: one transport signal leads to as many non-blocking reads as there are bytes (up to a
-/// fairness budget), all frames in them are decoded, and the read buffer goes back to the pool when it is
-/// empty, so an idle connection holds none. Writes are batched too: frames are copied into one pooled buffer
+/// Reads are batched: one transport signal leads to as many non-blocking reads as there are bytes, all frames in them
+/// are decoded, and the read buffer goes back to the pool when it is empty, so an idle connection holds none. Both are
+/// bounded per turn (<see cref="FrameBudgetPerTurn"/>, <see cref="ReadBudgetPerTurn"/>): past either budget the rest
+/// stays buffered and the connection comes back to it after the other connections on its thread had their turn
+/// (<see cref="DeferInput"/>). Writes are batched too: frames are copied into one pooled buffer
 /// and written once per batch of messages (<see cref="TurnBatchingActor"/>), or when the socket can take more.
 /// </para>
 /// <para>
@@ -84,13 +87,30 @@ internal enum ConnectionBehavior : byte
 /// <see cref="ITransportOwner.OnTransportSignal"/> (called from the I/O thread; it only Tells).
 /// </para>
 /// </remarks>
-internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwner, IInboundFlow
+internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwner, IInboundFlow, IRunnable
 {
     /// <summary>Size of the pooled read buffer (one per connection, only while bytes are being processed).</summary>
     private const int ReadBufferSize = 16 * 1024;
 
-    /// <summary>Bytes read per turn before yielding to other messages (and other actors on this thread).</summary>
+    /// <summary>Bytes read per turn before yielding to the other actors and sockets on this thread.</summary>
     private const int ReadBudgetPerTurn = 256 * 1024;
+
+    /// <summary>
+    /// Frames decoded per turn (messages, pings and pongs: each one is work for the session or a reply) before the rest of
+    /// the input is set aside for a later turn, after the other actors and sockets on this thread.
+    /// </summary>
+    /// <remarks>
+    /// Why: the byte budget alone lets a client that floods tiny frames (6 bytes each) hand its session some 40,000
+    /// messages in one turn while every other socket of its I/O thread waits. 64 frames are a few tens of microseconds of
+    /// echo work, about what a quiet round trip costs, so a neighbour waits at most about that per flooding connection; and
+    /// enough that the cost of coming back (one task on the loop, one message, one write of the replies so far) is small
+    /// next to the frames' own work. Any client whose reads hold fewer frames (one request, a pipelined handful) never
+    /// meets it. A constant rather than a setting: it trades the loop's overhead against its latency, which is the
+    /// server's business, not the application's; handlers heavy enough to make 64 frames long belong on their own
+    /// dispatcher (an actor route), not on the I/O thread. Fragments of one message are absorbed in one step and count as
+    /// one frame; the byte budget bounds them.
+    /// </remarks>
+    internal const int FrameBudgetPerTurn = 64;
 
     private static readonly WebSocketFrameReaderOptions ReaderOptions = new() { Role = WebSocketRole.Server };
 
@@ -107,6 +127,12 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     private int _inEnd;
     private bool _readable;
     private bool _peerFinished;
+
+    /// <summary>
+    /// A budget ran out with input left (buffered bytes, or a socket still readable): nothing more is decoded or read until
+    /// <see cref="ContinueInput"/> comes back (see <see cref="DeferInput"/>).
+    /// </summary>
+    private bool _inputDeferred;
 
     private int _inflight;
     private int _readsPaused;
@@ -249,6 +275,10 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
                 if ((readiness & TransportReadiness.Readable) != 0) _readable = true;
                 ReadAvailable();
                 return true;
+            case ContinueInput:
+                _inputDeferred = false;
+                ReadAvailable();
+                return true;
             case DeadlineReached:
                 OnDeadline();
                 return true;
@@ -297,17 +327,18 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
         _ => false,
     };
 
-    /// <summary>Processes buffered input, then reads while the socket has bytes (within the turn's budget).</summary>
+    /// <summary>Processes buffered input, then reads while the socket has bytes (within the turn's budgets).</summary>
     private void ReadAvailable()
     {
-        ProcessInput();
+        int frames = FrameBudgetPerTurn;
+        ProcessInput(ref frames);
         int budget = ReadBudgetPerTurn;
-        while (_readable && CanRead && _inStart == _inEnd && !_peerFinished)
+        while (_readable && CanRead && _inStart == _inEnd && !_peerFinished && !_inputDeferred)
         {
             if (budget <= 0)
             {
-                // More may be waiting: come back after whatever else is queued.
-                _self.Tell(TransportSignalled.Instance, null);
+                // More may be waiting (edge-triggered readiness will not say so again): come back to it later.
+                DeferInput();
                 break;
             }
             _in ??= ArrayPool<byte>.Shared.Rent(ReadBufferSize);
@@ -323,7 +354,7 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
                     budget -= received;
                     if (ReadsBoundedAfterClose) _readAfterFailedClose += received;
                     _lastReceived = _runtime.Time.GetTimestamp();
-                    ProcessInput();
+                    ProcessInput(ref frames);
                     break;
                 case ReceiveStatus.WouldBlock:
                     _readable = false;
@@ -342,8 +373,34 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
         if (_inStart == _inEnd) ReturnInput();
     }
 
-    /// <summary>Feeds the unprocessed input to the current phase, and to the next one when the input changed it (an upgrade).</summary>
-    private void ProcessInput()
+    /// <summary>
+    /// Sets the rest of the input aside (it stays buffered, and the socket's readiness is remembered) until a later turn.
+    /// <see cref="ContinueInput"/> is told from a task queued behind the work already waiting on the transport's thread
+    /// (<see cref="IConnectionTransport.Defer"/>; on an I/O thread the loop runs it in its next turn, after the sockets it
+    /// polls meanwhile and the mailboxes already waiting), not told straight to this mailbox: a message to itself would be
+    /// handled in the same mailbox run (up to the dispatcher's throughput) and the others would still wait. Not through
+    /// <c>Context.Dispatcher.Schedule</c> either: Akka.NET wraps each task in an object of its own (32 bytes, measured).
+    /// </summary>
+    private void DeferInput()
+    {
+        if (_inputDeferred) return;
+        _inputDeferred = true;
+        _transport.Defer(this);
+    }
+
+    /// <summary>
+    /// The deferred continuation, run on the transport's thread outside this actor's turn, so it only tells. The actor is
+    /// its own task: deferring allocates nothing, and at most one is queued (<see cref="_inputDeferred"/>).
+    /// </summary>
+    void IRunnable.Run() => _self.Tell(ContinueInput.Instance, ActorRefs.NoSender);
+
+    void IThreadPoolWorkItem.Execute() => _self.Tell(ContinueInput.Instance, ActorRefs.NoSender);
+
+    /// <summary>
+    /// Feeds the unprocessed input to the current phase, and to the next one when the input changed it (an upgrade);
+    /// <paramref name="frames"/> is what is left of this turn's frame budget.
+    /// </summary>
+    private void ProcessInput(ref int frames)
     {
         while (_inStart < _inEnd)
         {
@@ -355,7 +412,7 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
                     break;
                 case ConnectionPhase.Open:
                 case ConnectionPhase.Closing:
-                    ProcessFrames();
+                    ProcessFrames(ref frames);
                     break;
                 case ConnectionPhase.Finishing:
                 case ConnectionPhase.AwaitingPeerFin:

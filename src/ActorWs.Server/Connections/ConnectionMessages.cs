@@ -25,6 +25,16 @@ internal sealed class ResumeReading : IDeadLetterSuppression
 }
 
 /// <summary>
+/// The connection set input aside at the end of its turn's budget (<see cref="ConnectionActor"/>'s frame and byte budgets)
+/// and comes back to it: told to the connection by a task it queued on its transport's thread, so that it lands after the
+/// other actors and sockets waiting there have had their turn. Preallocated: told once per budget used up.
+/// </summary>
+internal sealed class ContinueInput : IDeadLetterSuppression
+{
+    public static readonly ContinueInput Instance = new();
+}
+
+/// <summary>
 /// Every message handed to the session has been handled (told by <see cref="Messaging.IInboundFlow.MessageHandled"/> on the
 /// session's thread, or by the connection itself): a close frame held back for their answers may go out.
 /// </summary>

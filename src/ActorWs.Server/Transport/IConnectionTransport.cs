@@ -99,4 +99,12 @@ internal interface IConnectionTransport : IDisposable
 
     /// <summary>Closes the connection now (TCP RST where possible); safe from any thread, idempotent.</summary>
     void Abort();
+
+    /// <summary>
+    /// Runs <paramref name="task"/> once, behind the work already waiting where this transport's I/O is handled: on an
+    /// I/O thread in the loop's next turn (after the sockets it polls meanwhile and the mailboxes already queued),
+    /// elsewhere at the back of the thread pool's queue. Allocates nothing. How the owner comes back to input it set
+    /// aside after the others had their turn.
+    /// </summary>
+    void Defer(Akka.Dispatch.IRunnable task);
 }

@@ -24,7 +24,9 @@ public class BenchOptionsParserTests
     public void No_arguments_give_the_issue_defaults_with_every_scenario_and_both_servers()
     {
         var options = Parse();
-        Assert.Equal([ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.HoldDeflate, ScenarioKind.Broadcast, ScenarioKind.Tick], options.Scenarios);
+        Assert.Equal(
+            [ScenarioKind.Echo, ScenarioKind.Hold, ScenarioKind.HoldDeflate, ScenarioKind.Broadcast, ScenarioKind.Tick, ScenarioKind.Fairness],
+            options.Scenarios);
         Assert.Equal([ServerKind.ActorWs, ServerKind.Kestrel], options.Servers);
         Assert.Equal(100, options.EchoConnections);
         Assert.Equal(10_000, options.HoldConnections);
@@ -32,6 +34,10 @@ public class BenchOptionsParserTests
         Assert.Equal(30, options.TickHz);
         Assert.Equal(256, options.TickPayloadBytes);
         Assert.Equal(BenchOptions.DefaultTickWarmupSeconds, options.TickWarmupSeconds);
+        Assert.Equal(10, options.FairnessCanaries);
+        Assert.Equal(32, options.FairnessMessageBytes);
+        Assert.Equal(4, options.FairnessFlooders);
+        Assert.Equal(1, options.FairnessFloodBytes);
         Assert.True(options.BuildServers);
         Assert.False(options.Quick);
     }
@@ -60,7 +66,7 @@ public class BenchOptionsParserTests
     public void Unknown_scenario_names_are_rejected_with_the_valid_names(string value)
     {
         var error = Error("--scenarios", value);
-        Assert.Contains("echo, hold, hold-deflate, broadcast, tick", error, StringComparison.Ordinal);
+        Assert.Contains("echo, hold, hold-deflate, broadcast, tick, fairness", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,7 +129,24 @@ public class BenchOptionsParserTests
         Assert.Equal(2.5, options.TickWarmupSeconds);
     }
 
+    [Fact]
+    public void Fairness_options_are_read()
+    {
+        var options = Parse("--scenarios", "fairness", "--fairness-canaries", "3", "--fairness-size", "0", "--fairness-flooders", "8",
+            "--fairness-flood-size", "0");
+        Assert.Equal([ScenarioKind.Fairness], options.Scenarios);
+        Assert.Equal(3, options.FairnessCanaries);
+        Assert.Equal(0, options.FairnessMessageBytes);
+        Assert.Equal(8, options.FairnessFlooders);
+        Assert.Equal(0, options.FairnessFloodBytes);
+    }
+
     [Theory]
+    [InlineData("--fairness-canaries", "0")]
+    [InlineData("--fairness-flooders", "0")]
+    [InlineData("--fairness-size", "65536")]
+    [InlineData("--fairness-flood-size", "2")]
+    [InlineData("--fairness-flood-size", "-1")]
     [InlineData("--tick-clients", "0")]
     [InlineData("--tick-clients", "1001")]
     [InlineData("--tick-hz", "0")]
@@ -174,7 +197,11 @@ public class BenchOptionsParserTests
     [Fact]
     public void The_usage_text_lists_every_option_the_parser_accepts()
     {
-        foreach (var option in new[] { "--tick-clients", "--tick-hz", "--tick-size", "--tick-warmup", "hold-deflate", "tick" })
+        foreach (var option in new[]
+        {
+            "--tick-clients", "--tick-hz", "--tick-size", "--tick-warmup", "hold-deflate", "tick",
+            "--fairness-canaries", "--fairness-size", "--fairness-flooders", "--fairness-flood-size", "fairness",
+        })
         {
             Assert.Contains(option, BenchOptionsParser.Usage, StringComparison.Ordinal);
         }

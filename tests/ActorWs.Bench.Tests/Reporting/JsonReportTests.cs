@@ -12,10 +12,16 @@ public class JsonReportTests
         JsonDocument.Parse(JsonReport.Render(Samples.Machine, new BenchOptions(), Samples.Reports(new BenchOptions()))).RootElement;
 
     [Fact]
-    public void Options_use_scenario_names_and_include_the_tick_settings()
+    public void Options_use_scenario_names_and_include_the_tick_and_fairness_settings()
     {
         var options = Root.GetProperty("options");
-        Assert.Equal(["echo", "hold", "hold-deflate", "broadcast", "tick"], options.GetProperty("scenarios").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(
+            ["echo", "hold", "hold-deflate", "broadcast", "tick", "fairness"],
+            options.GetProperty("scenarios").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(10, options.GetProperty("fairness_canaries").GetInt32());
+        Assert.Equal(32, options.GetProperty("fairness_size").GetInt32());
+        Assert.Equal(4, options.GetProperty("fairness_flooders").GetInt32());
+        Assert.Equal(1, options.GetProperty("fairness_flood_size").GetInt32());
         Assert.Equal(100, options.GetProperty("tick_clients").GetInt32());
         Assert.Equal(30, options.GetProperty("tick_hz").GetInt32());
         Assert.Equal(256, options.GetProperty("tick_size").GetInt32());

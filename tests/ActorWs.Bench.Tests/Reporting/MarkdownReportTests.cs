@@ -17,6 +17,7 @@ public class MarkdownReportTests
     {
         Assert.Contains("- machine: 2 logical CPUs, Test CPU; Linux 6.1.0; .NET 10.0.0; load average 0.50 0.40 0.30; 2026-11-22 06:00 UTC", Text, StringComparison.Ordinal);
         Assert.Contains("tick warms up 5 s", Text, StringComparison.Ordinal);
+        Assert.Contains("fairness: quiet, then flooded", Text, StringComparison.Ordinal);
         Assert.DoesNotContain("not a measurement", Text, StringComparison.Ordinal);
     }
 

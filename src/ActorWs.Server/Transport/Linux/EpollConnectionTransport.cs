@@ -50,6 +50,9 @@ internal sealed unsafe class EpollConnectionTransport : EpollRegistration, IConn
 
     public string? DispatcherId => _loop.DispatcherId;
 
+    /// <inheritdoc />
+    public void Defer(Akka.Dispatch.IRunnable task) => _loop.Execute(task);
+
     public void Start(ITransportOwner owner)
     {
         _owner = owner;

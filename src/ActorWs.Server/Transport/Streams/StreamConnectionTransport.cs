@@ -63,6 +63,10 @@ internal sealed class StreamConnectionTransport : IConnectionTransport
     /// <summary>None: the stream's reads and writes complete on pool threads, so its owner runs on the usual dispatcher.</summary>
     public string? DispatcherId => null;
 
+    /// <inheritdoc />
+    /// <remarks>The shared queue rather than the calling thread's own, which a pool thread takes newest first.</remarks>
+    public void Defer(Akka.Dispatch.IRunnable task) => ThreadPool.UnsafeQueueUserWorkItem(task, preferLocal: false);
+
     public void Start(ITransportOwner owner)
     {
         _owner = owner;
