@@ -271,6 +271,19 @@ public sealed class ActorWsServer : IAsyncDisposable
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);
 
+        if (ActorWs.Server.Rooms.Cluster.ClusterRooms.IsClustered(System))
+        {
+            // The cluster provider: rooms are sharded entities over the cluster (the regions start before any session can join).
+            try
+            {
+                runtime.ClusterRooms = await ActorWs.Server.Rooms.Cluster.ClusterRooms.StartAsync(System, runtime).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await AbandonStartAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
         _root = System.ActorOf(FactoryActorProducer<ServerActor>.Props(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
         object reply;
         try
