@@ -1,0 +1,218 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using ActorWs.Server.Rooms;
+using ActorWs.Server.Tests.Infrastructure;
+using ActorWs.Server.Tests.Integration;
+using Xunit;
+
+namespace ActorWs.Server.Tests.Cluster;
+
+/// <summary>
+/// Three ActorWs servers forming an Akka.NET cluster in this process, with real WebSocket clients connected to different
+/// nodes: rooms are one per name in the whole cluster, reached from every node; broadcasts cross the network once per
+/// other node with members; matchmaking, listings and presence are cluster-wide.
+/// </summary>
+[Collection(nameof(ClusterRoomTests))] // one cluster at a time: three systems each already share this box's two cores
+public sealed class ClusterRoomTests
+{
+    /// <summary>A matchmade room of two seats whose <c>mode</c> option becomes its metadata.</summary>
+    private sealed class DuelRoom : Room
+    {
+        protected internal override void OnCreate(JsonElement options)
+        {
+            MaxClients = 2;
+            if (options.TryGetProperty("mode", out var mode)) SetMetadata("mode", mode.GetString());
+        }
+    }
+
+    private static void DefineDuel(ActorWsServer server) => server.DefineRoom<DuelRoom>("duel");
+
+    private static (long Sent, long Received)[] RelayCounts(TestCluster cluster) =>
+        cluster.Nodes.Select(n => (n.Server.Metrics.RelayMessagesSent, n.Server.Metrics.RelayMessagesReceived)).ToArray();
+
+    private static bool IsPresence(Received r, string @event, string member) =>
+        r.Op == "presence" && r.Json!.Value.GetProperty("event").GetString() == @event && r.Json!.Value.GetProperty("member").GetString() == member;
+
+    [Fact]
+    public async Task ChatRoomByName_IsOneRoomForEveryNode_PresenceAndMessagesReachMembersOnAllNodes_WithOneRemoteMessagePerOtherNode()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await using var a = await JsonClient.ConnectAsync(cluster[0]);
+        await using var b = await JsonClient.ConnectAsync(cluster[1]);
+        await using var c = await JsonClient.ConnectAsync(cluster[2]);
+
+        var joinedA = await a.OkAsync("join", "\"room\":\"lobby\"");
+        Assert.Equal(new[] { a.SessionId }, joinedA.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        var joinedB = await b.OkAsync("join", "\"room\":\"lobby\"");
+        Assert.Equal(new[] { a.SessionId, b.SessionId }, joinedB.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        var joinedC = await c.OkAsync("join", "\"room\":\"lobby\"");
+        Assert.Equal(new[] { a.SessionId, b.SessionId, c.SessionId }, joinedC.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+
+        // Presence crosses nodes: a (node 0) sees b and c join, b (node 1) sees c join.
+        await a.NextAsync(r => IsPresence(r, "join", b.SessionId));
+        await a.NextAsync(r => IsPresence(r, "join", c.SessionId));
+        await b.NextAsync(r => IsPresence(r, "join", c.SessionId));
+
+        // One room: every node's directory finds the same actor, which lives on exactly one node.
+        var refs = new List<IActorRef>();
+        for (int i = 0; i < 3; i++) refs.Add((await cluster[i].Server.Rooms.FindAsync("chat", "lobby"))!);
+        var hosts = refs.Select((r, i) => cluster.HostOf(r, i)).Distinct().ToArray();
+        Assert.Single(hosts);
+        int host = hosts[0];
+        Assert.All(refs, r => Assert.Equal(refs[host].Path.ToStringWithoutAddress(), r.Path.ToStringWithoutAddress()));
+
+        // One broadcast (a's message, to every member, a included): one remote message to each of the two other nodes.
+        var before = RelayCounts(cluster);
+        await a.OkAsync("send", "\"room\":\"lobby\",\"data\":{\"text\":\"hello\"}");
+        foreach (var member in new[] { a, b, c })
+        {
+            var message = await member.NextAsync(r => r.Op == "message");
+            Assert.Equal("hello", message.Json!.Value.GetProperty("data").GetProperty("text").GetString());
+            Assert.Equal(a.SessionId, message.Json!.Value.GetProperty("from").GetString());
+        }
+        var after = RelayCounts(cluster);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(i == host ? 2 : 0, after[i].Sent - before[i].Sent);
+            Assert.Equal(i == host ? 0 : 1, after[i].Received - before[i].Received);
+        }
+
+        // Leaving is seen on every node too.
+        await c.OkAsync("leave", "\"room\":\"lobby\"");
+        await a.NextAsync(r => IsPresence(r, "leave", c.SessionId));
+        await b.NextAsync(r => IsPresence(r, "leave", c.SessionId));
+    }
+
+    [Fact]
+    public async Task RelayRoute_MembersOnThreeNodes_GetEveryMessageOnce_AndEachBroadcastCrossesToEachOtherNodeOnce()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var members = new List<ClientWebSocket>();
+        try
+        {
+            // Two members on every node: a node's relay still gets each broadcast once.
+            for (int i = 0; i < 6; i++) members.Add(await cluster[i % 3].ConnectAsync("/rooms/arena"));
+            // A member's own message comes back only once its join is done: this makes sure all are in.
+            for (int i = 0; i < members.Count; i++)
+            {
+                await EchoTests.SendTextAsync(members[i], $"sync {i}");
+                await ReceiveUntilAsync(members[i], $"sync {i}");
+            }
+            var room = (await cluster[0].Server.Rooms.FindAsync("relay", "arena"))!;
+            int host = cluster.HostOf(room, 0);
+
+            var before = RelayCounts(cluster);
+            await EchoTests.SendAsync(members[1], [1, 2, 3]);
+            foreach (var member in members)
+            {
+                (WebSocketMessageType Type, byte[] Payload) got;
+                do got = await EchoTests.ReceiveWholeAsync(member); while (got.Type != WebSocketMessageType.Binary);
+                Assert.Equal(new byte[] { 1, 2, 3 }, got.Payload);
+            }
+            var after = RelayCounts(cluster);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(i == host ? 2 : 0, after[i].Sent - before[i].Sent);
+                Assert.Equal(i == host ? 0 : 1, after[i].Received - before[i].Received);
+            }
+
+            // The counter is exported in /metrics.
+            using var http = new HttpClient();
+            string metrics = await http.GetStringAsync(cluster[host].HttpUri("/metrics"));
+            Assert.Contains("actorws_cluster_relay_messages_total{direction=\"sent\"}", metrics);
+            Assert.Contains("actorws_cluster_relay_messages_total{direction=\"received\"}", metrics);
+        }
+        finally
+        {
+            foreach (var member in members) member.Dispose();
+        }
+    }
+
+    private static async Task ReceiveUntilAsync(ClientWebSocket client, string expected)
+    {
+        for (int i = 0; i < 50; i++)
+            if (await EchoTests.ReceiveTextAsync(client) == expected) return;
+        throw new InvalidOperationException($"never received {expected}");
+    }
+
+    private static string[] Names(JsonElement reply) =>
+        reply.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("room").GetString()!).ToArray();
+
+    [Fact]
+    public async Task Matchmaking_FromDifferentNodes_FillsTheSameRoomsInOrder_AndListingsAreTheSameOnEveryNode()
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: DefineDuel);
+        await using var a = await JsonClient.ConnectAsync(cluster[0]);
+        await using var b = await JsonClient.ConnectAsync(cluster[1]);
+        await using var c = await JsonClient.ConnectAsync(cluster[2]);
+
+        // Two seats per duel: a (node 0) makes duel-1, b (node 1) takes its second seat, c (node 2) gets a new duel-2.
+        Assert.Equal("duel-1", (await a.OkAsync("joinOrCreate", "\"type\":\"duel\",\"options\":{\"mode\":\"ranked\"}")).GetProperty("room").GetString());
+        Assert.Equal("duel-1", (await b.OkAsync("joinOrCreate", "\"type\":\"duel\"")).GetProperty("room").GetString());
+        Assert.Equal("duel-2", (await c.OkAsync("joinOrCreate", "\"type\":\"duel\",\"options\":{\"mode\":\"casual\"}")).GetProperty("room").GetString());
+
+        // Every node lists the same rooms with the same seats taken, once the rooms' reports are in.
+        await TestCluster.WaitUntilAsync(() => cluster.Nodes.All(n =>
+        {
+            var rooms = n.Server.Rooms.ListAsync("duel").GetAwaiter().GetResult();
+            return rooms.Select(r => (r.Room, r.Clients)).SequenceEqual(new[] { ("duel-1", 2), ("duel-2", 1) });
+        }), "every node to list duel-1 with 2 clients and duel-2 with 1");
+
+        // Filters and paging, asked of different nodes, give one consistent listing.
+        foreach (var client in new[] { a, b, c })
+        {
+            Assert.Equal(new[] { "duel-2" }, Names(await client.OkAsync("listRooms", "\"type\":\"duel\",\"filter\":{\"mode\":\"casual\"}")));
+            var first = await client.OkAsync("listRooms", "\"type\":\"duel\",\"limit\":1");
+            Assert.Equal(new[] { "duel-1" }, Names(first));
+            string cursor = first.GetProperty("next").GetString()!;
+            var second = await (client == c ? a : c).OkAsync("listRooms", $"\"type\":\"duel\",\"limit\":1,\"cursor\":\"{cursor}\"");
+            Assert.Equal(new[] { "duel-2" }, Names(second));
+        }
+
+        // A full room refuses a join by id from any node; a room with a seat takes one.
+        await using var d = await JsonClient.ConnectAsync(cluster[0]);
+        var refused = await d.RequestAsync("joinById", "\"room\":\"duel-1\"");
+        Assert.Equal("error", refused.GetProperty("op").GetString());
+        Assert.Equal("room is full", refused.GetProperty("reason").GetString());
+        Assert.Equal("duel-2", (await d.OkAsync("joinById", "\"room\":\"duel-2\"")).GetProperty("room").GetString());
+        await TestCluster.WaitUntilAsync(() => cluster.Nodes.All(n =>
+            n.Server.Rooms.ListAsync("duel").GetAwaiter().GetResult().All(r => r.Clients == 2)), "every node to list both duels full");
+    }
+
+    [Fact]
+    public async Task RoomDirectory_OnEveryNode_FindsCreatesCountsAndTellsTheSameRooms()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await using var member = await JsonClient.ConnectAsync(cluster[0]);
+        await member.OkAsync("join", "\"room\":\"news\"");
+
+        // Made on node 1, found from every node.
+        var made = await cluster[1].Server.Rooms.GetOrCreateAsync("chat", "desk");
+        for (int i = 0; i < 3; i++)
+        {
+            var found = await cluster[i].Server.Rooms.FindAsync("chat", "desk");
+            Assert.NotNull(found);
+            Assert.Equal(made.Path.ToStringWithoutAddress(), found!.Path.ToStringWithoutAddress());
+            Assert.Null(await cluster[i].Server.Rooms.FindAsync("chat", "nowhere"));
+            Assert.Equal(2, await cluster[i].Server.Rooms.CountAsync());
+        }
+        await Assert.ThrowsAsync<ArgumentException>(() => cluster[2].Server.Rooms.GetOrCreateAsync("no-such-type", "x"));
+
+        // A broadcast told by name from node 2, and one told to the room's ref got on node 1, both reach the member on node 0.
+        Assert.True(await cluster[2].Server.Rooms.TellAsync("chat", "news", RoomBroadcast.Text("{\"headline\":1}")));
+        Assert.False(await cluster[2].Server.Rooms.TellAsync("chat", "nowhere", RoomBroadcast.Text("{}")));
+        var news = (await cluster[1].Server.Rooms.FindAsync("chat", "news"))!;
+        news.Tell(RoomBroadcast.Text("{\"headline\":2}"));
+        for (int headline = 1; headline <= 2; headline++)
+        {
+            var got = await member.NextAsync(r => r.Op == "message");
+            Assert.Equal(headline, got.Json!.Value.GetProperty("data").GetProperty("headline").GetInt32());
+        }
+
+        // Listings of every type are the same on every node.
+        var all = await Task.WhenAll(cluster.Nodes.Select(n => n.Server.Rooms.ListAsync()));
+        Assert.All(all, rooms => Assert.Equal(new[] { "desk", "news" }, rooms.Select(r => r.Room).ToArray()));
+    }
+}
