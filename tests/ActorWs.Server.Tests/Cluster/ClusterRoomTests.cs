@@ -63,14 +63,17 @@ public sealed class ClusterRoomTests
         int host = hosts[0];
         Assert.All(refs, r => Assert.Equal(refs[host].Path.ToStringWithoutAddress(), r.Path.ToStringWithoutAddress()));
 
-        // One broadcast (a's message, to every member, a included): one remote message to each of the two other nodes.
+        // One broadcast (a message from a member on a node other than the room's, to every member, the sender included):
+        // one remote message to each of the two other nodes.
+        var clients = new[] { a, b, c };
+        var sender = clients[(host + 1) % 3];
         var before = RelayCounts(cluster);
-        await a.OkAsync("send", "\"room\":\"lobby\",\"data\":{\"text\":\"hello\"}");
-        foreach (var member in new[] { a, b, c })
+        await sender.OkAsync("send", "\"room\":\"lobby\",\"data\":{\"text\":\"hello\"}");
+        foreach (var member in clients)
         {
             var message = await member.NextAsync(r => r.Op == "message");
             Assert.Equal("hello", message.Json!.Value.GetProperty("data").GetProperty("text").GetString());
-            Assert.Equal(a.SessionId, message.Json!.Value.GetProperty("from").GetString());
+            Assert.Equal(sender.SessionId, message.Json!.Value.GetProperty("from").GetString());
         }
         var after = RelayCounts(cluster);
         for (int i = 0; i < 3; i++)
@@ -214,5 +217,28 @@ public sealed class ClusterRoomTests
         // Listings of every type are the same on every node.
         var all = await Task.WhenAll(cluster.Nodes.Select(n => n.Server.Rooms.ListAsync()));
         Assert.All(all, rooms => Assert.Equal(new[] { "desk", "news" }, rooms.Select(r => r.Room).ToArray()));
+    }
+
+    [Fact]
+    public async Task IdleRoom_StopsAfterItsLinger_OnEveryNodesCount_AndTheNameCanBeJoinedAgain()
+    {
+        await using var cluster = await TestCluster.StartAsync(options: o => o.Rooms.Linger = TimeSpan.FromMilliseconds(200));
+        await using var a = await JsonClient.ConnectAsync(cluster[1]);
+        await a.OkAsync("join", "\"room\":\"brief\"");
+        Assert.All(await Task.WhenAll(cluster.Nodes.Select(n => n.Server.Rooms.CountAsync())), count => Assert.Equal(1, count));
+
+        await a.OkAsync("leave", "\"room\":\"brief\"");
+        // Empty for its linger: the room asks its directory, which approves (no join on its way), and it passivates.
+        await TestCluster.WaitUntilAsync(() => cluster.Nodes.All(n => n.Server.Rooms.CountAsync().GetAwaiter().GetResult() == 0), "no room on any node's count");
+        await TestCluster.WaitUntilAsync(() => cluster.Nodes.Sum(n => n.Server.Metrics.ActiveRooms) == 0, "the room actor to stop");
+        Assert.Null(await cluster[2].Server.Rooms.FindAsync("chat", "brief"));
+
+        // The name is free again: a join from another node makes a new room, which works as the first did.
+        await using var b = await JsonClient.ConnectAsync(cluster[2]);
+        await b.OkAsync("join", "\"room\":\"brief\"");
+        await a.OkAsync("join", "\"room\":\"brief\"");
+        await b.NextAsync(r => IsPresence(r, "join", a.SessionId));
+        await a.OkAsync("send", "\"room\":\"brief\",\"data\":1");
+        Assert.Equal(1, (await b.NextAsync(r => r.Op == "message")).Json!.Value.GetProperty("data").GetInt32());
     }
 }
