@@ -241,4 +241,61 @@ public sealed class ClusterRoomTests
         await a.OkAsync("send", "\"room\":\"brief\",\"data\":1");
         Assert.Equal(1, (await b.NextAsync(r => r.Op == "message")).Json!.Value.GetProperty("data").GetInt32());
     }
+
+    /// <summary>A room whose logic fails on a message containing "boom".</summary>
+    private sealed class FragileRoom : Room
+    {
+        protected internal override void OnMessage(RoomMember member, ActorWs.Server.Messaging.WebSocketMessage message)
+        {
+            if (message.GetText().Contains("boom")) throw new InvalidOperationException("room logic failed");
+            Broadcast(message.Span, message.Type);
+        }
+    }
+
+    [Fact]
+    public async Task AFailingRoom_TellsMembersOnEveryNode_ThatItRestarted_AndWhenItStopsForGood_AndItsNameCanBeJoinedAgain()
+    {
+        await using var cluster = await TestCluster.StartAsync(
+            options: o => { o.Rooms.MaxRestarts = 1; o.Rooms.RestartBackoffMin = TimeSpan.Zero; o.Rooms.RestartBackoffMax = TimeSpan.Zero; },
+            configure: s =>
+            {
+                s.DefineRoom<FragileRoom>("fragile");
+                var route = s.MapRoute<ActorWs.Server.BuiltIn.JsonRoomsHandler>("/fragile");
+                route.RoomType = "fragile";
+                route.Resumable = true;
+            });
+        var members = new List<JsonClient>();
+        try
+        {
+            for (int i = 0; i < 3; i++) members.Add(await JsonClient.ConnectAsync(cluster[i], "/fragile"));
+            foreach (var member in members) await member.OkAsync("join", "\"room\":\"f\"");
+
+            await members[1].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"boom\"}");
+            foreach (var member in members)
+            {
+                var notice = (await member.NextAsync(r => r.Op == "notice")).Json!.Value;
+                Assert.Equal("restarted", notice.GetProperty("event").GetString());
+                Assert.Equal("room logic failed", notice.GetProperty("reason").GetString());
+            }
+            // Still one room for all three, with all three in it.
+            await members[2].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"after\"}");
+            foreach (var member in members)
+                await member.NextAsync(r => r.Op == "message" && r.Json!.Value.GetProperty("data").GetString() == "after");
+
+            // A second failure within the window is one too many: stopped, and every member, on every node, is told.
+            await members[0].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"boom\"}");
+            foreach (var member in members)
+                Assert.Equal("closed", (await member.NextAsync(r => r.Op == "notice")).Json!.Value.GetProperty("event").GetString());
+
+            // The name is free: joining again (from each node) makes one fresh room for all.
+            foreach (var member in members) await member.OkAsync("join", "\"room\":\"f\"");
+            await members[0].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"again\"}");
+            foreach (var member in members)
+                await member.NextAsync(r => r.Op == "message" && r.Json!.Value.GetProperty("data").GetString() == "again");
+        }
+        finally
+        {
+            foreach (var member in members) await member.DisposeAsync();
+        }
+    }
 }

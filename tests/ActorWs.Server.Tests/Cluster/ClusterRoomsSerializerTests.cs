@@ -85,7 +85,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["DS"] = new RoomSeatSettled("duel-1", 41),
             ["DR"] = new RoomSeatRefused("duel-1", 41, Join(), remote),
             ["DI"] = new RoomWentIdle("duel-1", 12),
-            ["DF"] = new RoomFailedForGood("duel-1"),
+            ["DF"] = new RoomFailedForGood("duel-1", remote),
             ["NC"] = new RoomsCounted(3),
             ["TF"] = new RoomMessageForwarded(true),
             ["CC"] = new MatchmadeRoomCreated("duel-9"),

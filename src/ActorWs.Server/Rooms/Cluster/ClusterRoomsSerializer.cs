@@ -215,6 +215,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 break;
             case RoomFailedForGood f:
                 w.Write(f.Room);
+                WriteRef(w, f.RoomRef);
                 break;
             case RoomsCounted c:
                 w.Write(c.Count);
@@ -294,7 +295,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "DS" => new RoomSeatSettled(r.ReadString(), r.ReadInt64()),
             "DR" => new RoomSeatRefused(r.ReadString(), r.ReadInt64(), ReadJoin(r), ReadRef(r)),
             "DI" => new RoomWentIdle(r.ReadString(), r.ReadInt64()),
-            "DF" => new RoomFailedForGood(r.ReadString()),
+            "DF" => new RoomFailedForGood(r.ReadString(), ReadRef(r)),
             "NC" => new RoomsCounted(r.ReadInt32()),
             "TF" => new RoomMessageForwarded(r.ReadBoolean()),
             "CC" => new MatchmadeRoomCreated(r.ReadString()),

@@ -140,9 +140,10 @@ internal sealed class RoomEntity : UntypedActor
             case Terminated terminated when terminated.ActorRef.Equals(_room):
                 // Stopped by the strategy after too many failures: its members are out, and its directory forgets it.
                 _log.LogWarning("Room {Room} ({Type}) stopped after repeated failures", RoomNames.ForLog(_name), _typeName);
+                // The directory first: a member told of the stop may join again at once, and should find the name free.
+                TellDirectory(new RoomFailedForGood(_name, _room!));
                 var stopped = new RoomStopped(_name, _room!);
                 foreach (var member in _lifetime!.MemberList) member.Session.Tell(stopped, Self);
-                TellDirectory(new RoomFailedForGood(_name));
                 Passivate();
                 return;
             default:

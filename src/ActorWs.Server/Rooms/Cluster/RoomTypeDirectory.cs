@@ -17,8 +17,8 @@ internal sealed record RoomSeatRefused(string Room, long ReservationId, JoinRoom
 /// <summary>Room entity → directory: empty for its linger time, having processed this many joins; may it stop?</summary>
 internal sealed record RoomWentIdle(string Room, long JoinsProcessed);
 
-/// <summary>Room entity → directory: the room failed too often and was stopped.</summary>
-internal sealed record RoomFailedForGood(string Room);
+/// <summary>Room entity → directory: the room (this actor of it) failed too often and was stopped.</summary>
+internal sealed record RoomFailedForGood(string Room, IActorRef RoomRef);
 
 /// <summary>
 /// The directory of one room type when rooms are clustered: a sharded entity (entity id = the type's name), so there is
@@ -168,14 +168,16 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
                 break;
             case RoomWentIdle idle:
                 var idleEntry = Find(idle.Room);
-                if (idleEntry is null || (idleEntry.JoinsForwarded == idle.JoinsProcessed && idleEntry.Reservations.Count == 0))
+                // More joins forwarded than processed: one is on its way. (Fewer: the entry was adopted, its count lost.)
+                if (idleEntry is null || (idleEntry.JoinsForwarded <= idle.JoinsProcessed && idleEntry.Reservations.Count == 0))
                 {
                     if (idleEntry is not null) Forget(idleEntry);
                     Sender.Tell(RoomStopApproved.Instance, Self);
                 }
                 break;
             case RoomFailedForGood failed:
-                if (Find(failed.Room) is { } gone) Forget(gone);
+                // Unless a newer room of that name has reported already (a join raced the stop).
+                if (Find(failed.Room) is { } gone && (gone.Room is null || gone.Room.Equals(failed.RoomRef))) Forget(gone);
                 break;
             case GetRoom get:
                 if (Find(get.Name) is not null)
