@@ -157,11 +157,9 @@ public sealed class ClusterRoomTests
         Assert.Equal("duel-2", (await c.OkAsync("joinOrCreate", "\"type\":\"duel\",\"options\":{\"mode\":\"casual\"}")).GetProperty("room").GetString());
 
         // Every node lists the same rooms with the same seats taken, once the rooms' reports are in.
-        await TestCluster.WaitUntilAsync(() => cluster.Nodes.All(n =>
-        {
-            var rooms = n.Server.Rooms.ListAsync("duel").GetAwaiter().GetResult();
-            return rooms.Select(r => (r.Room, r.Clients)).SequenceEqual(new[] { ("duel-1", 2), ("duel-2", 1) });
-        }), "every node to list duel-1 with 2 clients and duel-2 with 1");
+        await TestCluster.WaitUntilAsync(() => cluster.OnEveryNodeAsync(n => n.Server.Rooms.ListAsync("duel"),
+            rooms => rooms.Select(r => (r.Room, r.Clients)).SequenceEqual(new[] { ("duel-1", 2), ("duel-2", 1) })),
+            "every node to list duel-1 with 2 clients and duel-2 with 1");
 
         // Filters and paging, asked of different nodes, give one consistent listing.
         foreach (var client in new[] { a, b, c })
@@ -180,8 +178,8 @@ public sealed class ClusterRoomTests
         Assert.Equal("error", refused.GetProperty("op").GetString());
         Assert.Equal("room is full", refused.GetProperty("reason").GetString());
         Assert.Equal("duel-2", (await d.OkAsync("joinById", "\"room\":\"duel-2\"")).GetProperty("room").GetString());
-        await TestCluster.WaitUntilAsync(() => cluster.Nodes.All(n =>
-            n.Server.Rooms.ListAsync("duel").GetAwaiter().GetResult().All(r => r.Clients == 2)), "every node to list both duels full");
+        await TestCluster.WaitUntilAsync(() => cluster.OnEveryNodeAsync(n => n.Server.Rooms.ListAsync("duel"), rooms => rooms.All(r => r.Clients == 2)),
+            "every node to list both duels full");
     }
 
     [Fact]
@@ -229,7 +227,7 @@ public sealed class ClusterRoomTests
 
         await a.OkAsync("leave", "\"room\":\"brief\"");
         // Empty for its linger: the room asks its directory, which approves (no join on its way), and it passivates.
-        await TestCluster.WaitUntilAsync(() => cluster.Nodes.All(n => n.Server.Rooms.CountAsync().GetAwaiter().GetResult() == 0), "no room on any node's count");
+        await TestCluster.WaitUntilAsync(() => cluster.OnEveryNodeAsync(n => n.Server.Rooms.CountAsync(), count => count == 0), "no room on any node's count");
         await TestCluster.WaitUntilAsync(() => cluster.Nodes.Sum(n => n.Server.Metrics.ActiveRooms) == 0, "the room actor to stop");
         Assert.Null(await cluster[2].Server.Rooms.FindAsync("chat", "brief"));
 

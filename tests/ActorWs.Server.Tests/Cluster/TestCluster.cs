@@ -64,14 +64,24 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds, failing after <see cref="TestServer.Wait"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    public static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>Polls <paramref name="condition"/> (an asynchronous question, e.g. to every node) until it holds, failing after <see cref="TestServer.Wait"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + TestServer.Wait;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Whether <paramref name="check"/> holds for what <paramref name="ask"/> answers on every node.</summary>
+    public async Task<bool> OnEveryNodeAsync<T>(Func<TestServer, Task<T>> ask, Func<T, bool> check)
+    {
+        var answers = await Task.WhenAll(Nodes.Select(ask));
+        return answers.All(check);
     }
 
     /// <summary>The index of the node whose actor system hosts <paramref name="actor"/>, a ref got from node <paramref name="askedOn"/>.</summary>
