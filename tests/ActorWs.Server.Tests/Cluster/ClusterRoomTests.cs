@@ -197,7 +197,7 @@ public sealed class ClusterRoomTests
             Assert.NotNull(found);
             Assert.Equal(made.Path.ToStringWithoutAddress(), found!.Path.ToStringWithoutAddress());
             Assert.Null(await cluster[i].Server.Rooms.FindAsync("chat", "nowhere"));
-            Assert.Equal(2, await cluster[i].Server.Rooms.CountAsync());
+            Assert.Equal(2, await cluster[i].Server.Rooms.CountAsync()); // news and desk
         }
         await Assert.ThrowsAsync<ArgumentException>(() => cluster[2].Server.Rooms.GetOrCreateAsync("no-such-type", "x"));
 
@@ -212,9 +212,27 @@ public sealed class ClusterRoomTests
             Assert.Equal(headline, got.Json!.Value.GetProperty("data").GetProperty("headline").GetInt32());
         }
 
-        // Listings of every type are the same on every node.
+        // A matchmade room made by an embedder on node 2 is joined by id from node 0.
+        Assert.Equal("chat-1", await cluster[2].Server.Rooms.CreateAsync("chat"));
+        Assert.Equal("chat-1", (await member.OkAsync("joinById", "\"room\":\"chat-1\"")).GetProperty("room").GetString());
+        await Assert.ThrowsAsync<ArgumentException>(() => cluster[0].Server.Rooms.CreateAsync("no-such-type"));
+
+        // Listings of every type (chat:…, then relay:…) are the same on every node, page by page, whichever node is asked.
+        await cluster[1].Server.Rooms.GetOrCreateAsync("relay", "lounge");
+        var expected = new[] { "chat-1", "desk", "news", "lounge" };
         var all = await Task.WhenAll(cluster.Nodes.Select(n => n.Server.Rooms.ListAsync()));
-        Assert.All(all, rooms => Assert.Equal(new[] { "desk", "news" }, rooms.Select(r => r.Room).ToArray()));
+        Assert.All(all, rooms => Assert.Equal(expected, rooms.Select(r => r.Room).ToArray()));
+        var paged = new List<string>();
+        string? cursor = null;
+        int asked = 0;
+        do
+        {
+            var page = await cluster[asked++ % 3].Server.Rooms.ListPageAsync(null, null, limit: 1, cursor);
+            paged.AddRange(page.Rooms.Select(r => r.Room));
+            cursor = page.Next;
+        }
+        while (cursor is not null && asked < 10);
+        Assert.Equal(expected, paged);
     }
 
     [Fact]
