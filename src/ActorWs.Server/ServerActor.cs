@@ -54,7 +54,7 @@ internal sealed class ServerActor : UntypedActor
         if (runtime.ClusterRooms is { } cluster)
         {
             // Rooms are sharded over the cluster: this node's relay, and its entry point to the rooms' directories.
-            _runtime.RoomRelay = Context.Watch(Context.ActorOf(FactoryActorProducer<RoomRelay>.Props(() => new RoomRelay(runtime)), "relay"));
+            _runtime.RoomRelay = Context.Watch(Context.ActorOf(FactoryActorProducer<RoomRelay>.Props(() => new RoomRelay(runtime.Metrics)), "relay"));
             _runtime.RoomManager = Context.Watch(Context.ActorOf(FactoryActorProducer<ClusterRoomManager>.Props(() => new ClusterRoomManager(runtime, cluster)), "rooms"));
         }
         else

@@ -54,20 +54,21 @@ internal sealed class RoomRelay : TurnBatchingActor
         public OutboundBatch? Pending;
     }
 
-    private readonly ServerRuntime _runtime;
+    private readonly Metrics.ActorWsMetrics _metrics;
     private readonly Dictionary<IActorRef, RelayedRoom> _rooms = new();
 
     /// <summary>Rooms with a batch waiting for the end of the turn.</summary>
     private readonly List<(IActorRef Room, RelayedRoom State)> _pending = new();
 
-    public RoomRelay(ServerRuntime runtime) => _runtime = runtime;
+    /// <summary>A relay counting what it receives in <paramref name="metrics"/>.</summary>
+    public RoomRelay(Metrics.ActorWsMetrics metrics) => _metrics = metrics;
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case RelayedBroadcast broadcast:
-                _runtime.Metrics.RelayMessageReceived();
+                _metrics.RelayMessageReceived();
                 if (_rooms.TryGetValue(broadcast.Room, out var room)) Deliver(broadcast, room);
                 break;
             case RelayedFrame single:
