@@ -228,6 +228,9 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
             case RoomBroadcast broadcast:
                 _room.BroadcastFromOutside(broadcast);
                 return true;
+            case Cluster.RoomListingWanted:
+                _listingChanged = true; // reported at the end of this turn
+                return true;
             default:
                 return _room.OnActorMessage(message);
         }

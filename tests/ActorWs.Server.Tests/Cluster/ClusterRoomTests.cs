@@ -2,6 +2,8 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using ActorWs.Server.Rooms.Cluster;
 using ActorWs.Server.Rooms;
 using ActorWs.Server.Tests.Infrastructure;
 using ActorWs.Server.Tests.Integration;
@@ -313,5 +315,36 @@ public sealed class ClusterRoomTests
         {
             foreach (var member in members) await member.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task ADirectoryThatStartsAgainOnAnotherNode_FindsTheRoomsThatLiveOn()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var hosts = new Dictionary<string, int>();
+        foreach (var name in Enumerable.Range(1, 12).Select(i => "room-" + i))
+            hosts[name] = cluster.HostOf(await cluster[0].Server.Rooms.GetOrCreateAsync("chat", name), 0);
+
+        // The node that hosts the chat rooms' directory leaves the cluster (its rooms go with it: no hand-off yet).
+        int leaving = -1;
+        for (int i = 0; i < 3; i++)
+        {
+            var region = ClusterSharding.Get(cluster[i].System).ShardRegion(ClusterRooms.DirectoriesTypeName);
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TestServer.Wait);
+            if (state.Shards.Any(shard => shard.EntityIds.Contains("chat"))) leaving = i;
+        }
+        Assert.NotEqual(-1, leaving);
+        var survivors = hosts.Where(h => h.Value != leaving).Select(h => h.Key).Order(StringComparer.Ordinal).ToArray();
+        Assert.NotEmpty(survivors); // twelve rooms in (up to) twelve shards, balanced over three nodes
+        int asked = (leaving + 1) % 3;
+        var leavingAddress = Akka.Cluster.Cluster.Get(cluster[leaving].System).SelfAddress;
+        Akka.Cluster.Cluster.Get(cluster[leaving].System).Leave(leavingAddress);
+        await TestCluster.WaitUntilAsync(() => Akka.Cluster.Cluster.Get(cluster[asked].System).State.Members.All(m => !m.Address.Equals(leavingAddress)),
+            "the node to be gone from the cluster");
+
+        // The directory starts again on a remaining node, asks the regions which rooms live, and lists them all again.
+        await TestCluster.WaitUntilAsync(async () =>
+            (await cluster[asked].Server.Rooms.ListAsync("chat")).Select(r => r.Room).SequenceEqual(survivors),
+            "the new directory to list the rooms that outlived the old one: " + string.Join(", ", survivors));
     }
 }

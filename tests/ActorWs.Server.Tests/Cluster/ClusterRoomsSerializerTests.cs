@@ -81,6 +81,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["SR"] = new SeatReserved(41, TimeSpan.FromSeconds(15), Join()),
             ["MO"] = new MatchmadeRoomOpened("{\"mode\":\"casual\"}"),
             ["SA"] = RoomStopApproved.Instance,
+            ["LW"] = RoomListingWanted.Instance,
             ["DL"] = new RoomListed(Listing("duel-1"), remote),
             ["DS"] = new RoomSeatSettled("duel-1", 41),
             ["DR"] = new RoomSeatRefused("duel-1", 41, Join(), remote),
@@ -100,7 +101,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
     public static TheoryData<string> Manifests() =>
     [
         "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "CR", "T", "C", "N",
-        "SR", "MO", "SA", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
+        "SR", "MO", "SA", "LW", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
     ];
 
     [Theory]

@@ -63,6 +63,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         SeatReserved => "SR",
         MatchmadeRoomOpened => "MO",
         RoomStopApproved => "SA",
+        RoomListingWanted => "LW",
         RoomListed => "DL",
         RoomSeatSettled => "DS",
         RoomSeatRefused => "DR",
@@ -186,6 +187,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 break;
             case RoomManager.CountRooms:
             case RoomStopApproved:
+            case RoomListingWanted:
                 break;
             case SeatReserved s:
                 w.Write(s.ReservationId);
@@ -291,6 +293,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "SR" => new SeatReserved(r.ReadInt64(), TimeSpan.FromTicks(r.ReadInt64()), ReadJoin(r)),
             "MO" => new MatchmadeRoomOpened(r.ReadString()),
             "SA" => RoomStopApproved.Instance,
+            "LW" => RoomListingWanted.Instance,
             "DL" => new RoomListed(ReadListing(r), ReadRef(r)),
             "DS" => new RoomSeatSettled(r.ReadString(), r.ReadInt64()),
             "DR" => new RoomSeatRefused(r.ReadString(), r.ReadInt64(), ReadJoin(r), ReadRef(r)),

@@ -14,6 +14,15 @@ internal sealed record SeatReserved(long ReservationId, TimeSpan ValidFor, JoinR
 /// <summary>Directory → room entity: the room was made by matchmaking (or an embedder's <c>CreateAsync</c>) with these options; start it.</summary>
 internal sealed record MatchmadeRoomOpened(string OptionsJson);
 
+/// <summary>
+/// Directory → room entity: report the room's listing (a directory that started again does not know the room). Only a
+/// room that is running reports; the message does not start one.
+/// </summary>
+internal sealed record RoomListingWanted
+{
+    public static readonly RoomListingWanted Instance = new();
+}
+
 /// <summary>Directory → room entity: the room was empty and idle, with no join on its way: it may stop.</summary>
 internal sealed record RoomStopApproved
 {
@@ -111,6 +120,11 @@ internal sealed class RoomEntity : UntypedActor
                     Sender.Tell(new RoomJoinRefused(_name, $"unknown room type \"{_typeName}\"", seat.Request.Tag), Self);
                     TellDirectory(new RoomSeatSettled(_name, seat.ReservationId));
                 }
+                return;
+            case RoomListingWanted:
+                // The room reports at the end of the turn in which it is asked (see RoomActor.OnBatchCompleted).
+                _room?.Tell(RoomListingWanted.Instance, Self);
+                if (_room is null) Passivate(); // started by this message alone: there was no room
                 return;
             case MatchmadeRoomOpened opened:
                 EnsureStarted(opened.OptionsJson);

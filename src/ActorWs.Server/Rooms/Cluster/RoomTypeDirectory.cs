@@ -17,6 +17,12 @@ internal sealed record RoomSeatRefused(string Room, long ReservationId, JoinRoom
 /// <summary>Room entity → directory: empty for its linger time, having processed this many joins; may it stop?</summary>
 internal sealed record RoomWentIdle(string Room, long JoinsProcessed);
 
+/// <summary>Directory (to itself): it has just started; find the rooms of its type that live already.</summary>
+internal sealed record DirectoryStarted
+{
+    public static readonly DirectoryStarted Instance = new();
+}
+
 /// <summary>Room entity → directory: the room (this actor of it) failed too often and was stopped.</summary>
 internal sealed record RoomFailedForGood(string Room, IActorRef RoomRef);
 
@@ -34,8 +40,11 @@ internal sealed record RoomFailedForGood(string Room, IActorRef RoomRef);
 /// node, and a join-or-create it turns down comes back here to be placed elsewhere.</para>
 /// <para>An idle room stops only when this directory approves: when the joins it forwarded equal the joins the room
 /// processed and no seat is reserved.</para>
-/// <para>Its state lives in memory: if the directory entity moves to another node (its node left), it starts empty and
-/// learns of rooms again from their next report.</para>
+/// <para>Its state lives in memory. A directory that starts (the first time, or again on another node after its node
+/// left) asks every node's room shard region which room entities it has (Akka.Cluster.Sharding's
+/// <see cref="GetShardRegionState"/>) and asks each of its type's rooms to report its listing
+/// (<see cref="RoomListingWanted"/>), so it knows the rooms that outlived its previous incarnation again (their
+/// reservations and join counts are not recovered; matchmade ids continue after the highest one seen).</para>
 /// </remarks>
 internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
 {
@@ -91,8 +100,36 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer("sweep", SweepReservations.Instance, ReservationSweep);
+        Self.Tell(DirectoryStarted.Instance);
+    }
+
+    /// <summary>Asks the room shard region of every member node which room entities it hosts (answered with <see cref="CurrentShardRegionState"/>).</summary>
+    private void AskRegionsForRooms()
+    {
+        foreach (var member in Akka.Cluster.Cluster.Get(Context.System).State.Members)
+        {
+            if (member.Status is not (Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp)) continue;
+            var region = new RootActorPath(member.Address) / "system" / "sharding" / ClusterRooms.RoomsTypeName;
+            Context.ActorSelection(region).Tell(GetShardRegionState.Instance, Self);
+        }
+    }
+
+    /// <summary>Every room of this type a region hosts and this directory does not know is asked for its listing.</summary>
+    private void AskUnknownRoomsToReport(CurrentShardRegionState state)
+    {
+        string prefix = _typeName + ":";
+        foreach (var shard in state.Shards)
+        {
+            foreach (var entityId in shard.EntityIds)
+            {
+                if (!entityId.StartsWith(prefix, StringComparison.Ordinal) || _rooms.ContainsKey(entityId)) continue;
+                _cluster.Rooms.Tell(new ShardingEnvelope(entityId, RoomListingWanted.Instance), Self);
+            }
+        }
+    }
 
     private string Key(string name) => _typeName + ":" + name;
 
@@ -153,6 +190,12 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
                 var entry = Find(listed.Listing.Room) ?? Adopt(listed.Listing.Room);
                 entry.Listing = listed.Listing;
                 entry.Room = listed.Room;
+                break;
+            case DirectoryStarted:
+                AskRegionsForRooms();
+                break;
+            case CurrentShardRegionState regionState:
+                AskUnknownRoomsToReport(regionState);
                 break;
             case SweepReservations:
                 long now = _runtime.Time.GetTimestamp();
