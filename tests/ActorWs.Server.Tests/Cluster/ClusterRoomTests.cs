@@ -105,6 +105,10 @@ public sealed class ClusterRoomTests
                 await EchoTests.SendTextAsync(members[i], $"sync {i}");
                 await ReceiveUntilAsync(members[i], $"sync {i}");
             }
+            // Others' syncs may still be on their way to some relays: one more broadcast, seen by every member, has come
+            // after all of them through every relay (a room's messages to a relay keep their order).
+            await EchoTests.SendTextAsync(members[^1], "ready");
+            foreach (var member in members) await ReceiveUntilAsync(member, "ready");
             var room = (await cluster[0].Server.Rooms.FindAsync("relay", "arena"))!;
             int host = cluster.HostOf(room, 0);
 
