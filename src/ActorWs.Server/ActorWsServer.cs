@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
@@ -52,6 +53,7 @@ public sealed class ActorWsServer : IAsyncDisposable
     private IActorRef? _root;
     private ITransportFactory? _transport;
     private PrometheusExporter? _exporter;
+    private Action<ILogger>? _logClusterStart;
     private Task? _stopping;
     private Task? _draining;
     private Task? _actorsStopping;
@@ -262,14 +264,26 @@ public sealed class ActorWsServer : IAsyncDisposable
             time.GetUtcNow() - runtime.StartedAt, Metrics.OpenConnections, Metrics.ActiveRooms,
             _routes.Routes.Select(r => r.Template.Text).ToArray());
         var budget = runtime.MemoryBudget;
-        Metrics.AddGauge("actorws.memory_budget.used_bytes", "By", "Memory held for clients beyond their free allowances (partial, inflating and waiting messages), charged to server.limits.memory-budget.", () => budget.Used);
+        Metrics.AddGauge("actorws.memory_budget.used_bytes", "By", "Memory held for clients beyond their free allowances (partial, inflating and waiting messages, resume buffers), charged to server.limits.memory-budget.", () => budget.Used);
+        Metrics.AddGauge("actorws.memory_budget.resume_buffer_bytes", "By", "The part of actorws_memory_budget_used_bytes charged for resume buffers (room messages sessions keep until their client acknowledges them).", () => budget.ResumeBufferUsed);
         Metrics.AddGauge("actorws.memory_budget.limit_bytes", "By", "The memory budget (server.limits.memory-budget, resolved).", () => budget.Limit);
         Metrics.AddGauge("actorws.memory_budget.exhausted", "{episode}", "1 while the memory budget is exhausted (upgrades get 503), else 0.", () => budget.IsExhausted ? 1 : 0);
         Metrics.Meter.CreateObservableCounter("actorws.memory_budget.refusals", () => budget.Refusals + budget.Evictions, "{connection}", "Connections closed with 1013 because the memory budget could not hold what they sent.");
+        Metrics.Meter.CreateObservableCounter("actorws.memory_budget.resume_buffers_dropped", () => budget.ResumeBuffersDropped, "{buffer}", "Resume buffers whose messages were dropped because the memory budget could not hold them (a detached session ended; an attached one carried on without them).");
         Metrics.Meter.CreateObservableCounter("actorws.memory.reclaims", () => budget.Reclaims, "{collection}", "Compacting collections made to give memory back to the system after a peak of client memory had passed.");
         Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);
+        if (Cluster.ClusterProvider.IsCluster(System))
+        {
+            (_http.Cluster, _logClusterStart) = UseCluster(System, Metrics);
+        }
+        else
+        {
+            // Rendered once: a single node's answer never changes, and a local system never loads Akka.Cluster.
+            var off = Cluster.ClusterProvider.OffResponse(System);
+            _http.Cluster = () => off;
+        }
 
         if (ActorWs.Server.Rooms.Cluster.ClusterRooms.IsClustered(System))
         {
@@ -277,6 +291,7 @@ public sealed class ActorWsServer : IAsyncDisposable
             try
             {
                 runtime.ClusterRooms = await ActorWs.Server.Rooms.Cluster.ClusterRooms.StartAsync(System, runtime).WaitAsync(cancellationToken).ConfigureAwait(false);
+                Metrics.AddClusterRelayCounter();
             }
             catch
             {
@@ -315,7 +330,21 @@ public sealed class ActorWsServer : IAsyncDisposable
             return Done.Instance;
         });
         LogListening(LocalEndPoint);
+        _logClusterStart?.Invoke(_log);
         return LocalEndPoint;
+    }
+
+    /// <summary>
+    /// The cluster's view (what answers <c>/cluster</c>, what logs the node's start) and its gauges, made only when the
+    /// system runs the cluster provider. Kept out of <see cref="StartAsync"/> (never inlined into it, and handing back
+    /// only delegates) so that nothing a local server compiles or loads names a type of Akka.Cluster.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Func<Http.HttpResponse> Render, Action<ILogger> LogStart) UseCluster(ActorSystem system, ActorWsMetrics metrics)
+    {
+        var membership = new Cluster.ClusterMembership(system);
+        membership.AddMetrics(metrics);
+        return (membership.Render, membership.LogStart);
     }
 
     /// <summary>
@@ -337,6 +366,7 @@ public sealed class ActorWsServer : IAsyncDisposable
         http.Add("health /health");
         http.Add("ready /ready");
         if (_exporter is not null) http.Add("metrics /metrics");
+        if (_logClusterStart is not null) http.Add("cluster /cluster"); // answered on a single node too, but only worth naming here
         string httpEndpoints = string.Join(", ", http);
         if (_configurationSource is { } configuration)
         {

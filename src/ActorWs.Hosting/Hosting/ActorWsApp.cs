@@ -72,6 +72,13 @@ public static class ActorWsApp
             await errors.WriteLineAsync("ActorWs: bad configuration:\nakka: " + ex.Message).ConfigureAwait(false);
             return 2;
         }
+        catch (Exception ex) when (RemotingBindFailure(ex, builder.Configuration) is { } reason)
+        {
+            // A cluster node makes its remoting listen as the actor system is made: Akka.NET has logged the failure, this
+            // says it in one line, as a port in use for WebSockets is said.
+            await errors.WriteLineAsync($"ActorWs: cannot start: {reason} (use --cluster-port N for another port)").ConfigureAwait(false);
+            return 1;
+        }
         // Resolved before running: RunAsync disposes the host, and its services with it.
         var startup = host.Services.GetRequiredService<ActorWsStartup>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -92,5 +99,28 @@ public static class ActorWsApp
             return 1;
         }
         return Environment.ExitCode;
+    }
+
+    /// <summary>
+    /// "cluster port 4053 in use on 127.0.0.1" when <paramref name="failure"/> is Akka.Remote failing to bind the cluster's
+    /// port (found by its socket error, deep in the aggregate the actor system's start throws), else null.
+    /// </summary>
+    private static string? RemotingBindFailure(Exception failure, IConfigurationRoot configuration)
+    {
+        var socketError = Flatten(failure).OfType<System.Net.Sockets.SocketException>().FirstOrDefault();
+        if (socketError is null || !Flatten(failure).Any(e => e.GetType().FullName == "Akka.Remote.RemoteTransportException")) return null;
+        var cluster = ClusterSettings.Read(configuration);
+        string where = cluster is null ? "the remoting port" : $"cluster port {cluster.Port} {(socketError.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse ? "in use" : "cannot be bound")} on {cluster.HostName}";
+        return socketError.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse ? where : $"{where} ({socketError.Message})";
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        yield return exception;
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : exception.InnerException is { } one ? [one] : (IEnumerable<Exception>)[];
+        foreach (var child in inner)
+        {
+            foreach (var nested in Flatten(child)) yield return nested;
+        }
     }
 }

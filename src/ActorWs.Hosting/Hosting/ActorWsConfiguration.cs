@@ -17,12 +17,26 @@ public static class ActorWsConfiguration
     private const string ConfigSwitch = "--config";
     private const string SettingSwitchForm = "--<setting>=<value> for any setting, such as --server:port=9000";
 
-    /// <summary>Short command-line switches: <c>--port</c>, <c>--host</c>.</summary>
+    /// <summary>
+    /// Short command-line switches: <c>--port</c>, <c>--host</c>, <c>--config</c>, and for a cluster node the remoting
+    /// address, <c>--cluster-host</c> and <c>--cluster-port</c> (<c>akka.remote.dot-netty.tcp.hostname</c> and <c>.port</c>).
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
         ["--port"] = "server:port",
         ["--host"] = "server:host",
         [ConfigSwitch] = "config",
+        ["--cluster-host"] = "akka:remote:dot-netty:tcp:hostname",
+        ["--cluster-port"] = "akka:remote:dot-netty:tcp:port",
+    };
+
+    /// <summary>
+    /// Repeatable command-line switches, each occurrence one item of a list: <c>--cluster-seed 10.0.0.1:4053 --cluster-seed
+    /// 10.0.0.2:4053</c> sets <c>akka.cluster.seed-nodes</c> to both, in that order (replacing the file's list).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ListSwitches = new Dictionary<string, string>
+    {
+        ["--cluster-seed"] = "akka:cluster:seed-nodes",
     };
 
     /// <summary>
@@ -45,7 +59,8 @@ public static class ActorWsConfiguration
         if (explicitFile is not null && !Exists(readerOptions.FileSystem, explicitFile))
             throw new FileNotFoundException($"configuration file {explicitFile} (given with --config) does not exist", explicitFile);
         string file = explicitFile ?? DefaultFile;
-        return builder.AddHoconWithOverrides(file, EnvironmentPrefix, args, new Dictionary<string, string>(SwitchMappings), optional: explicitFile is null, readerOptions);
+        return builder.AddHoconWithOverrides(file, EnvironmentPrefix, args, new Dictionary<string, string>(SwitchMappings), optional: explicitFile is null, readerOptions,
+            new Dictionary<string, string>(ListSwitches));
     }
 
     /// <summary>
@@ -82,8 +97,9 @@ public static class ActorWsConfiguration
     /// Checks everything the executable is given, before anything starts, and reports every problem at once: each
     /// command-line argument must be a switch of <see cref="SwitchMappings"/> with its value, or a setting written as a
     /// path (<c>--server:port=9000</c>); the <c>server</c> and <c>logging</c> sections must hold only their settings
-    /// (<see cref="ServerSettings.SettingNames"/>, <see cref="LoggingSettings.SettingNames"/>), with valid values. Other
-    /// sections are left to whoever reads them.
+    /// (<see cref="ServerSettings.SettingNames"/>, <see cref="LoggingSettings.SettingNames"/>), with valid values; the
+    /// <c>akka</c> settings ActorWs checks (<see cref="AkkaSettings"/>, the cluster's among them) must be valid. Other keys
+    /// are left to whoever reads them.
     /// </summary>
     /// <param name="configuration">The configuration built with <see cref="AddActorWsConfiguration"/>.</param>
     /// <param name="args">The command-line arguments it was built with.</param>
@@ -95,6 +111,7 @@ public static class ActorWsConfiguration
         var errors = new List<string>(CheckCommandLine(args));
         CollectErrors(errors, () => ServerSettings.Read(configuration));
         CollectErrors(errors, () => LoggingSettings.Read(configuration));
+        CollectErrors(errors, () => AkkaSettings.Read(configuration));
         if (errors.Count > 0) throw new ConfigurationValidationException(errors);
     }
 
@@ -112,8 +129,8 @@ public static class ActorWsConfiguration
 
     private static IEnumerable<string> CheckCommandLine(string[] args)
     {
-        string knownSwitches = $"known switches: {string.Join(", ", SwitchMappings.Keys)}, and {SettingSwitchForm}";
-        foreach (var argument in CommandLineArguments.Parse(args, SwitchMappings))
+        string knownSwitches = $"known switches: {string.Join(", ", SwitchMappings.Keys.Concat(ListSwitches.Keys.Select(name => name + " (repeatable)")))}, and {SettingSwitchForm}";
+        foreach (var argument in CommandLineArguments.Parse(args, SwitchMappings, ListSwitches))
         {
             switch (argument.Kind)
             {
@@ -134,7 +151,7 @@ public static class ActorWsConfiguration
     private static string SwitchSuggestion(CommandLineArgument argument)
     {
         string typed = argument.Switch.TrimStart('-', '/');
-        var shortSwitches = SwitchMappings.Keys.Select(name => name.TrimStart('-')).ToArray();
+        var shortSwitches = SwitchMappings.Keys.Concat(ListSwitches.Keys).Select(name => name.TrimStart('-')).ToArray();
         var candidates = shortSwitches.Concat(ServerSettings.SettingNames).Concat(LoggingSettings.SettingNames).ToArray();
         var nearest = NearestSettingName.Find(typed, candidates);
         if (nearest is null) return string.Empty;

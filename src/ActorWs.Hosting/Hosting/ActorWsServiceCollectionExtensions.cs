@@ -58,7 +58,9 @@ public static class ActorWsServiceCollectionExtensions
     /// once the actor system has started, drained (1001 to every WebSocket) and stopped with the host. The server's and
     /// room manager's actors are registered for <see cref="IRequiredActor{TKey}"/> (keys <see cref="ActorWsServer"/> and
     /// <see cref="RoomDirectory"/>). The server's startup line names the configuration files read
-    /// (<see cref="ActorWsConfiguration.GetConfigurationFiles"/>), or says that the built-in defaults apply.
+    /// (<see cref="ActorWsConfiguration.GetConfigurationFiles"/>), or says that the built-in defaults apply. With
+    /// <c>akka.actor.provider = cluster</c> the node joins the Akka.NET cluster the <c>akka</c> section describes
+    /// (<see cref="ClusterSettings"/>, <see cref="ActorWsClusterHostingExtensions.WithActorWsClustering(AkkaConfigurationBuilder, ActorWsClusterOptions)"/>).
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">The configuration root (<c>builder.Configuration</c>).</param>
@@ -83,6 +85,9 @@ public static class ActorWsServiceCollectionExtensions
                 if (AkkaSettings.LogLevel(root) is { } level) loggers.LogLevel = level;
             });
             akka.AddHocon(AkkaSettings.Read(root), HoconAddMode.Prepend);
+            // After the akka section, so that the cluster's settings, as checked and completed (seed nodes written as
+            // host:port become Akka.NET addresses), win over the same keys as written.
+            if (ClusterSettings.Read(root) is { } cluster) UseCluster(akka, cluster);
             ActorWsAkkaHostingExtensions.AddActorWsSettings(akka, options);
             foreach (var setup in builder.ActorSetups) akka.WithActors(setup);
             foreach (var setup in builder.AkkaSetups) setup(akka, provider);
@@ -105,4 +110,11 @@ public static class ActorWsServiceCollectionExtensions
         services.AddHostedService<ActorWsHostedService>();
         return services;
     }
+
+    /// <summary>
+    /// Kept apart (and never inlined) so that a single node, which never calls it, compiles and loads nothing of
+    /// Akka.Remote or Akka.Cluster.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void UseCluster(AkkaConfigurationBuilder akka, ActorWsClusterOptions cluster) => akka.WithActorWsClustering(cluster);
 }

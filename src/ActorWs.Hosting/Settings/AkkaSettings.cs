@@ -12,7 +12,8 @@ namespace ActorWs.Hosting.Settings;
 /// <remarks>
 /// The file goes through our own strict HOCON reader first, so a syntax error is reported with its file and line (Akka.NET's
 /// parser would accept a missing <c>}</c>); the few <c>akka.*</c> settings ActorWs sets itself are checked here the same way
-/// as <c>server.*</c>. Everything else under <c>akka</c> is Akka.NET's to read (and its defaults apply to what is absent).
+/// as <c>server.*</c>, the cluster's among them (<see cref="ClusterSettings"/>). Everything else under <c>akka</c> is
+/// Akka.NET's to read (and its defaults apply to what is absent).
 /// </remarks>
 public static class AkkaSettings
 {
@@ -59,5 +60,6 @@ public static class AkkaSettings
         if (r.GetString("actor:provider") is { } provider && !Providers.Contains(provider, StringComparer.OrdinalIgnoreCase) && !provider.Contains(','))
             r.Fail("actor:provider", "local, remote, cluster or an assembly-qualified type name");
         r.GetDuration("coordinated-shutdown:phases:service-requests-done:timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), TimeSpan.FromSeconds(5));
+        ClusterSettings.Apply(r); // remoting, seed nodes, roles, split-brain resolver, failure detector
     }
 }

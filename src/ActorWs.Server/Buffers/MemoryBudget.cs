@@ -5,8 +5,10 @@ namespace ActorWs.Server.Buffers;
 
 /// <summary>
 /// The server-wide budget for memory that clients make the server hold: partial messages being reassembled, compressed
-/// messages being inflated, and whole messages waiting for their session. Each connection charges it through its own
-/// <see cref="MemoryBudgetHolder"/> beyond a small free allowance, and refunds it when it lets go.
+/// messages being inflated, whole messages waiting for their session, large replies waiting to be sent, and the room
+/// messages a resumable session keeps for its client's resume (its resume buffer). Each connection and each resume
+/// buffer charges it through its own <see cref="MemoryBudgetHolder"/> beyond a small free allowance, and refunds it
+/// when it lets go.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,6 +18,11 @@ namespace ActorWs.Server.Buffers;
 /// evicted holder's refund arrives. Otherwise the one asking is refused (its connection closes with 1013). Either way an
 /// episode begins: a warning is logged once, new WebSocket upgrades get 503 (<see cref="IsExhausted"/>), and it ends
 /// (one information line) when the use falls below 90 % of the limit.
+/// </para>
+/// <para>
+/// A resume buffer that pays (evicted, or refused as it keeps one more message) gives up every message it keeps: a
+/// detached session then ends (its client's resume is refused, "the messages missed are no longer kept"), an attached
+/// one carries on without them (only a resume from before them is refused). Its connection, if any, is not closed.
 /// </para>
 /// <para>
 /// Cost: a holder touches the budget only when its held bytes cross or move beyond the free allowance (a large message
@@ -29,6 +36,18 @@ public sealed class MemoryBudget
     /// <summary>Bytes a connection may hold before it is charged (covers small messages and the fixed per-connection buffers).</summary>
     public const int FreeAllowance = 64 * 1024;
 
+    /// <summary>
+    /// Bytes a session's resume buffer may hold before it is charged. Smaller than a connection's: every resumable
+    /// session keeps what its client has not acknowledged yet, so this is multiplied by every such session.
+    /// </summary>
+    public const int ResumeBufferFreeAllowance = 16 * 1024;
+
+    /// <summary>
+    /// A resume buffer's bytes are charged rounded up to a multiple of this, so that it touches the budget once per
+    /// 16 KiB it grows or shrinks, not once per message (a broadcast reaches every member's buffer).
+    /// </summary>
+    public const int ResumeBufferChargeStep = 16 * 1024;
+
     /// <summary>The built-in budget's ceiling: 512 MiB.</summary>
     public const long DefaultCeiling = 512L * 1024 * 1024;
 
@@ -36,11 +55,14 @@ public sealed class MemoryBudget
     private readonly HashSet<MemoryBudgetHolder> _holders = new();
     private readonly ILogger _log;
     private long _used;
+    private long _resumeBufferUsed;
     private long _peak;
     private int _exhausted;
     private long _refusals;
     private long _evictions;
+    private long _resumeBuffersDropped;
     private long _episodeRefusals;
+    private long _episodeResumeBuffersDropped;
     private long _reclaims;
 
     /// <summary>Creates a budget of <paramref name="limit"/> bytes.</summary>
@@ -58,8 +80,11 @@ public sealed class MemoryBudget
     /// <summary>The budget in bytes.</summary>
     public long Limit { get; }
 
-    /// <summary>Bytes charged now (what holders hold beyond their free allowances).</summary>
+    /// <summary>Bytes charged now (what holders hold beyond their free allowances), resume buffers included.</summary>
     public long Used => Volatile.Read(ref _used);
+
+    /// <summary>The part of <see cref="Used"/> charged for resume buffers (room messages sessions keep for a resume).</summary>
+    public long ResumeBufferUsed => Volatile.Read(ref _resumeBufferUsed);
 
     /// <summary>Whether an episode is on: a charge passed the limit and the use has not yet fallen below 90 % of it.</summary>
     public bool IsExhausted => Volatile.Read(ref _exhausted) == 1;
@@ -69,6 +94,12 @@ public sealed class MemoryBudget
 
     /// <summary>Holders told to give up so far to make room (each closed its connection with 1013).</summary>
     public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>
+    /// Resume buffers that gave up what they kept so far, refused or told to give up (a detached session ended, an
+    /// attached one dropped its kept messages). Not counted in <see cref="Refusals"/> or <see cref="Evictions"/>.
+    /// </summary>
+    public long ResumeBuffersDropped => Interlocked.Read(ref _resumeBuffersDropped);
 
     /// <summary>Times memory was handed back to the system after a peak (see <see cref="TryStartReclaim"/>).</summary>
     public long Reclaims => Interlocked.Read(ref _reclaims);
@@ -88,27 +119,28 @@ public sealed class MemoryBudget
     }
 
     /// <summary>A holder for one connection; <paramref name="evict"/> is called (once, on any thread) when it must give up.</summary>
-    internal MemoryBudgetHolder CreateHolder(Action evict) => new(this, evict);
+    internal MemoryBudgetHolder CreateHolder(Action evict) => new(this, evict, FreeAllowance, isResumeBuffer: false);
 
-    private static long Over(long held) => held > FreeAllowance ? held - FreeAllowance : 0;
+    /// <summary>A holder for one session's resume buffer (<see cref="ResumeBufferFreeAllowance"/> free); <paramref name="evict"/> as above.</summary>
+    internal MemoryBudgetHolder CreateResumeBufferHolder(Action evict) => new(this, evict, ResumeBufferFreeAllowance, isResumeBuffer: true);
 
     internal bool TryCharge(MemoryBudgetHolder holder, long bytes)
     {
         long after = Interlocked.Add(ref holder.HeldBytes, bytes);
         long before = after - bytes;
-        long delta = Over(after) - Over(before);
+        long delta = holder.Over(after) - holder.Over(before);
         if (delta == 0) return true;
         long used = Interlocked.Add(ref _used, delta);
         if (used <= Limit || TryEvictGreedierThan(holder, after))
         {
-            if (Over(before) == 0) Track(holder);
+            if (holder.Over(before) == 0) Track(holder);
+            if (holder.IsResumeBuffer) Interlocked.Add(ref _resumeBufferUsed, delta);
             RaisePeak(used);
             return true;
         }
         Interlocked.Add(ref _used, -delta);
         Interlocked.Add(ref holder.HeldBytes, -bytes);
-        Interlocked.Increment(ref _refusals);
-        Interlocked.Increment(ref _episodeRefusals);
+        CountGivingUp(holder, evicted: false);
         EndEpisodeIfBelow(Volatile.Read(ref _used));
         return false;
     }
@@ -116,11 +148,26 @@ public sealed class MemoryBudget
     internal void Refund(MemoryBudgetHolder holder, long bytes)
     {
         long after = Interlocked.Add(ref holder.HeldBytes, -bytes);
-        long delta = Over(after + bytes) - Over(after);
+        long delta = holder.Over(after + bytes) - holder.Over(after);
         if (delta == 0) return;
+        if (holder.IsResumeBuffer) Interlocked.Add(ref _resumeBufferUsed, -delta);
         long used = Interlocked.Add(ref _used, -delta);
-        if (Over(after) == 0) Untrack(holder);
+        if (holder.Over(after) == 0) Untrack(holder);
         EndEpisodeIfBelow(used);
+    }
+
+    /// <summary>Counts a holder refused or evicted: connections (closed with 1013) and resume buffers (dropped) apart.</summary>
+    private void CountGivingUp(MemoryBudgetHolder holder, bool evicted)
+    {
+        if (holder.IsResumeBuffer)
+        {
+            Interlocked.Increment(ref _resumeBuffersDropped);
+            Interlocked.Increment(ref _episodeResumeBuffersDropped);
+            return;
+        }
+        if (evicted) Interlocked.Increment(ref _evictions);
+        else Interlocked.Increment(ref _refusals);
+        Interlocked.Increment(ref _episodeRefusals);
     }
 
     /// <summary>
@@ -146,8 +193,7 @@ public sealed class MemoryBudget
             }
             if (greediest is null || !greediest.MarkEvicted()) return false;
         }
-        Interlocked.Increment(ref _evictions);
-        Interlocked.Increment(ref _episodeRefusals);
+        CountGivingUp(greediest, evicted: true);
         greediest.Evict();
         return true;
     }
@@ -157,7 +203,7 @@ public sealed class MemoryBudget
         lock (_gate)
         {
             // Rechecked under the lock: a refund on another thread may have come between the charge and here.
-            if (Over(Volatile.Read(ref holder.HeldBytes)) > 0 && !holder.Disposed) _holders.Add(holder);
+            if (holder.Over(Volatile.Read(ref holder.HeldBytes)) > 0 && !holder.Disposed) _holders.Add(holder);
         }
     }
 
@@ -165,7 +211,7 @@ public sealed class MemoryBudget
     {
         lock (_gate)
         {
-            if (Over(Volatile.Read(ref holder.HeldBytes)) == 0 || holder.Disposed) _holders.Remove(holder);
+            if (holder.Over(Volatile.Read(ref holder.HeldBytes)) == 0 || holder.Disposed) _holders.Remove(holder);
         }
     }
 
@@ -178,6 +224,7 @@ public sealed class MemoryBudget
     {
         if (Interlocked.CompareExchange(ref _exhausted, 1, 0) != 0) return;
         Interlocked.Exchange(ref _episodeRefusals, 0);
+        Interlocked.Exchange(ref _episodeResumeBuffersDropped, 0);
         MemoryLog.BudgetExhausted(_log, Limit, Volatile.Read(ref _used));
     }
 
@@ -185,7 +232,7 @@ public sealed class MemoryBudget
     {
         if (Volatile.Read(ref _exhausted) == 0 || used >= Limit / 10 * 9) return;
         if (Interlocked.CompareExchange(ref _exhausted, 0, 1) != 1) return;
-        MemoryLog.BudgetRecovered(_log, used, Limit, Interlocked.Read(ref _episodeRefusals));
+        MemoryLog.BudgetRecovered(_log, used, Limit, Interlocked.Read(ref _episodeRefusals), Interlocked.Read(ref _episodeResumeBuffersDropped));
     }
 
     private void RaisePeak(long used)
@@ -218,26 +265,35 @@ public sealed class MemoryBudget
 }
 
 /// <summary>
-/// One connection's account with the <see cref="MemoryBudget"/>: what it holds now (its reassembly buffer, which the frame
-/// reader rents through the connection's <see cref="IMessageBufferBudget"/>, a message being inflated, messages waiting
-/// for its session, replies waiting to be sent).
+/// One account with the <see cref="MemoryBudget"/>: a connection's (its reassembly buffer, which the frame reader rents
+/// through the connection's <see cref="IMessageBufferBudget"/>, a message being inflated, messages waiting for its
+/// session, replies waiting to be sent) or a session's resume buffer (the room messages it keeps for a resume).
 /// </summary>
 /// <remarks>Thread safety: charges and refunds may come from different threads (a session releasing a message); all through atomics.</remarks>
 internal sealed class MemoryBudgetHolder
 {
     private readonly MemoryBudget _budget;
     private readonly Action _evict;
+    private readonly long _freeAllowance;
     private int _evicted;
     private int _disposed;
 
     /// <summary>Bytes held now, the free allowance included (only the budget writes it, atomically).</summary>
     internal long HeldBytes;
 
-    internal MemoryBudgetHolder(MemoryBudget budget, Action evict)
+    internal MemoryBudgetHolder(MemoryBudget budget, Action evict, long freeAllowance, bool isResumeBuffer)
     {
         _budget = budget;
         _evict = evict;
+        _freeAllowance = freeAllowance;
+        IsResumeBuffer = isResumeBuffer;
     }
+
+    /// <summary>Whether this is a resume buffer's account (counted apart: giving up drops messages, it closes no connection).</summary>
+    internal bool IsResumeBuffer { get; }
+
+    /// <summary>What <paramref name="held"/> bytes cost the budget: the part beyond this holder's free allowance.</summary>
+    internal long Over(long held) => held > _freeAllowance ? held - _freeAllowance : 0;
 
     /// <summary>Whether the budget told this holder to give up.</summary>
     public bool Evicted => Volatile.Read(ref _evicted) == 1;
@@ -260,7 +316,7 @@ internal sealed class MemoryBudgetHolder
 
     internal void Evict() => _evict();
 
-    /// <summary>The connection is gone: it is no longer a candidate for eviction (its refunds still count).</summary>
+    /// <summary>The connection (or resume buffer) is gone: it is no longer a candidate for eviction (its refunds still count).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0) _budget.Forget(this);
@@ -271,12 +327,12 @@ internal sealed class MemoryBudgetHolder
 internal static partial class MemoryLog
 {
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning,
-        Message = "Memory budget of {Limit} bytes exhausted ({Used} bytes held for clients): partial messages of the greediest connections are refused with 1013 and new WebSocket upgrades with 503 until use falls below 90%")]
+        Message = "Memory budget of {Limit} bytes exhausted ({Used} bytes held for clients): the greediest connections are refused with 1013, the greediest resume buffers dropped, and new WebSocket upgrades refused with 503 until use falls below 90%")]
     public static partial void BudgetExhausted(ILogger logger, long limit, long used);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Information,
-        Message = "Memory budget use fell to {Used} of {Limit} bytes; {Refused} connections were refused with 1013 while it was exhausted")]
-    public static partial void BudgetRecovered(ILogger logger, long used, long limit, long refused);
+        Message = "Memory budget use fell to {Used} of {Limit} bytes; {Refused} connections were refused with 1013 and {Dropped} resume buffers dropped while it was exhausted")]
+    public static partial void BudgetRecovered(ILogger logger, long used, long limit, long refused, long dropped);
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Information,
         Message = "Memory held for clients peaked and has gone: compacting the heap to give it back to the system")]

@@ -22,6 +22,9 @@ internal sealed class HttpEndpoints
     /// <summary>Renders <c>/metrics</c>; null when metrics are off.</summary>
     public PrometheusExporter? Exporter { get; set; }
 
+    /// <summary>Answers <c>/cluster</c> (members, or that clustering is off); set by the server as it starts.</summary>
+    public Func<HttpResponse>? Cluster { get; set; }
+
     public void MapGet(string path, HttpGetHandler handler)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -90,6 +93,7 @@ internal sealed class HttpEndpoints
         "/actorws.js" => BrowserClient.Value is not null,
         "/health" or "/ready" => true,
         "/metrics" => Exporter is not null,
+        "/cluster" => Cluster is not null,
         "/" => Status is not null && (Status().StatusPage),
         _ => false,
     };
@@ -106,6 +110,8 @@ internal sealed class HttpEndpoints
                 return HttpResponse.Json(HttpStatus.ServiceUnavailable, status is { Draining: true } ? "{\"status\":\"draining\"}" : "{\"status\":\"starting\"}");
             case "/metrics":
                 return new HttpResponse(HttpStatus.Ok, PrometheusExporter.ContentType, Encoding.UTF8.GetBytes(Exporter!.Scrape()));
+            case "/cluster":
+                return Cluster!();
             case "/actorws.js":
                 return new HttpResponse(HttpStatus.Ok, "text/javascript; charset=utf-8", BrowserClient.Value!);
             default:

@@ -42,11 +42,6 @@ public sealed class ActorWsMetrics : IDisposable
         Meter.CreateObservableGauge("actorws.rooms.active", () => Volatile.Read(ref _rooms), "{room}", "Rooms alive now.");
         Meter.CreateObservableGauge("actorws.sessions.active", () => Volatile.Read(ref _sessions), "{session}", "Resumable sessions alive now, attached or waiting for their client.");
         Meter.CreateObservableGauge("actorws.sessions.detached", () => Volatile.Read(ref _detachedSessions), "{session}", "Resumable sessions waiting, without a connection, for their client to resume them.");
-        Meter.CreateObservableCounter("actorws.cluster.relay_messages", () => new[]
-        {
-            new Measurement<long>(Volatile.Read(ref _relaySent), new KeyValuePair<string, object?>("direction", "sent")),
-            new Measurement<long>(Volatile.Read(ref _relayReceived), new KeyValuePair<string, object?>("direction", "received")),
-        }, "{message}", "Room broadcasts that crossed nodes (direction: sent by this node's rooms to another node's relay, received by this node's relay): one per other node with members per broadcast.");
         Meter.CreateObservableGauge("actorws.actors.dead_letters", () => Volatile.Read(ref _deadLetters), "{message}", "Messages sent to actors that were gone.");
     }
 
@@ -115,6 +110,22 @@ public sealed class ActorWsMetrics : IDisposable
 
     /// <summary>Room broadcasts this node's relay received from rooms on other nodes, so far (clustered rooms only).</summary>
     public long RelayMessagesReceived => Volatile.Read(ref _relayReceived);
+
+    /// <summary>
+    /// Adds <c>actorws.cluster.relay_messages</c> (tag direction: sent, received), once, when rooms are clustered: a single
+    /// node's metrics show nothing of clustering.
+    /// </summary>
+    internal void AddClusterRelayCounter()
+    {
+        if (Interlocked.Exchange(ref _relayCounterAdded, 1) == 1) return;
+        Meter.CreateObservableCounter("actorws.cluster.relay_messages", () => new[]
+        {
+            new Measurement<long>(Volatile.Read(ref _relaySent), new KeyValuePair<string, object?>("direction", "sent")),
+            new Measurement<long>(Volatile.Read(ref _relayReceived), new KeyValuePair<string, object?>("direction", "received")),
+        }, "{message}", "Room broadcasts that crossed nodes (direction: sent by this node's rooms to another node's relay, received by this node's relay): one per other node with members per broadcast.");
+    }
+
+    private int _relayCounterAdded;
 
     /// <summary>Counts a broadcast sent to another node's relay.</summary>
     internal void RelayMessageSent() => Interlocked.Increment(ref _relaySent);

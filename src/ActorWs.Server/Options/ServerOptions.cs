@@ -109,10 +109,11 @@ public sealed class LimitOptions
     public IList<string> TrustedProxies { get; set; } = new List<string>();
 
     /// <summary>
-    /// The memory, in bytes, all clients together may make the server hold beyond a small allowance each (64 KiB): partial
-    /// messages being reassembled, compressed messages being inflated, and large messages waiting for their session. Past
-    /// it the connection holding the most is closed with 1013 (try again later) and new WebSocket upgrades get 503 until
-    /// use falls below 90 %. 0, the default, means automatic: the smaller of 512 MiB and an eighth of the memory the
+    /// The memory, in bytes, all clients together may make the server hold beyond a small allowance each (64 KiB per
+    /// connection, 16 KiB per resume buffer): partial messages being reassembled, compressed messages being inflated,
+    /// large messages waiting for their session or to be sent, and the messages resumable sessions keep for a resume.
+    /// Past it the holder holding the most gives up: a connection is closed with 1013 (try again later), a resume buffer
+    /// drops its messages (a detached session ends); and new WebSocket upgrades get 503 until use falls below 90 %. 0, the default, means automatic: the smaller of 512 MiB and an eighth of the memory the
     /// process may use (<see cref="Buffers.MemoryBudget.Resolve"/>).
     /// </summary>
     public long MemoryBudget { get; set; }
@@ -249,7 +250,7 @@ public sealed class RoomOptions
     /// <summary>Most room messages a session keeps for a resume (unacknowledged).</summary>
     public int ResumeBufferMessages { get; set; } = 512;
 
-    /// <summary>Most bytes of room messages a session keeps for a resume.</summary>
+    /// <summary>Most bytes of room messages a session keeps for a resume (beyond 16 KiB charged to <see cref="LimitOptions.MemoryBudget"/>).</summary>
     public long ResumeBufferBytes { get; set; } = 1024 * 1024;
 
     /// <summary>

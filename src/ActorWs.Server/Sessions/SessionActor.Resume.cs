@@ -19,6 +19,16 @@ internal sealed partial class SessionActor
     /// <summary>The reconnection window opened as the <paramref name="Detachment"/>-th detachment is over.</summary>
     private sealed record ReconnectionWindowExpired(int Detachment);
 
+    /// <summary>
+    /// The refusal of a resume whose missed messages are gone: dropped past the buffer's own bounds, or given up to
+    /// the memory budget. The same words whether the session still exists (a resume from too far back) or had to end
+    /// because of it (then the session manager keeps the words for its token, see <see cref="SessionEnded"/>).
+    /// </summary>
+    internal const string MissedMessagesGone = "the messages missed are no longer kept";
+
+    /// <summary>Why a resume of this session is refused now that it is ending (null: the usual refusals).</summary>
+    private string? _resumeRefusal;
+
     /// <summary>Counts detachments, so that the expiry of an earlier window (already on its way when the client came back) is ignored.</summary>
     private int _detachments;
 
@@ -40,24 +50,56 @@ internal sealed partial class SessionActor
         long seq = ++_seq;
         var framed = Number(delivery, seq);
         delivery.Release();
-        var options = _runtime.Options.Rooms;
-        _resumeBuffer ??= new ResumeBuffer(options.ResumeBufferMessages, options.ResumeBufferBytes);
+        var buffer = _resumeBuffer ??= NewResumeBuffer();
         framed.AddReferences(1);
-        _resumeBuffer.Add(seq, framed);
+        if (!buffer.Add(seq, framed))
+            SessionLog.LogDebug("Session {Session}: the memory budget cannot hold its resume buffer; its kept messages are dropped", Id);
         if (_connection is not null)
         {
+            // Attached: the client gets the message whatever became of its copy for a resume.
             _connection.Tell(framed, Self);
         }
         else
         {
             framed.Release();
             // While detached, dropping what the client has not seen makes a complete resume impossible: end it now.
-            if (_resumeBuffer.LostThrough > _seqAtDetach)
-            {
-                SessionLog.LogDebug("Session {Session} kept more than its resume buffer while detached; ending it", Id);
-                CloseOnce(_lastStatus!, consented: false);
-            }
+            if (buffer.LostThrough > _seqAtDetach)
+                EndUnresumable("kept more than its resume buffer (or the memory budget) holds while detached");
         }
+    }
+
+    private ResumeBuffer NewResumeBuffer()
+    {
+        var options = _runtime.Options.Rooms;
+        return new ResumeBuffer(options.ResumeBufferMessages, options.ResumeBufferBytes, _runtime.MemoryBudget, Self);
+    }
+
+    /// <summary>
+    /// The memory budget picked this session's resume buffer, the greediest holder, to give up: its messages go (the
+    /// budget counted on their refund). Detached, the session then cannot be resumed completely, so it ends; attached,
+    /// its client has what it was sent and carries on (only a resume from before now is refused).
+    /// </summary>
+    private void OnResumeBufferEvicted()
+    {
+        if (_resumeBuffer is not { Evicted: true } buffer) return; // an account already given up (or the session ended)
+        buffer.DropAll(_seq);
+        if (_detached && !_session.IsClosed) EndUnresumable("its resume buffer was given up to the memory budget while detached");
+        else SessionLog.LogDebug("Session {Session}: its resume buffer was given up to the memory budget; its kept messages are dropped", Id);
+    }
+
+    /// <summary>
+    /// A detached session that lost messages its client has not seen: it ends now (its rooms see it leave), and the
+    /// session manager answers its token, for one reconnection window, with <see cref="MissedMessagesGone"/>
+    /// rather than as unknown: the client learns why it has to start again.
+    /// </summary>
+    private void EndUnresumable(string why)
+    {
+        if (_session.IsClosed) return; // already ending (its messages still come until it has left its rooms)
+        SessionLog.LogDebug("Session {Session} {Why}; ending it", Id, why);
+        _resumeRefusal = MissedMessagesGone;
+        if (_setup.ResumeToken is { } token)
+            Context.Parent.Tell(new SessionEnded(token, new ResumeRefusal(_setup.Identity, MissedMessagesGone, ReconnectionWindow())), Self);
+        CloseOnce(_lastStatus!, consented: false);
     }
 
     /// <summary>The delivery as this session's message number <paramref name="seq"/>.</summary>
@@ -182,16 +224,16 @@ internal sealed partial class SessionActor
     private void OnReattach(SessionSetup incoming)
     {
         string? refusal = null;
-        if (_session.IsClosed) refusal = "the session has ended";
         // A token already spent (a replay that reached the manager before it heard of the rotation) is as unknown as any.
-        else if (!string.Equals(incoming.ResumeRequestedToken, _setup.ResumeToken, StringComparison.Ordinal)) refusal = SessionManager.UnknownToken;
+        if (!string.Equals(incoming.ResumeRequestedToken, _setup.ResumeToken, StringComparison.Ordinal)) refusal = SessionManager.UnknownToken;
         else if (!Equals(incoming.Identity, _setup.Identity))
         {
             refusal = SessionManager.UnknownToken; // the same words as for a token that names nothing: no hint that it is live
             LogIdentityMismatch(incoming);
         }
+        else if (_session.IsClosed) refusal = _resumeRefusal ?? "the session has ended";
         else if (incoming.ResumeLastSeq > _seq) refusal = "lastSeq is ahead of what this session sent";
-        else if (_resumeBuffer is not null && incoming.ResumeLastSeq < _resumeBuffer.LostThrough) refusal = "the messages missed are no longer kept";
+        else if (_resumeBuffer is not null && incoming.ResumeLastSeq < _resumeBuffer.LostThrough) refusal = MissedMessagesGone;
         if (refusal is not null)
         {
             Context.Parent.Tell(new ReattachRefused(incoming, refusal), Self);

@@ -132,6 +132,9 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
             case Reattach reattach:
                 OnReattach(reattach.Setup);
                 break;
+            case ResumeBufferEvicted:
+                OnResumeBufferEvicted();
+                break;
             case ReconnectionWindowExpired expired:
                 if (_connection is null && expired.Detachment == _detachments)
                     CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);

@@ -15,12 +15,24 @@ namespace ActorWs.Server.Sessions;
 /// possible, gets a fresh session that tells it why. A token works once: the session that accepts a resume rotates it
 /// (<see cref="TokenRotated"/>) and the spent one is forgotten here, so a replay is an unknown token. Sessions of
 /// ordinary routes are not here: they run inside their connection actors.
+/// <para>A session that had to end because it can no longer be resumed completely (it lost messages its detached
+/// client has not seen: past its resume buffer's bounds, or given up to the memory budget) leaves its refusal here
+/// (<see cref="SessionEnded.Refusal"/>): for a reconnection window its token, presented once by the session's identity,
+/// gets those words instead of "unknown or expired token". Anyone else, and any later attempt, gets the usual words.</para>
 /// </remarks>
 internal sealed class SessionManager : UntypedActor
 {
     private readonly ServerRuntime _runtime;
     private readonly ILogger _log;
     private readonly Dictionary<string, IActorRef> _byToken = new(StringComparer.Ordinal);
+
+    /// <summary>Tokens of sessions that ended unresumable, with why and until when (a <see cref="TimeProvider"/> timestamp).</summary>
+    private readonly Dictionary<string, (ResumeRefusal Refusal, long Until)> _unresumable = new(StringComparer.Ordinal);
+
+    /// <summary>Expired entries of <see cref="_unresumable"/> are swept when it reaches this size (then twice what is left).</summary>
+    private int _sweepUnresumableAt = MinimumSweepSize;
+
+    private const int MinimumSweepSize = 64;
 
     public SessionManager(ServerRuntime runtime)
     {
@@ -57,7 +69,7 @@ internal sealed class SessionManager : UntypedActor
                         earlier.Tell(new Reattach(setup), Self);
                         return;
                     }
-                    setup = setup with { ResumeError = UnknownToken };
+                    setup = setup with { ResumeError = UnresumableRefusal(requested, setup.Identity) ?? UnknownToken };
                 }
                 Create(setup);
                 break;
@@ -69,12 +81,45 @@ internal sealed class SessionManager : UntypedActor
                 _byToken[rotated.Current] = Sender;
                 break;
             case SessionEnded ended:
-                if (_byToken.TryGetValue(ended.Token, out var session) && session.Equals(Sender)) _byToken.Remove(ended.Token);
+                if (_byToken.TryGetValue(ended.Token, out var session) && session.Equals(Sender))
+                {
+                    _byToken.Remove(ended.Token);
+                    if (ended.Refusal is { } refusal) RememberUnresumable(ended.Token, refusal);
+                }
                 break;
             default:
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void RememberUnresumable(string token, ResumeRefusal refusal)
+    {
+        long now = _runtime.Time.GetTimestamp();
+        if (_unresumable.Count >= _sweepUnresumableAt)
+        {
+            foreach (var (expiredToken, _) in _unresumable.Where(e => e.Value.Until <= now).ToList()) _unresumable.Remove(expiredToken);
+            _sweepUnresumableAt = Math.Max(MinimumSweepSize, _unresumable.Count * 2);
+        }
+        long ticks = (long)(refusal.For.TotalSeconds * _runtime.Time.TimestampFrequency);
+        _unresumable[token] = (refusal, now + ticks);
+    }
+
+    /// <summary>
+    /// The words for a resume with the token of a session that ended unresumable, once, to its own identity within the
+    /// time it was kept; null otherwise (the token is then as unknown as any). Another identity does not use it up.
+    /// </summary>
+    private string? UnresumableRefusal(string token, object? identity)
+    {
+        if (!_unresumable.TryGetValue(token, out var entry)) return null;
+        if (entry.Until <= _runtime.Time.GetTimestamp())
+        {
+            _unresumable.Remove(token);
+            return null;
+        }
+        if (!Equals(entry.Refusal.Identity, identity)) return null;
+        _unresumable.Remove(token);
+        return entry.Refusal.Reason;
     }
 
     private void Create(SessionSetup setup)

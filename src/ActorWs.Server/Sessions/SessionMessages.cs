@@ -48,8 +48,23 @@ internal sealed record TokenRotated(string Spent, string Current);
 /// <summary>Session → session manager: the resume was refused; make a fresh session instead.</summary>
 internal sealed record ReattachRefused(SessionSetup Setup, string Reason);
 
-/// <summary>Session → session manager: forget my token (I am stopping).</summary>
-internal sealed record SessionEnded(string Token) : IDeadLetterSuppression;
+/// <summary>
+/// Session → session manager: forget my token (I am stopping). With <paramref name="Refusal"/>, the session ends because
+/// it cannot be resumed: answer a resume with its token with those words for a while, not as an unknown token.
+/// </summary>
+internal sealed record SessionEnded(string Token, ResumeRefusal? Refusal = null) : IDeadLetterSuppression;
+
+/// <summary>
+/// Why a session that had to end cannot be resumed (<paramref name="Reason"/>), told to its client's resume if the
+/// identity is the session's (<paramref name="Identity"/>; to any other the token is unknown), for <paramref name="For"/>.
+/// </summary>
+internal sealed record ResumeRefusal(object? Identity, string Reason, TimeSpan For);
+
+/// <summary>Memory budget → session (from any thread): your resume buffer is the greediest; give it up.</summary>
+internal sealed class ResumeBufferEvicted : IDeadLetterSuppression
+{
+    public static readonly ResumeBufferEvicted Instance = new();
+}
 
 /// <summary>Connection → session manager: create my session.</summary>
 internal sealed record StartSession(SessionSetup Setup);

@@ -9,7 +9,7 @@ namespace ActorWs.Hosting.Tests.Hosting;
 public sealed class ActorWsConfigurationTests
 {
     private const string WorkingDirectory = "/srv/actorws";
-    private const string KnownSwitches = "known switches: --port, --host, --config, and --<setting>=<value> for any setting, such as --server:port=9000";
+    private const string KnownSwitches = "known switches: --port, --host, --config, --cluster-host, --cluster-port, --cluster-seed (repeatable), and --<setting>=<value> for any setting, such as --server:port=9000";
 
     private static HoconReaderOptions Files(params (string Path, string Text)[] files)
     {

@@ -212,7 +212,7 @@ public sealed partial class ExecutableTests : IDisposable
         server.Process.WaitForExit(); // flush the output readers
         string output = server.Output.ToString();
         Assert.Contains("ActorWs: bad configuration:", output);
-        Assert.Contains("command-line argument --prot 9000: unknown switch; did you mean --port 9000? (known switches: --port, --host, --config, and --<setting>=<value> for any setting, such as --server:port=9000)", output);
+        Assert.Contains("command-line argument --prot 9000: unknown switch; did you mean --port 9000? (known switches: --port, --host, --config, --cluster-host, --cluster-port, --cluster-seed (repeatable), and --<setting>=<value> for any setting, such as --server:port=9000)", output);
         Assert.Contains("server.prot at command-line argument --server:prot=9000: unknown setting; did you mean server.port?", output);
         Assert.Contains($"server.http.kepe-alive at {config}:3: unknown setting; did you mean server.http.keep-alive?", output);
         Assert.DoesNotContain("listening", output);

@@ -37,7 +37,7 @@ public sealed partial class MemoryBudgetTests
     /// Opens a WebSocket on /echo and sends the first <paramref name="sent"/> bytes of a binary frame announcing
     /// <paramref name="length"/> bytes: the server reserves room for the whole announced frame and holds it.
     /// </summary>
-    private static RawClient HoldPartialMessage(TestServer server, int length, int sent)
+    internal static RawClient HoldPartialMessage(TestServer server, int length, int sent)
     {
         var client = RawClient.Connect(server.EndPoint);
         client.Upgrade("/echo");
@@ -46,7 +46,7 @@ public sealed partial class MemoryBudgetTests
         return client;
     }
 
-    private static async Task<string> MetricsAsync(TestServer server)
+    internal static async Task<string> MetricsAsync(TestServer server)
     {
         using var http = new HttpClient { Timeout = TestServer.Wait };
         return await http.GetStringAsync(server.HttpUri("/metrics"));
@@ -56,13 +56,13 @@ public sealed partial class MemoryBudgetTests
     /// Whether /metrics has the line <c>name value</c>. Every server in the test process shares the meter's name, so
     /// another test's server may add its own line for the same metric: a value is looked for, not the first line.
     /// </summary>
-    private static bool HasMetric(string metrics, string name, long value) =>
+    internal static bool HasMetric(string metrics, string name, long value) =>
         Regex.IsMatch(metrics, "^" + Regex.Escape(name) + " " + value.ToString(CultureInfo.InvariantCulture) + "$", RegexOptions.Multiline);
 
-    private static MemoryBudget BudgetOf(TestServer server) => server.Server.MemoryBudget!;
+    internal static MemoryBudget BudgetOf(TestServer server) => server.Server.MemoryBudget!;
 
     /// <summary>Waits (bounded by <see cref="TestServer.Wait"/>) until <paramref name="condition"/> holds for the server's budget.</summary>
-    private static async Task WaitForBudgetAsync(TestServer server, Func<MemoryBudget, bool> condition, string what)
+    internal static async Task WaitForBudgetAsync(TestServer server, Func<MemoryBudget, bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TestServer.Wait;
         var budget = BudgetOf(server);
@@ -73,7 +73,7 @@ public sealed partial class MemoryBudgetTests
         }
     }
 
-    private static Task WaitForUseAsync(TestServer server, long used) => WaitForBudgetAsync(server, b => b.Used == used, $"a use of {used} bytes");
+    internal static Task WaitForUseAsync(TestServer server, long used) => WaitForBudgetAsync(server, b => b.Used == used, $"a use of {used} bytes");
 
     /// <summary>Sends an upgrade request and reads the answer's status and body.</summary>
     private static RawHttpResponse TryUpgrade(TestServer server, out RawClient client)
@@ -83,7 +83,7 @@ public sealed partial class MemoryBudgetTests
         return client.ReadHttpResponse();
     }
 
-    private static async Task AssertEchoesAsync(System.Net.WebSockets.ClientWebSocket healthy, string text)
+    internal static async Task AssertEchoesAsync(System.Net.WebSockets.ClientWebSocket healthy, string text)
     {
         await EchoTests.SendTextAsync(healthy, text);
         Assert.Equal(text, await EchoTests.ReceiveTextAsync(healthy));

@@ -5,6 +5,11 @@ internal enum CommandLineArgumentKind
 {
     /// <summary>A mapped short switch such as <c>--port 9000</c>.</summary>
     MappedSwitch,
+    /// <summary>
+    /// One occurrence of a repeatable switch such as <c>--cluster-seed 127.0.0.1:4053</c>: each adds an item to the list
+    /// it is mapped to (<c>akka:cluster:seed-nodes:0</c>, <c>:1</c>…), in the order given.
+    /// </summary>
+    ListSwitch,
     /// <summary>A configuration path such as <c>--server:port=9000</c> (it holds a <c>:</c>).</summary>
     SettingPath,
     /// <summary>A switch that is neither mapped nor a configuration path, such as <c>--prot 9000</c>.</summary>
@@ -40,12 +45,16 @@ internal static class CommandLineArguments
     /// <summary>Reads the arguments in order.</summary>
     /// <param name="args">The command-line arguments.</param>
     /// <param name="switchMappings">Short switches mapped to keys (<c>--port</c> → <c>server:port</c>), compared without regard to case.</param>
+    /// <param name="listSwitches">Repeatable switches mapped to list keys (<c>--cluster-seed</c> → <c>akka:cluster:seed-nodes</c>).</param>
     /// <returns>One entry per argument, or per switch and its separate value.</returns>
-    public static IReadOnlyList<CommandLineArgument> Parse(IEnumerable<string> args, IEnumerable<KeyValuePair<string, string>>? switchMappings)
+    public static IReadOnlyList<CommandLineArgument> Parse(IEnumerable<string> args, IEnumerable<KeyValuePair<string, string>>? switchMappings, IEnumerable<KeyValuePair<string, string>>? listSwitches = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var mappings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, key) in switchMappings ?? []) mappings[name] = key;
+        var lists = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, key) in listSwitches ?? []) lists[name] = key;
+        var itemsSoFar = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var list = args.ToList();
         var result = new List<CommandLineArgument>(list.Count);
         for (int i = 0; i < list.Count; i++)
@@ -70,8 +79,20 @@ internal static class CommandLineArguments
                     continue;
                 }
 
-                bool mapped = mappings.TryGetValue(argument, out var mappedKey);
                 bool hasValue = i + 1 < list.Count;
+                if (lists.TryGetValue(argument, out var listKey))
+                {
+                    if (!hasValue)
+                    {
+                        result.Add(new CommandLineArgument(original, CommandLineArgumentKind.MissingValue, original, null, null, false));
+                        continue;
+                    }
+                    string item = list[++i];
+                    result.Add(new CommandLineArgument($"{original} {item}", CommandLineArgumentKind.ListSwitch, original, NextItemKey(itemsSoFar, listKey), item, true));
+                    continue;
+                }
+
+                bool mapped = mappings.TryGetValue(argument, out var mappedKey);
                 if (!mapped && prefixLength == ShortPrefix.Length)
                 {
                     // The provider ignores an unmapped "-x" (and then takes its value for a stray argument): report both as one.
@@ -94,8 +115,14 @@ internal static class CommandLineArguments
             else
             {
                 string name = argument[..equals];
-                bool mapped = mappings.TryGetValue(name, out var mappedKey);
                 string shownSwitch = original[..(equals - (argument.Length - original.Length))];
+                if (lists.TryGetValue(name, out var listKey))
+                {
+                    result.Add(new CommandLineArgument(original, CommandLineArgumentKind.ListSwitch, shownSwitch, NextItemKey(itemsSoFar, listKey), argument[(equals + 1)..], false));
+                    continue;
+                }
+
+                bool mapped = mappings.TryGetValue(name, out var mappedKey);
                 if (!mapped && prefixLength == ShortPrefix.Length)
                 {
                     // The provider rejects this with a FormatException before anything is read.
@@ -109,6 +136,14 @@ internal static class CommandLineArguments
         }
 
         return result;
+    }
+
+    /// <summary><c>akka:cluster:seed-nodes:0</c> for the first item of a list switch, <c>:1</c> for the next…</summary>
+    private static string NextItemKey(Dictionary<string, int> itemsSoFar, string listKey)
+    {
+        itemsSoFar.TryGetValue(listKey, out int index);
+        itemsSoFar[listKey] = index + 1;
+        return listKey + Microsoft.Extensions.Configuration.ConfigurationPath.KeyDelimiter + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static CommandLineArgumentKind KindOf(bool mapped, string key) =>

@@ -24,6 +24,7 @@ public static class HoconConfigurationExtensions
     /// <param name="switchMappings">Short switches mapped to keys, for example <c>-p</c> to <c>server:port</c>.</param>
     /// <param name="optional">When true, a missing HOCON file adds nothing instead of failing.</param>
     /// <param name="readerOptions">File system and environment lookup for the HOCON reader.</param>
+    /// <param name="listSwitches">Repeatable switches mapped to list keys, for example <c>--cluster-seed</c> to <c>akka:cluster:seed-nodes</c>.</param>
     /// <returns>The builder.</returns>
     public static IConfigurationBuilder AddHoconWithOverrides(
         this IConfigurationBuilder builder,
@@ -32,14 +33,15 @@ public static class HoconConfigurationExtensions
         string[] args,
         IDictionary<string, string>? switchMappings = null,
         bool optional = false,
-        HoconReaderOptions? readerOptions = null)
+        HoconReaderOptions? readerOptions = null,
+        IDictionary<string, string>? listSwitches = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentException.ThrowIfNullOrEmpty(environmentPrefix);
         return builder
             .AddHoconFile(path, optional, readerOptions)
             .Add(new SettingsEnvironmentVariablesSource(environmentPrefix))
-            .Add(new SettingsCommandLineSource(args, switchMappings));
+            .Add(new SettingsCommandLineSource(args, switchMappings, listSwitches));
     }
 
     /// <summary>Adds a HOCON file.</summary>

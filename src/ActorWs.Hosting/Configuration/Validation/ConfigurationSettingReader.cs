@@ -97,6 +97,16 @@ public sealed class ConfigurationSettingReader
     public bool GetBool(string key, bool defaultValue)
         => Read(key, SettingExpectations.Boolean, defaultValue, SettingConversions.TryParseBoolean);
 
+    /// <summary>Reads a number (JSON's grammar: <c>8</c>, <c>8.5</c>, <c>1e3</c>) within a range.</summary>
+    /// <param name="key">The key relative to the section.</param>
+    /// <param name="min">Smallest accepted value.</param>
+    /// <param name="max">Largest accepted value.</param>
+    /// <param name="defaultValue">Returned when the setting is missing or invalid.</param>
+    /// <returns>The value.</returns>
+    public double GetDouble(string key, double min, double max, double defaultValue)
+        => Read(key, $"{SettingExpectations.Number} between {min.ToString(System.Globalization.CultureInfo.InvariantCulture)} and {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            defaultValue, (string text, out double value) => SettingConversions.TryParseDouble(text, out value) && value >= min && value <= max);
+
     /// <summary>Reads a duration (<see cref="HoconDuration"/> format; a bare number is milliseconds) within a range.</summary>
     /// <param name="key">The key relative to the section.</param>
     /// <param name="min">Smallest accepted value.</param>
@@ -137,6 +147,42 @@ public sealed class ConfigurationSettingReader
         }
 
         return indexed.OrderBy(item => item.Index).Select(item => item.Value!).ToArray();
+    }
+
+    /// <summary>
+    /// Reads a list of strings that is taken whole from one source: the source of highest precedence (the command line over
+    /// environment variables over the file) that has the list, or any item of it, gives every item, and the items of
+    /// lower sources are not merged in. The plain <see cref="GetStringList(string, IReadOnlyList{string})"/> merges by index,
+    /// as <c>Microsoft.Extensions.Configuration</c> does, so one item given on the command line would replace only the
+    /// file's first item and keep the rest; for a list such as seed nodes that would be a list nobody wrote.
+    /// </summary>
+    /// <param name="key">The key relative to the section.</param>
+    /// <param name="defaultValue">Returned when no source has the setting, or when it is invalid.</param>
+    /// <returns>The values in index order.</returns>
+    public IReadOnlyList<string> GetStringListFromOneSource(string key, IReadOnlyList<string> defaultValue)
+    {
+        string fullKey = FullKey(key);
+        Remember(fullKey);
+        foreach (var provider in _configuration.Providers.Reverse())
+        {
+            bool hasValue = provider.TryGet(fullKey, out var scalar);
+            var childKeys = provider.GetChildKeys([], fullKey).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (!hasValue && childKeys.Count == 0) continue;
+            if (childKeys.Count == 0) return scalar is null ? [] : FailAndDefault(key, SettingExpectations.TextList, defaultValue); // [] or a plain value
+            var indexed = new List<(int Index, string Value)>(childKeys.Count);
+            foreach (string child in childKeys)
+            {
+                string childKey = fullKey + ConfigurationPath.KeyDelimiter + child;
+                if (!int.TryParse(child, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                    || !provider.TryGet(childKey, out var value) || value is null)
+                {
+                    return FailAndDefault(key, SettingExpectations.TextList, defaultValue);
+                }
+                indexed.Add((index, value));
+            }
+            return indexed.OrderBy(item => item.Index).Select(item => item.Value).ToArray();
+        }
+        return defaultValue;
     }
 
     /// <summary>

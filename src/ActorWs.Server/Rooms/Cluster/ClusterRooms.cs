@@ -34,9 +34,11 @@ internal sealed class ClusterRooms
     /// <summary>The directories' shard region on this node (envelopes with entity id = the room type).</summary>
     public IActorRef Directories => ClusterSharding.Get(_system).ShardRegion(DirectoriesTypeName);
 
-    /// <summary>Whether <paramref name="system"/> runs the cluster provider, i.e. rooms are to be clustered.</summary>
-    public static bool IsClustered(ActorSystem system) =>
-        system is ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider };
+    /// <summary>
+    /// Whether <paramref name="system"/> runs the cluster provider, i.e. rooms are to be clustered. Asked by type name
+    /// (<see cref="ActorWs.Server.Cluster.ClusterProvider"/>), so a local system never loads Akka.Cluster to learn it is not.
+    /// </summary>
+    public static bool IsClustered(ActorSystem system) => ActorWs.Server.Cluster.ClusterProvider.IsCluster(system);
 
     /// <summary>The entity id of a room: its type and name (room types have no ':' in their names: they are route-safe words).</summary>
     public static string RoomEntityId(string type, string name) => type + ":" + name;
