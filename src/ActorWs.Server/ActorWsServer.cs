@@ -285,6 +285,20 @@ public sealed class ActorWsServer : IAsyncDisposable
             _http.Cluster = () => off;
         }
 
+        if (ActorWs.Server.Rooms.Cluster.ClusterRooms.IsClustered(System))
+        {
+            // The cluster provider: rooms are sharded entities over the cluster (the regions start before any session can join).
+            try
+            {
+                runtime.ClusterRooms = await ActorWs.Server.Rooms.Cluster.ClusterRooms.StartAsync(System, runtime).WaitAsync(cancellationToken).ConfigureAwait(false);
+                Metrics.AddClusterRelayCounter();
+            }
+            catch
+            {
+                await AbandonStartAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
         _root = System.ActorOf(FactoryActorProducer<ServerActor>.Props(() => new ServerActor(runtime)), instance == 1 ? "actorws" : "actorws-" + instance);
         object reply;
         try

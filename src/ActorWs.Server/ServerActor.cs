@@ -4,6 +4,7 @@ using ActorWs.Server.Dispatch;
 using ActorWs.Server.Listener;
 using ActorWs.Server.Metrics;
 using ActorWs.Server.Rooms;
+using ActorWs.Server.Rooms.Cluster;
 using ActorWs.Server.Sessions;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace ActorWs.Server;
 
 /// <summary>
 /// The root of one server's actors: the listener (and under it every connection), the session manager and
-/// the room manager.
+/// the room manager (with clustered rooms, the node's <see cref="ClusterRoomManager"/> and its <see cref="RoomRelay"/>).
 /// </summary>
 /// <remarks>
 /// These three hold the server's state (the bound socket, every session, every room), so a failure of any
@@ -50,7 +51,16 @@ internal sealed class ServerActor : UntypedActor
     {
         var runtime = _runtime;
         _runtime.SessionManager = Context.Watch(Context.ActorOf(FactoryActorProducer<SessionManager>.Props(() => new SessionManager(runtime)), "sessions"));
-        _runtime.RoomManager = Context.Watch(Context.ActorOf(FactoryActorProducer<RoomManager>.Props(() => new RoomManager(runtime)), "rooms"));
+        if (runtime.ClusterRooms is { } cluster)
+        {
+            // Rooms are sharded over the cluster: this node's relay, and its entry point to the rooms' directories.
+            _runtime.RoomRelay = Context.Watch(Context.ActorOf(FactoryActorProducer<RoomRelay>.Props(() => new RoomRelay(runtime.Metrics)), "relay"));
+            _runtime.RoomManager = Context.Watch(Context.ActorOf(FactoryActorProducer<ClusterRoomManager>.Props(() => new ClusterRoomManager(runtime, cluster)), "rooms"));
+        }
+        else
+        {
+            _runtime.RoomManager = Context.Watch(Context.ActorOf(FactoryActorProducer<RoomManager>.Props(() => new RoomManager(runtime)), "rooms"));
+        }
         _runtime.Listener = Context.Watch(Context.ActorOf(FactoryActorProducer<ListenerActor>.Props(() => new ListenerActor(runtime)), "listener"));
         Context.ActorOf(FactoryActorProducer<DeadLetterCounter>.Props(() => new DeadLetterCounter(runtime.Metrics)), "dead-letters");
     }

@@ -124,6 +124,12 @@ internal sealed class ServerRuntime
     public IActorRef Listener { get; set; } = null!;
     public IActorRef RoomManager { get; set; } = null!;
 
+    /// <summary>The shard regions of clustered rooms; null on a single node (the actor system has no cluster provider).</summary>
+    public Rooms.Cluster.ClusterRooms? ClusterRooms { get; set; }
+
+    /// <summary>This node's relay for rooms on other nodes (<see cref="Rooms.Cluster.RoomRelay"/>); null on a single node.</summary>
+    public IActorRef? RoomRelay { get; set; }
+
     /// <summary>Set when shutdown begins: new connections are refused and /ready says 503.</summary>
     public bool Draining
     {

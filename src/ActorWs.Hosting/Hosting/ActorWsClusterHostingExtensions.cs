@@ -63,6 +63,10 @@ public static class ActorWsClusterHostingExtensions
         // .NET sets SO_REUSEADDR alone on every listening socket anyway, so a restarted node still binds past TIME_WAIT.
         // Appended: an application's own tcp-reuse-addr wins.
         akka.AddHocon("akka.remote.dot-netty.tcp.tcp-reuse-addr = off", HoconAddMode.Append);
+        // Rooms are sharded over the cluster (the server starts their shard regions as it starts): sharding's and Distributed
+        // Data's settings and serializers from the system's start, so that this node understands the Distributed Data
+        // messages of nodes whose servers started before its own. Appended: the application's settings win.
+        akka.AddHocon(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig().WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()), HoconAddMode.Append);
 
         akka.AddStartup((system, _) =>
         {

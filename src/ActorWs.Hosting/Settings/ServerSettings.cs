@@ -136,6 +136,7 @@ public static class ServerSettings
         rooms.ResumeBufferBytes = r.GetBytes("rooms:resume-buffer-bytes", 1024, 1L << 32, rooms.ResumeBufferBytes);
         rooms.MaxPerConnection = r.GetInt("rooms:max-per-connection", 1, 1_000_000, rooms.MaxPerConnection);
         rooms.MaxRooms = r.GetInt("rooms:max-rooms", 1, 100_000_000, rooms.MaxRooms);
+        o.Cluster.RoomShards = r.GetInt("cluster:room-shards", 1, 100_000, o.Cluster.RoomShards);
         if (rooms.RestartBackoffMax < rooms.RestartBackoffMin)
             r.Fail("rooms:restart-backoff-max", $"a duration no shorter than rooms.restart-backoff-min ({rooms.RestartBackoffMin})");
     }

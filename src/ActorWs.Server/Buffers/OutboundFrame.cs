@@ -144,6 +144,30 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
         return frame;
     }
 
+    /// <summary>
+    /// A sealed frame holding a complete, unmasked server frame encoded elsewhere (<see cref="Bytes"/> of a frame on
+    /// another node): the bytes are copied as they are, header included, so the frame is not encoded again.
+    /// </summary>
+    /// <exception cref="ArgumentException">The bytes are not one whole unmasked frame.</exception>
+    public static OutboundFrame FromEncoded(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length < 2 || (encoded[1] & 0x80) != 0) throw new ArgumentException("not an unmasked WebSocket frame", nameof(encoded));
+        int headerLength = (encoded[1] & 0x7F) switch { 126 => 4, 127 => 10, _ => 2 };
+        int payloadLength = encoded.Length - headerLength;
+        if (payloadLength < 0 || WebSocketFrameWriter.GetHeaderLength(payloadLength) != headerLength)
+            throw new ArgumentException("the frame's header does not match its length", nameof(encoded));
+        var frame = Rent(payloadLength);
+        frame._start = HeaderReserve - headerLength;
+        encoded.CopyTo(frame._buffer.AsSpan(frame._start));
+        frame._payloadLength = payloadLength;
+        frame._end = HeaderReserve + payloadLength;
+        var opcode = (WebSocketOpcode)(encoded[0] & 0x0F);
+        frame.Opcode = opcode;
+        frame.IsDataMessage = opcode is WebSocketOpcode.Text or WebSocketOpcode.Binary;
+        frame.IsClose = opcode == WebSocketOpcode.Close;
+        return frame;
+    }
+
     /// <summary>A frame holding raw bytes with no WebSocket header (an HTTP response).</summary>
     public static OutboundFrame CreateRaw(ReadOnlySpan<byte> bytes)
     {

@@ -20,6 +20,8 @@ public sealed class ActorWsMetrics : IDisposable
     private long _deadLetters;
     private long _sessions;
     private long _detachedSessions;
+    private long _relaySent;
+    private long _relayReceived;
 
     /// <summary>Creates the instruments; <paramref name="meterFactory"/> may be null outside dependency injection.</summary>
     public ActorWsMetrics(IMeterFactory? meterFactory = null)
@@ -102,6 +104,34 @@ public sealed class ActorWsMetrics : IDisposable
 
     /// <summary>Counts a room as gone.</summary>
     public void RoomStopped() => Interlocked.Decrement(ref _rooms);
+
+    /// <summary>Room broadcasts this node's rooms sent to another node's relay, so far (clustered rooms only).</summary>
+    public long RelayMessagesSent => Volatile.Read(ref _relaySent);
+
+    /// <summary>Room broadcasts this node's relay received from rooms on other nodes, so far (clustered rooms only).</summary>
+    public long RelayMessagesReceived => Volatile.Read(ref _relayReceived);
+
+    /// <summary>
+    /// Adds <c>actorws.cluster.relay_messages</c> (tag direction: sent, received), once, when rooms are clustered: a single
+    /// node's metrics show nothing of clustering.
+    /// </summary>
+    internal void AddClusterRelayCounter()
+    {
+        if (Interlocked.Exchange(ref _relayCounterAdded, 1) == 1) return;
+        Meter.CreateObservableCounter("actorws.cluster.relay_messages", () => new[]
+        {
+            new Measurement<long>(Volatile.Read(ref _relaySent), new KeyValuePair<string, object?>("direction", "sent")),
+            new Measurement<long>(Volatile.Read(ref _relayReceived), new KeyValuePair<string, object?>("direction", "received")),
+        }, "{message}", "Room broadcasts that crossed nodes (direction: sent by this node's rooms to another node's relay, received by this node's relay): one per other node with members per broadcast.");
+    }
+
+    private int _relayCounterAdded;
+
+    /// <summary>Counts a broadcast sent to another node's relay.</summary>
+    internal void RelayMessageSent() => Interlocked.Increment(ref _relaySent);
+
+    /// <summary>Counts a broadcast received by this node's relay.</summary>
+    internal void RelayMessageReceived() => Interlocked.Increment(ref _relayReceived);
 
     /// <summary>Resumable sessions alive now (attached or detached).</summary>
     public long ActiveSessions => Volatile.Read(ref _sessions);

@@ -80,6 +80,9 @@ public sealed class ServerOptions
     /// <summary>Rooms.</summary>
     public RoomOptions Rooms { get; set; } = new();
 
+    /// <summary>Settings for running as one node of an Akka.NET cluster (used only when the actor system has the cluster provider).</summary>
+    public ClusterOptions Cluster { get; set; } = new();
+
     /// <summary>Limits per remote address.</summary>
     public LimitOptions Limits { get; set; } = new();
 }

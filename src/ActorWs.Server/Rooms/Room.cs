@@ -206,13 +206,14 @@ public sealed class RoomMessageRejectedException(string reason) : Exception(reas
 /// <remarks>Owned by the room actor; use it only from the room's callbacks.</remarks>
 public sealed class RoomMember
 {
-    internal RoomMember(string id, object? identity, IActorRef session, IActorRef connection, bool sequenced)
+    internal RoomMember(string id, object? identity, IActorRef session, IActorRef connection, bool sequenced, IActorRef? relay = null)
     {
         Id = id;
         Identity = identity;
         Session = session;
         Connection = connection;
         Sequenced = sequenced;
+        Relay = relay;
     }
 
     /// <summary>The session id (unique on this server).</summary>
@@ -230,6 +231,13 @@ public sealed class RoomMember
 
     /// <summary>Whether deliveries go through the session (numbered and kept for resume) rather than straight to the connection.</summary>
     internal bool Sequenced { get; }
+
+    /// <summary>
+    /// For a member connected to another node of the cluster: that node's room relay, through which the room sends it
+    /// everything (so it all arrives in the order sent, and a broadcast crosses the network once per node). Null for a
+    /// member on the room's own node.
+    /// </summary>
+    internal IActorRef? Relay { get; }
 
     /// <summary>Rate-limit state (token buckets and recent violations), kept by the room actor.</summary>
     internal double MessageTokens;

@@ -31,7 +31,7 @@ internal sealed partial class RoomActor
             if (Abusive(member, options))
             {
                 FlushBroadcasts();
-                member.Session.Tell(new CloseRequested(WebSocketCloseCode.PolicyViolation, "rate limit exceeded repeatedly"), Self);
+                Notify(member, new CloseRequested(WebSocketCloseCode.PolicyViolation, "rate limit exceeded repeatedly"));
             }
             return;
         }
@@ -54,7 +54,7 @@ internal sealed partial class RoomActor
         {
             // After what the room sent in taking it, so a client that sees the confirmation has seen the room's response.
             FlushBroadcasts();
-            member.Session.Tell(new RoomMessageTaken(RoomName, tag), Self);
+            Notify(member, new RoomMessageTaken(RoomName, tag));
         }
     }
 
@@ -67,7 +67,7 @@ internal sealed partial class RoomActor
     private void Refuse(RoomMember member, string reason, object? tag)
     {
         FlushBroadcasts();
-        member.Session.Tell(new RoomMessageRefused(RoomName, reason, tag), Self);
+        Notify(member, new RoomMessageRefused(RoomName, reason, tag));
     }
 
     /// <summary>Token buckets refilled at the configured rates, holding at most one second's worth.</summary>

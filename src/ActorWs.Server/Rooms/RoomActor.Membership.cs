@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using ActorWs.Server.Rooms.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms;
@@ -12,10 +13,10 @@ internal sealed partial class RoomActor
         _lifetime.JoinsProcessed++;
         var request = join.Request;
         var session = Sender;
-        if (_members.ContainsKey(session))
+        if (_members.TryGetValue(session, out var already))
         {
             Context.Parent.Tell(new SeatSettled(join.ReservationId), Self);
-            session.Tell(new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag), Self);
+            Notify(already, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag));
             return;
         }
         string? refusal = null;
@@ -28,7 +29,9 @@ internal sealed partial class RoomActor
             Context.Parent.Tell(new SeatRefused(join.ReservationId, request, session), Self);
             return;
         }
-        var member = new RoomMember(request.MemberId, request.Identity, session, request.Connection, request.Sequenced);
+        // A member whose session lives on another node is reached through that node's relay (null: on this node).
+        var relay = request.Relay is { } remote && !remote.IsLocalRef() ? remote : null;
+        var member = new RoomMember(request.MemberId, request.Identity, session, request.Connection, request.Sequenced, relay);
         if (refusal is null)
         {
             using var options = JsonDocument.Parse(request.OptionsJson);
@@ -45,11 +48,20 @@ internal sealed partial class RoomActor
         _members.Add(session, member);
         FlushBroadcasts();
         _memberList.Add(member);
-        if (!member.Sequenced) _lifetime.ConnectionMembers++;
+        if (relay is not null)
+        {
+            _lifetime.RemoteMembers++;
+            _lifetime.RemoteNodes[relay] = _lifetime.RemoteNodes.GetValueOrDefault(relay) + 1;
+            relay.Tell(new Cluster.RelayMemberJoined(Self, RoomName, session, request.Connection, request.Sequenced), Self);
+        }
+        else if (!member.Sequenced)
+        {
+            _lifetime.ConnectionMembers++;
+        }
         Context.Watch(session);
         Timers.Cancel(RoomLingerElapsed.Instance);
         _listingChanged = true;
-        session.Tell(new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag), Self);
+        Notify(member, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag));
         _room.OnJoin(member);
     }
 
@@ -59,7 +71,7 @@ internal sealed partial class RoomActor
         {
             Remove(leaving);
             Context.Unwatch(leaving.Session);
-            Sender.Tell(new RoomLeaveConfirmed(RoomName, leave.Tag), Self);
+            Notify(leaving, new RoomLeaveConfirmed(RoomName, leave.Tag));
             _room.OnLeave(leaving, consented: true);
             CheckEmpty();
         }
@@ -80,7 +92,22 @@ internal sealed partial class RoomActor
     {
         FlushBroadcasts();
         _members.Remove(member.Session);
-        if (_memberList.Remove(member) && !member.Sequenced) _lifetime.ConnectionMembers--;
+        if (_memberList.Remove(member))
+        {
+            if (member.Relay is { } relay)
+            {
+                _lifetime.RemoteMembers--;
+                int left = _lifetime.RemoteNodes[relay] - 1;
+                if (left == 0) _lifetime.RemoteNodes.Remove(relay);
+                else _lifetime.RemoteNodes[relay] = left;
+                // Told after what was sent to it (the relay drops the member only once those are delivered).
+                relay.Tell(new Cluster.RelayMemberLeft(Self, member.Session), Self);
+            }
+            else if (!member.Sequenced)
+            {
+                _lifetime.ConnectionMembers--;
+            }
+        }
         _listingChanged = true;
     }
 

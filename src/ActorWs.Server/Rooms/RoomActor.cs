@@ -22,8 +22,17 @@ internal sealed class RoomLifetime(string optionsJson)
     /// <summary>Members in join order.</summary>
     public readonly List<RoomMember> MemberList = new();
 
-    /// <summary>Members whose deliveries go straight to their connection (not resumable), i.e. the receivers of broadcast batches.</summary>
+    /// <summary>Members on this node whose deliveries go straight to their connection (not resumable), i.e. the receivers of broadcast batches.</summary>
     public int ConnectionMembers;
+
+    /// <summary>Members connected to other nodes of the cluster (reached through their node's relay); 0 on a single node.</summary>
+    public int RemoteMembers;
+
+    /// <summary>The relays of the other nodes that have members, with how many each has (empty on a single node).</summary>
+    public readonly Dictionary<IActorRef, int> RemoteNodes = new();
+
+    /// <summary>Broadcasts made so far, over all incarnations: each relayed broadcast carries its number.</summary>
+    public long Broadcasts;
 
     /// <summary>The creator's options, given to every incarnation's <see cref="Room.OnCreate"/>.</summary>
     public string OptionsJson { get; } = optionsJson;
@@ -153,7 +162,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         var notice = new RoomRestartNotice(RoomName, _lifetime.LastFailure);
         foreach (var member in _memberList.ToArray())
         {
-            member.Session.Tell(notice, Self);
+            Notify(member, notice);
             _room.OnJoin(member);
         }
         _listingChanged = true;
@@ -219,6 +228,9 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
             case RoomBroadcast broadcast:
                 _room.BroadcastFromOutside(broadcast);
                 return true;
+            case Cluster.RoomListingWanted:
+                _listingChanged = true; // reported at the end of this turn
+                return true;
             default:
                 return _room.OnActorMessage(message);
         }
@@ -246,13 +258,17 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     /// the session for resumable members (which numbers it and, for room data, wraps it); for the others it joins this
     /// turn's <see cref="OutboundBatch"/>, told to their connections when the turn ends (or before anything else this
     /// room sends or any change of membership), so a turn of several broadcasts costs each connection one send.
+    /// Members on other nodes get it through their node's relay: one message per node, not per member.
     /// </summary>
     internal void Broadcast(OutboundFrame frame, WebSocketMessageType type, RoomMember? except, RoomPayload kind)
     {
         frame.Seal(Opcode(type));
         frame.MarkRoomDelivery(RoomName, kind);
+        long sequence = ++_lifetime.Broadcasts;
         bool exceptIsMember = except is not null && _members.ContainsKey(except.Session);
-        int recipients = _memberList.Count - (exceptIsMember ? 1 : 0);
+        if (_lifetime.RemoteMembers > 0) Relay(frame, sequence, exceptIsMember ? except : null, kind);
+        bool exceptIsLocal = exceptIsMember && except!.Relay is null;
+        int recipients = _memberList.Count - _lifetime.RemoteMembers - (exceptIsLocal ? 1 : 0);
         if (recipients <= 0)
         {
             frame.Release();
@@ -262,13 +278,39 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         var self = Self;
         foreach (var member in _memberList)
         {
-            if (member.Sequenced && !ReferenceEquals(member, except)) member.Session.Tell(frame, self);
+            if (member.Sequenced && member.Relay is null && !ReferenceEquals(member, except)) member.Session.Tell(frame, self);
         }
         if (_lifetime.ConnectionMembers == 0) return;
-        if (_lifetime.ConnectionMembers == 1 && exceptIsMember && !except!.Sequenced) return;
+        if (_lifetime.ConnectionMembers == 1 && exceptIsLocal && !except!.Sequenced) return;
         _pendingBroadcasts ??= OutboundBatch.Rent();
-        _pendingBroadcasts.Add(frame, exceptIsMember && !except!.Sequenced ? except.Connection : null);
+        _pendingBroadcasts.Add(frame, exceptIsLocal && !except!.Sequenced ? except!.Connection : null);
         if (_pendingBroadcasts.IsFull) FlushBroadcasts();
+    }
+
+    /// <summary>
+    /// Sends a sealed broadcast, as its encoded bytes with its number, to the relay of every other node with members
+    /// (except a node whose only member is <paramref name="except"/>): one remote message per node.
+    /// </summary>
+    private void Relay(OutboundFrame frame, long sequence, RoomMember? except, RoomPayload kind)
+    {
+        var relayed = new Cluster.RelayedBroadcast(Self, RoomName, sequence, kind, frame.Bytes.ToArray(), except?.Session);
+        var self = Self;
+        foreach (var (relay, members) in _lifetime.RemoteNodes)
+        {
+            if (members == 1 && except is not null && relay.Equals(except.Relay)) continue;
+            relay.Tell(relayed, self);
+            _runtime.Metrics.RelayMessageSent();
+        }
+    }
+
+    /// <summary>
+    /// Tells a member something of the room's own (join accepted, leave confirmed, a refusal, a notice): straight to its
+    /// session on this node; through its node's relay otherwise, so it keeps its place among the room's broadcasts.
+    /// </summary>
+    internal void Notify(RoomMember member, object notice)
+    {
+        if (member.Relay is null) member.Session.Tell(notice, Self);
+        else member.Relay.Tell(new Cluster.RelayedNotice(Self, member.Session, notice), Self);
     }
 
     /// <summary>Tells this turn's pending broadcasts to the connections of the members that are not resumable.</summary>
@@ -284,7 +326,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
             var frame = batch.FrameAt(0);
             foreach (var member in _memberList)
             {
-                if (!member.Sequenced && !batch.IsSkippedBy(0, member.Connection)) member.Connection.Tell(frame, self);
+                if (!member.Sequenced && member.Relay is null && !batch.IsSkippedBy(0, member.Connection)) member.Connection.Tell(frame, self);
             }
             batch.Release();
             return;
@@ -292,7 +334,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         batch.AddReferences(_lifetime.ConnectionMembers - 1);
         foreach (var member in _memberList)
         {
-            if (!member.Sequenced) member.Connection.Tell(batch, self);
+            if (!member.Sequenced && member.Relay is null) member.Connection.Tell(batch, self);
         }
     }
 
@@ -302,6 +344,12 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         FlushBroadcasts();
         frame.Seal(Opcode(type));
         frame.MarkRoomDelivery(RoomName, RoomPayload.Data);
+        if (member.Relay is { } relay)
+        {
+            relay.Tell(new Cluster.RelayedFrame(Self, RoomName, member.Session, RoomPayload.Data, frame.Bytes.ToArray()), Self);
+            frame.Release();
+            return;
+        }
         (member.Sequenced ? member.Session : member.Connection).Tell(frame, Self);
     }
 }

@@ -7,7 +7,11 @@ namespace ActorWs.Server.Rooms;
 /// handler, another subsystem): find a room, create it, or tell it something its <see cref="Room.OnActorMessage"/>
 /// handles.
 /// </summary>
-/// <remarks>Thread-safe. Every call is a message to the room manager, answered asynchronously.</remarks>
+/// <remarks>
+/// Thread-safe. Every call is a message to the room manager, answered asynchronously. When the actor system has the
+/// cluster provider, the room manager is the node's entry to rooms sharded over the cluster: every node gives the same
+/// answers, and the room refs it gives reach the room on whichever node it lives.
+/// </remarks>
 public sealed class RoomDirectory
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);

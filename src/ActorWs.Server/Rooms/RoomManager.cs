@@ -26,7 +26,7 @@ namespace ActorWs.Server.Rooms;
 /// </remarks>
 internal sealed class RoomManager : UntypedActor, IWithTimers
 {
-    private sealed class Entry(string id, RoomType type, IActorRef room, RoomLifetime lifetime, bool matchmade)
+    private sealed class Entry(string id, RoomType type, IActorRef room, RoomLifetime lifetime, bool matchmade) : IListedRoom
     {
         public string Id { get; } = id;
         public bool Matchmade { get; } = matchmade;
@@ -331,43 +331,5 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
         entry.Room.Tell(new ReservedJoin(reservation, expires, join), session);
     }
 
-    /// <summary>
-    /// One page of a listing: the rooms after the request's cursor, in key order (type, then name, ordinal), that match
-    /// its filter; at most its limit, looking at no more than <see cref="RoomListCursor.ScanBudget"/> rooms.
-    /// </summary>
-    private RoomList ListRooms(ListRoomsRequest request)
-    {
-        var page = new List<RoomListing>(Math.Min(request.Limit, 16));
-        if (_order.Count == 0) return new RoomList(page, null, request.Tag);
-        JsonObject? filter = null;
-        if (!string.IsNullOrEmpty(request.FilterJson)) filter = JsonNode.Parse(request.FilterJson) as JsonObject;
-        if (filter is { Count: 0 }) filter = null;
-
-        // The keys of one type lie between "type:" and "type;" (';' follows ':'); of all types, in the whole set.
-        string lower = request.RoomType is null ? _order.Min! : request.RoomType + ":";
-        string upper = request.RoomType is null ? _order.Max! : request.RoomType + ";";
-        if (request.AfterKey is not null && string.CompareOrdinal(request.AfterKey, lower) > 0) lower = request.AfterKey;
-        if (string.CompareOrdinal(lower, upper) > 0) return new RoomList(page, null, request.Tag);
-
-        int looked = 0;
-        string? last = null;
-        foreach (var key in _order.GetViewBetween(lower, upper))
-        {
-            if (key == request.AfterKey) continue; // the cursor is the last room of the previous page
-            if (page.Count == request.Limit || looked == RoomListCursor.ScanBudget)
-                return new RoomList(page, RoomListCursor.Encode(last!), request.Tag); // there is more after it
-            looked++;
-            last = key;
-            var entry = _rooms[key];
-            if (filter is null || Matches(entry.Metadata, filter)) page.Add(entry.Listing);
-        }
-        return new RoomList(page, null, request.Tag);
-    }
-
-    private static bool Matches(JsonObject metadata, JsonObject filter)
-    {
-        foreach (var (name, wanted) in filter)
-            if (!metadata.TryGetPropertyValue(name, out var value) || !JsonNode.DeepEquals(value, wanted)) return false;
-        return true;
-    }
+    private RoomList ListRooms(ListRoomsRequest request) => RoomListPages.Page(_order, _rooms, request);
 }

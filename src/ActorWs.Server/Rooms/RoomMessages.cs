@@ -18,7 +18,11 @@ internal enum MatchmakeKind
     JoinById,
 }
 
-/// <summary>A session asks the room manager for a seat in a room (and then to be admitted).</summary>
+/// <summary>
+/// A session asks the room manager for a seat in a room (and then to be admitted). With clustered rooms,
+/// <c>Relay</c> is the room relay of the session's node (<see cref="Cluster.RoomRelay"/>): a room on another node reaches
+/// this member only through it. Null on a single node.
+/// </summary>
 internal sealed record JoinRoomRequest(
     MatchmakeKind Kind,
     string RoomType,
@@ -28,7 +32,8 @@ internal sealed record JoinRoomRequest(
     object? Identity,
     IActorRef Connection,
     bool Sequenced,
-    object? Tag);
+    object? Tag,
+    IActorRef? Relay = null);
 
 /// <summary>Manager → room: a seat is reserved for the sender (the session) until <paramref name="ExpiresAt"/> (a timestamp).</summary>
 internal sealed record ReservedJoin(long ReservationId, long ExpiresAt, JoinRoomRequest Request);

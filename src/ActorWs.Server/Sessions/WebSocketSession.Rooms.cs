@@ -29,7 +29,7 @@ internal sealed partial class WebSocketSession
         _rooms is null ? [] : _rooms.Select(r => (r.Key, r.Value.Ref, r.Value.Type));
 
     private JoinRoomRequest Request(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag, IActorRef connection, bool sequenced) =>
-        new(kind, roomType, room, optionsJson, Id, Identity, connection, sequenced, tag);
+        new(kind, roomType, room, optionsJson, Id, Identity, connection, sequenced, tag, _runtime.RoomRelay);
 
     private void AskManager(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag)
     {

@@ -166,6 +166,15 @@ public sealed partial class ServerSettingsTests
     }
 
     [Fact]
+    public void ClusterRoomShards_IsRead_DefaultsTo100_AndZeroIsRefused()
+    {
+        Assert.Equal(100, ServerSettings.Read(FromText("server.port = 1")).Cluster.RoomShards);
+        Assert.Equal(30, ServerSettings.Read(FromText("server.cluster.room-shards = 30")).Cluster.RoomShards);
+        var ex = Assert.Throws<ConfigurationValidationException>(() => ServerSettings.Read(FromText("server.cluster.room-shards = 0")));
+        Assert.Contains("server.cluster.room-shards at test.conf:1: expected an integer 1–100000, got \"0\"", ex.Message);
+    }
+
+    [Fact]
     public void ResumeAttemptLimits_AreRead_ZeroTurnsTheLimitOff_AndABurstBelowOneIsRefused()
     {
         var options = ServerSettings.Read(FromText("server.websocket { resume-attempts-per-second = 0, resume-attempts-burst = 5 }"));

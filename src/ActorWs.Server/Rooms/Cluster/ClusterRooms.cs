@@ -1,0 +1,121 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+
+namespace ActorWs.Server.Rooms.Cluster;
+
+/// <summary>
+/// Rooms across an Akka.NET cluster: used instead of the single-node <see cref="RoomManager"/> when the server's actor
+/// system has the cluster provider (<c>akka.actor.provider = cluster</c>). Starts the two shard regions every node runs:
+/// rooms (entity id <c>type:name</c>, a <see cref="RoomEntity"/>) and room-type directories (entity id = the type's name,
+/// a <see cref="RoomTypeDirectory"/>), with Distributed Data as the coordinator's state store.
+/// </summary>
+/// <remarks>
+/// Every node of the cluster must define the same room types (entities of a type start on whichever node the
+/// coordinator gives their shard) and the same shard count (<c>server.cluster.room-shards</c>). One ActorWs server per
+/// clustered actor system: the regions are the system's.
+/// </remarks>
+internal sealed class ClusterRooms
+{
+    /// <summary>The rooms' shard region's type name.</summary>
+    public const string RoomsTypeName = "actorws-rooms";
+
+    /// <summary>The room-type directories' shard region's type name.</summary>
+    public const string DirectoriesTypeName = "actorws-room-directories";
+
+    private readonly ActorSystem _system;
+
+    private ClusterRooms(ActorSystem system) => _system = system;
+
+    /// <summary>The rooms' shard region on this node (envelopes with entity id <c>type:name</c>).</summary>
+    public IActorRef Rooms => ClusterSharding.Get(_system).ShardRegion(RoomsTypeName);
+
+    /// <summary>The directories' shard region on this node (envelopes with entity id = the room type).</summary>
+    public IActorRef Directories => ClusterSharding.Get(_system).ShardRegion(DirectoriesTypeName);
+
+    /// <summary>
+    /// Whether <paramref name="system"/> runs the cluster provider, i.e. rooms are to be clustered. Asked by type name
+    /// (<see cref="ActorWs.Server.Cluster.ClusterProvider"/>), so a local system never loads Akka.Cluster to learn it is not.
+    /// </summary>
+    public static bool IsClustered(ActorSystem system) => ActorWs.Server.Cluster.ClusterProvider.IsCluster(system);
+
+    /// <summary>The entity id of a room: its type and name (room types have no ':' in their names: they are route-safe words).</summary>
+    public static string RoomEntityId(string type, string name) => type + ":" + name;
+
+    /// <summary>The type and name of a room's entity id.</summary>
+    public static (string Type, string Name) SplitRoomEntityId(string entityId)
+    {
+        int colon = entityId.IndexOf(':');
+        if (colon <= 0) throw new ArgumentException($"not a room entity id: {entityId}", nameof(entityId));
+        return (entityId[..colon], entityId[(colon + 1)..]);
+    }
+
+    /// <summary>
+    /// Starts this node's shard regions. The room entities and directories created on this node use
+    /// <paramref name="runtime"/> (its room types, options, metrics).
+    /// </summary>
+    public static async Task<ClusterRooms> StartAsync(ActorSystem system, ServerRuntime runtime)
+    {
+        var sharding = ClusterSharding.Get(system);
+        var settings = Settings(system);
+        var extractor = new RoomShardExtractor(runtime.Options.Cluster.RoomShards);
+        var rooms = new ClusterRooms(system);
+        // Directories first: a room started on this node reports to its directory at the end of its first turn.
+        await sharding.StartAsync(DirectoriesTypeName, type => Props.Create(() => new RoomTypeDirectory(runtime, rooms, type)), settings, extractor).ConfigureAwait(false);
+        await sharding.StartAsync(RoomsTypeName, entityId => Props.Create(() => new RoomEntity(runtime, rooms, entityId)), settings, extractor).ConfigureAwait(false);
+        return rooms;
+    }
+
+    /// <summary>
+    /// The system's sharding settings with what rooms need on top: Distributed Data for the coordinator's state, no
+    /// remembered entities (a room that is gone is gone), and no idle passivation (members talk to the room actor
+    /// directly, so the shard does not see a busy room as busy; rooms stop themselves after their linger time).
+    /// </summary>
+    private static ClusterShardingSettings Settings(ActorSystem system)
+    {
+        var config = ConfigurationFactory.ParseString("""
+            state-store-mode = ddata
+            remember-entities = off
+            passivate-idle-entity-after = off
+            """).WithFallback(system.Settings.Config.GetConfig("akka.cluster.sharding"));
+        return ClusterShardingSettings.Create(config, system.Settings.Config.GetConfig("akka.cluster.singleton"));
+    }
+}
+
+/// <summary>
+/// Shards rooms and directories by a stable hash of their entity id (FNV-1a over its UTF-16 code units), so every node
+/// (every process: .NET's string hash differs between processes) puts an entity in the same one of a fixed number of
+/// shards. Every message for an entity comes in a <see cref="ShardingEnvelope"/>, which Akka.Cluster.Sharding unwraps
+/// itself (its entity id, then <see cref="ShardId(string, object?)"/>); anything else is not for a room.
+/// </summary>
+internal sealed class RoomShardExtractor(int shards) : IMessageExtractor
+{
+    /// <inheritdoc />
+    public string? EntityId(object message) => null;
+
+    /// <inheritdoc />
+    public object? EntityMessage(object message) => message;
+
+    /// <inheritdoc />
+    [Obsolete("Akka.Cluster.Sharding calls ShardId(entityId, messageHint).")]
+    public string? ShardId(object message) => null;
+
+    /// <inheritdoc />
+    public string ShardId(string entityId, object? messageHint = null) => ShardOf(entityId);
+
+    /// <summary>The shard of an entity id: 0 to shards − 1.</summary>
+    public string ShardOf(string entityId)
+    {
+        uint hash = 2166136261;
+        foreach (char c in entityId) hash = (hash ^ c) * 16777619;
+        return (hash % (uint)shards).ToString(CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Where an actor lives.</summary>
+internal static class ActorRefPlacement
+{
+    /// <summary>Whether <paramref name="actor"/> is in this actor system (not a remote ref).</summary>
+    public static bool IsLocalRef(this IActorRef actor) => actor is IInternalActorRef { IsLocal: true };
+}

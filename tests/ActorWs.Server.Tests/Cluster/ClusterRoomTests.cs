@@ -1,0 +1,354 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using ActorWs.Server.Rooms.Cluster;
+using ActorWs.Server.Rooms;
+using ActorWs.Server.Tests.Infrastructure;
+using ActorWs.Server.Tests.Integration;
+using Xunit;
+
+namespace ActorWs.Server.Tests.Cluster;
+
+/// <summary>
+/// Three ActorWs servers forming an Akka.NET cluster in this process, with real WebSocket clients connected to different
+/// nodes: rooms are one per name in the whole cluster, reached from every node; broadcasts cross the network once per
+/// other node with members; matchmaking, listings and presence are cluster-wide.
+/// </summary>
+[Collection(nameof(ClusterRoomTests))] // one cluster at a time: three systems each already share this box's two cores
+public sealed class ClusterRoomTests
+{
+    /// <summary>A matchmade room of two seats whose <c>mode</c> option becomes its metadata.</summary>
+    private sealed class DuelRoom : Room
+    {
+        protected internal override void OnCreate(JsonElement options)
+        {
+            MaxClients = 2;
+            if (options.TryGetProperty("mode", out var mode)) SetMetadata("mode", mode.GetString());
+        }
+    }
+
+    private static void DefineDuel(ActorWsServer server) => server.DefineRoom<DuelRoom>("duel");
+
+    private static (long Sent, long Received)[] RelayCounts(TestCluster cluster) =>
+        cluster.Nodes.Select(n => (n.Server.Metrics.RelayMessagesSent, n.Server.Metrics.RelayMessagesReceived)).ToArray();
+
+    private static bool IsPresence(Received r, string @event, string member) =>
+        r.Op == "presence" && r.Json!.Value.GetProperty("event").GetString() == @event && r.Json!.Value.GetProperty("member").GetString() == member;
+
+    [Fact]
+    public async Task ChatRoomByName_IsOneRoomForEveryNode_PresenceAndMessagesReachMembersOnAllNodes_WithOneRemoteMessagePerOtherNode()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await using var a = await JsonClient.ConnectAsync(cluster[0]);
+        await using var b = await JsonClient.ConnectAsync(cluster[1]);
+        await using var c = await JsonClient.ConnectAsync(cluster[2]);
+
+        var joinedA = await a.OkAsync("join", "\"room\":\"lobby\"");
+        Assert.Equal(new[] { a.SessionId }, joinedA.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        var joinedB = await b.OkAsync("join", "\"room\":\"lobby\"");
+        Assert.Equal(new[] { a.SessionId, b.SessionId }, joinedB.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        var joinedC = await c.OkAsync("join", "\"room\":\"lobby\"");
+        Assert.Equal(new[] { a.SessionId, b.SessionId, c.SessionId }, joinedC.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+
+        // Presence crosses nodes: a (node 0) sees b and c join, b (node 1) sees c join.
+        await a.NextAsync(r => IsPresence(r, "join", b.SessionId));
+        await a.NextAsync(r => IsPresence(r, "join", c.SessionId));
+        await b.NextAsync(r => IsPresence(r, "join", c.SessionId));
+
+        // One room: every node's directory finds the same actor, which lives on exactly one node.
+        var refs = new List<IActorRef>();
+        for (int i = 0; i < 3; i++) refs.Add((await cluster[i].Server.Rooms.FindAsync("chat", "lobby"))!);
+        var hosts = refs.Select((r, i) => cluster.HostOf(r, i)).Distinct().ToArray();
+        Assert.Single(hosts);
+        int host = hosts[0];
+        Assert.All(refs, r => Assert.Equal(refs[host].Path.ToStringWithoutAddress(), r.Path.ToStringWithoutAddress()));
+
+        // One broadcast (a message from a member on a node other than the room's, to every member, the sender included):
+        // one remote message to each of the two other nodes.
+        var clients = new[] { a, b, c };
+        var sender = clients[(host + 1) % 3];
+        var before = RelayCounts(cluster);
+        await sender.OkAsync("send", "\"room\":\"lobby\",\"data\":{\"text\":\"hello\"}");
+        foreach (var member in clients)
+        {
+            var message = await member.NextAsync(r => r.Op == "message");
+            Assert.Equal("hello", message.Json!.Value.GetProperty("data").GetProperty("text").GetString());
+            Assert.Equal(sender.SessionId, message.Json!.Value.GetProperty("from").GetString());
+        }
+        var after = RelayCounts(cluster);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(i == host ? 2 : 0, after[i].Sent - before[i].Sent);
+            Assert.Equal(i == host ? 0 : 1, after[i].Received - before[i].Received);
+        }
+
+        // Leaving is seen on every node too.
+        await c.OkAsync("leave", "\"room\":\"lobby\"");
+        await a.NextAsync(r => IsPresence(r, "leave", c.SessionId));
+        await b.NextAsync(r => IsPresence(r, "leave", c.SessionId));
+    }
+
+    [Fact]
+    public async Task RelayRoute_MembersOnThreeNodes_GetEveryMessageOnce_AndEachBroadcastCrossesToEachOtherNodeOnce()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var members = new List<ClientWebSocket>();
+        try
+        {
+            // Two members on every node: a node's relay still gets each broadcast once.
+            for (int i = 0; i < 6; i++) members.Add(await cluster[i % 3].ConnectAsync("/rooms/arena"));
+            // A member's own message comes back only once its join is done: this makes sure all are in.
+            for (int i = 0; i < members.Count; i++)
+            {
+                await EchoTests.SendTextAsync(members[i], $"sync {i}");
+                await ReceiveUntilAsync(members[i], $"sync {i}");
+            }
+            // Others' syncs may still be on their way to some relays: one more broadcast, seen by every member, has come
+            // after all of them through every relay (a room's messages to a relay keep their order).
+            await EchoTests.SendTextAsync(members[^1], "ready");
+            foreach (var member in members) await ReceiveUntilAsync(member, "ready");
+            var room = (await cluster[0].Server.Rooms.FindAsync("relay", "arena"))!;
+            int host = cluster.HostOf(room, 0);
+
+            var before = RelayCounts(cluster);
+            await EchoTests.SendAsync(members[1], [1, 2, 3]);
+            foreach (var member in members)
+            {
+                (WebSocketMessageType Type, byte[] Payload) got;
+                do got = await EchoTests.ReceiveWholeAsync(member); while (got.Type != WebSocketMessageType.Binary);
+                Assert.Equal(new byte[] { 1, 2, 3 }, got.Payload);
+            }
+            var after = RelayCounts(cluster);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(i == host ? 2 : 0, after[i].Sent - before[i].Sent);
+                Assert.Equal(i == host ? 0 : 1, after[i].Received - before[i].Received);
+            }
+
+            // The counter is exported in /metrics.
+            using var http = new HttpClient();
+            string metrics = await http.GetStringAsync(cluster[host].HttpUri("/metrics"));
+            Assert.Contains("actorws_cluster_relay_messages_total{direction=\"sent\"}", metrics);
+            Assert.Contains("actorws_cluster_relay_messages_total{direction=\"received\"}", metrics);
+        }
+        finally
+        {
+            foreach (var member in members) member.Dispose();
+        }
+    }
+
+    private static async Task ReceiveUntilAsync(ClientWebSocket client, string expected)
+    {
+        for (int i = 0; i < 50; i++)
+            if (await EchoTests.ReceiveTextAsync(client) == expected) return;
+        throw new InvalidOperationException($"never received {expected}");
+    }
+
+    private static string[] Names(JsonElement reply) =>
+        reply.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("room").GetString()!).ToArray();
+
+    [Fact]
+    public async Task Matchmaking_FromDifferentNodes_FillsTheSameRoomsInOrder_AndListingsAreTheSameOnEveryNode()
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: DefineDuel);
+        await using var a = await JsonClient.ConnectAsync(cluster[0]);
+        await using var b = await JsonClient.ConnectAsync(cluster[1]);
+        await using var c = await JsonClient.ConnectAsync(cluster[2]);
+
+        // Two seats per duel: a (node 0) makes duel-1, b (node 1) takes its second seat, c (node 2) gets a new duel-2.
+        Assert.Equal("duel-1", (await a.OkAsync("joinOrCreate", "\"type\":\"duel\",\"options\":{\"mode\":\"ranked\"}")).GetProperty("room").GetString());
+        Assert.Equal("duel-1", (await b.OkAsync("joinOrCreate", "\"type\":\"duel\"")).GetProperty("room").GetString());
+        Assert.Equal("duel-2", (await c.OkAsync("joinOrCreate", "\"type\":\"duel\",\"options\":{\"mode\":\"casual\"}")).GetProperty("room").GetString());
+
+        // Every node lists the same rooms with the same seats taken, once the rooms' reports are in.
+        await TestCluster.WaitUntilAsync(() => cluster.OnEveryNodeAsync(n => n.Server.Rooms.ListAsync("duel"),
+            rooms => rooms.Select(r => (r.Room, r.Clients)).SequenceEqual(new[] { ("duel-1", 2), ("duel-2", 1) })),
+            "every node to list duel-1 with 2 clients and duel-2 with 1");
+
+        // Filters and paging, asked of different nodes, give one consistent listing.
+        foreach (var client in new[] { a, b, c })
+        {
+            Assert.Equal(new[] { "duel-2" }, Names(await client.OkAsync("listRooms", "\"type\":\"duel\",\"filter\":{\"mode\":\"casual\"}")));
+            var first = await client.OkAsync("listRooms", "\"type\":\"duel\",\"limit\":1");
+            Assert.Equal(new[] { "duel-1" }, Names(first));
+            string cursor = first.GetProperty("next").GetString()!;
+            var second = await (client == c ? a : c).OkAsync("listRooms", $"\"type\":\"duel\",\"limit\":1,\"cursor\":\"{cursor}\"");
+            Assert.Equal(new[] { "duel-2" }, Names(second));
+        }
+
+        // A full room refuses a join by id from any node; a room with a seat takes one.
+        await using var d = await JsonClient.ConnectAsync(cluster[0]);
+        var refused = await d.RequestAsync("joinById", "\"room\":\"duel-1\"");
+        Assert.Equal("error", refused.GetProperty("op").GetString());
+        Assert.Equal("room is full", refused.GetProperty("reason").GetString());
+        Assert.Equal("duel-2", (await d.OkAsync("joinById", "\"room\":\"duel-2\"")).GetProperty("room").GetString());
+        await TestCluster.WaitUntilAsync(() => cluster.OnEveryNodeAsync(n => n.Server.Rooms.ListAsync("duel"), rooms => rooms.All(r => r.Clients == 2)),
+            "every node to list both duels full");
+    }
+
+    [Fact]
+    public async Task RoomDirectory_OnEveryNode_FindsCreatesCountsAndTellsTheSameRooms()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await using var member = await JsonClient.ConnectAsync(cluster[0]);
+        await member.OkAsync("join", "\"room\":\"news\"");
+
+        // Made on node 1, found from every node.
+        var made = await cluster[1].Server.Rooms.GetOrCreateAsync("chat", "desk");
+        for (int i = 0; i < 3; i++)
+        {
+            var found = await cluster[i].Server.Rooms.FindAsync("chat", "desk");
+            Assert.NotNull(found);
+            Assert.Equal(made.Path.ToStringWithoutAddress(), found!.Path.ToStringWithoutAddress());
+            Assert.Null(await cluster[i].Server.Rooms.FindAsync("chat", "nowhere"));
+            Assert.Equal(2, await cluster[i].Server.Rooms.CountAsync()); // news and desk
+        }
+        await Assert.ThrowsAsync<ArgumentException>(() => cluster[2].Server.Rooms.GetOrCreateAsync("no-such-type", "x"));
+
+        // A broadcast told by name from node 2, and one told to the room's ref got on node 1, both reach the member on node 0.
+        Assert.True(await cluster[2].Server.Rooms.TellAsync("chat", "news", RoomBroadcast.Text("{\"headline\":1}")));
+        Assert.False(await cluster[2].Server.Rooms.TellAsync("chat", "nowhere", RoomBroadcast.Text("{}")));
+        var news = (await cluster[1].Server.Rooms.FindAsync("chat", "news"))!;
+        news.Tell(RoomBroadcast.Text("{\"headline\":2}"));
+        for (int headline = 1; headline <= 2; headline++)
+        {
+            var got = await member.NextAsync(r => r.Op == "message");
+            Assert.Equal(headline, got.Json!.Value.GetProperty("data").GetProperty("headline").GetInt32());
+        }
+
+        // A matchmade room made by an embedder on node 2 is joined by id from node 0.
+        Assert.Equal("chat-1", await cluster[2].Server.Rooms.CreateAsync("chat"));
+        Assert.Equal("chat-1", (await member.OkAsync("joinById", "\"room\":\"chat-1\"")).GetProperty("room").GetString());
+        await Assert.ThrowsAsync<ArgumentException>(() => cluster[0].Server.Rooms.CreateAsync("no-such-type"));
+
+        // Listings of every type (chat:…, then relay:…) are the same on every node, page by page, whichever node is asked.
+        await cluster[1].Server.Rooms.GetOrCreateAsync("relay", "lounge");
+        var expected = new[] { "chat-1", "desk", "news", "lounge" };
+        var all = await Task.WhenAll(cluster.Nodes.Select(n => n.Server.Rooms.ListAsync()));
+        Assert.All(all, rooms => Assert.Equal(expected, rooms.Select(r => r.Room).ToArray()));
+        var paged = new List<string>();
+        string? cursor = null;
+        int asked = 0;
+        do
+        {
+            var page = await cluster[asked++ % 3].Server.Rooms.ListPageAsync(null, null, limit: 1, cursor);
+            paged.AddRange(page.Rooms.Select(r => r.Room));
+            cursor = page.Next;
+        }
+        while (cursor is not null && asked < 10);
+        Assert.Equal(expected, paged);
+    }
+
+    [Fact]
+    public async Task IdleRoom_StopsAfterItsLinger_OnEveryNodesCount_AndTheNameCanBeJoinedAgain()
+    {
+        await using var cluster = await TestCluster.StartAsync(options: o => o.Rooms.Linger = TimeSpan.FromMilliseconds(200));
+        await using var a = await JsonClient.ConnectAsync(cluster[1]);
+        await a.OkAsync("join", "\"room\":\"brief\"");
+        Assert.All(await Task.WhenAll(cluster.Nodes.Select(n => n.Server.Rooms.CountAsync())), count => Assert.Equal(1, count));
+
+        await a.OkAsync("leave", "\"room\":\"brief\"");
+        // Empty for its linger: the room asks its directory, which approves (no join on its way), and it passivates.
+        await TestCluster.WaitUntilAsync(() => cluster.OnEveryNodeAsync(n => n.Server.Rooms.CountAsync(), count => count == 0), "no room on any node's count");
+        await TestCluster.WaitUntilAsync(() => cluster.Nodes.Sum(n => n.Server.Metrics.ActiveRooms) == 0, "the room actor to stop");
+        Assert.Null(await cluster[2].Server.Rooms.FindAsync("chat", "brief"));
+
+        // The name is free again: a join from another node makes a new room, which works as the first did.
+        await using var b = await JsonClient.ConnectAsync(cluster[2]);
+        await b.OkAsync("join", "\"room\":\"brief\"");
+        await a.OkAsync("join", "\"room\":\"brief\"");
+        await b.NextAsync(r => IsPresence(r, "join", a.SessionId));
+        await a.OkAsync("send", "\"room\":\"brief\",\"data\":1");
+        Assert.Equal(1, (await b.NextAsync(r => r.Op == "message")).Json!.Value.GetProperty("data").GetInt32());
+    }
+
+    /// <summary>A room whose logic fails on a message containing "boom".</summary>
+    private sealed class FragileRoom : Room
+    {
+        protected internal override void OnMessage(RoomMember member, ActorWs.Server.Messaging.WebSocketMessage message)
+        {
+            if (message.GetText().Contains("boom")) throw new InvalidOperationException("room logic failed");
+            Broadcast(message.Span, message.Type);
+        }
+    }
+
+    [Fact]
+    public async Task AFailingRoom_TellsMembersOnEveryNode_ThatItRestarted_AndWhenItStopsForGood_AndItsNameCanBeJoinedAgain()
+    {
+        await using var cluster = await TestCluster.StartAsync(
+            options: o => { o.Rooms.MaxRestarts = 1; o.Rooms.RestartBackoffMin = TimeSpan.Zero; o.Rooms.RestartBackoffMax = TimeSpan.Zero; },
+            configure: s =>
+            {
+                s.DefineRoom<FragileRoom>("fragile");
+                var route = s.MapRoute<ActorWs.Server.BuiltIn.JsonRoomsHandler>("/fragile");
+                route.RoomType = "fragile";
+                route.Resumable = true;
+            });
+        var members = new List<JsonClient>();
+        try
+        {
+            for (int i = 0; i < 3; i++) members.Add(await JsonClient.ConnectAsync(cluster[i], "/fragile"));
+            foreach (var member in members) await member.OkAsync("join", "\"room\":\"f\"");
+
+            await members[1].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"boom\"}");
+            foreach (var member in members)
+            {
+                var notice = (await member.NextAsync(r => r.Op == "notice")).Json!.Value;
+                Assert.Equal("restarted", notice.GetProperty("event").GetString());
+                Assert.Equal("room logic failed", notice.GetProperty("reason").GetString());
+            }
+            // Still one room for all three, with all three in it.
+            await members[2].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"after\"}");
+            foreach (var member in members)
+                await member.NextAsync(r => r.Op == "message" && r.Json!.Value.GetProperty("data").GetString() == "after");
+
+            // A second failure within the window is one too many: stopped, and every member, on every node, is told.
+            await members[0].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"boom\"}");
+            foreach (var member in members)
+                Assert.Equal("closed", (await member.NextAsync(r => r.Op == "notice")).Json!.Value.GetProperty("event").GetString());
+
+            // The name is free: joining again (from each node) makes one fresh room for all.
+            foreach (var member in members) await member.OkAsync("join", "\"room\":\"f\"");
+            await members[0].SendAsync("{\"op\":\"send\",\"room\":\"f\",\"data\":\"again\"}");
+            foreach (var member in members)
+                await member.NextAsync(r => r.Op == "message" && r.Json!.Value.GetProperty("data").GetString() == "again");
+        }
+        finally
+        {
+            foreach (var member in members) await member.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ADirectoryThatStartsAgainOnAnotherNode_FindsTheRoomsThatLiveOn()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var hosts = new Dictionary<string, int>();
+        foreach (var name in Enumerable.Range(1, 12).Select(i => "room-" + i))
+            hosts[name] = cluster.HostOf(await cluster[0].Server.Rooms.GetOrCreateAsync("chat", name), 0);
+
+        // The node that hosts the chat rooms' directory leaves the cluster (its rooms go with it: no hand-off yet).
+        int leaving = -1;
+        for (int i = 0; i < 3; i++)
+        {
+            var region = ClusterSharding.Get(cluster[i].System).ShardRegion(ClusterRooms.DirectoriesTypeName);
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TestServer.Wait);
+            if (state.Shards.Any(shard => shard.EntityIds.Contains("chat"))) leaving = i;
+        }
+        Assert.NotEqual(-1, leaving);
+        var survivors = hosts.Where(h => h.Value != leaving).Select(h => h.Key).Order(StringComparer.Ordinal).ToArray();
+        Assert.NotEmpty(survivors); // twelve rooms in (up to) twelve shards, balanced over three nodes
+        int asked = (leaving + 1) % 3;
+        var leavingAddress = Akka.Cluster.Cluster.Get(cluster[leaving].System).SelfAddress;
+        Akka.Cluster.Cluster.Get(cluster[leaving].System).Leave(leavingAddress);
+        await TestCluster.WaitUntilAsync(() => Akka.Cluster.Cluster.Get(cluster[asked].System).State.Members.All(m => !m.Address.Equals(leavingAddress)),
+            "the node to be gone from the cluster");
+
+        // The directory starts again on a remaining node, asks the regions which rooms live, and lists them all again.
+        await TestCluster.WaitUntilAsync(async () =>
+            (await cluster[asked].Server.Rooms.ListAsync("chat")).Select(r => r.Room).SequenceEqual(survivors),
+            "the new directory to list the rooms that outlived the old one: " + string.Join(", ", survivors));
+    }
+}

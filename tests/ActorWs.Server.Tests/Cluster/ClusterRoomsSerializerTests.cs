@@ -1,0 +1,186 @@
+using System.Collections;
+using System.Net.WebSockets;
+using System.Reflection;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using ActorWs.Server.Messaging;
+using ActorWs.Server.Rooms;
+using ActorWs.Server.Rooms.Cluster;
+using ActorWs.Server.Sessions;
+using Xunit;
+
+namespace ActorWs.Server.Tests.Cluster;
+
+/// <summary>A clustered actor system (not joined to anything) for serializing messages as they would cross nodes.</summary>
+public sealed class SerializationSystem : IDisposable
+{
+    public SerializationSystem()
+    {
+        System = ActorSystem.Create("serialization", TestCluster.NodeConfig());
+        Local = System.ActorOf(Props.Create(() => new Sink()), "local");
+        // A ref to an actor of another node, as a room sees a member's session.
+        Remote = ((ExtendedActorSystem)System).Provider.ResolveActorRef("akka.tcp://serialization@127.0.0.1:25999/user/actorws/listener/c7/session#42");
+    }
+
+    public ActorSystem System { get; }
+    public IActorRef Local { get; }
+    public IActorRef Remote { get; }
+
+    public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(20));
+
+    private sealed class Sink : ReceiveActor
+    {
+    }
+}
+
+/// <summary>Every message that crosses nodes with clustered rooms goes through its own serializer and comes back equal.</summary>
+public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : IClassFixture<SerializationSystem>
+{
+    /// <summary>An application's own identity type, which the rooms' serializer hands to the system's serializer for it.</summary>
+    public sealed record PlayerIdentity(string Name, int Level);
+
+    private static RoomListing Listing(string room) => new(room, "duel", 1, 2, false, "{\"mode\":\"ranked\"}");
+
+    private static byte[] Frame(string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        return [0x81, (byte)payload.Length, .. payload];
+    }
+
+    private JoinRoomRequest Join(object? identity = null) =>
+        new(MatchmakeKind.JoinOrCreate, "duel", null, "{\"mode\":\"ranked\"}", "s-17", identity, fixture.Remote, true, "7", fixture.Local);
+
+    /// <summary>One example of each type, by manifest.</summary>
+    private Dictionary<string, object> Examples()
+    {
+        var local = fixture.Local;
+        var remote = fixture.Remote;
+        return new()
+        {
+            ["J"] = Join(new PlayerIdentity("ada", 3)),
+            ["L"] = new ListRoomsRequest("duel", "{\"mode\":\"ranked\"}", 20, "duel:duel-4", "8"),
+            ["LS"] = new RoomList([Listing("duel-1"), Listing("duel-2")], "ZHVlbDpkdWVsLTI", 9L),
+            ["RL"] = Listing("duel-3"),
+            ["LV"] = new LeaveRoomRequest("lobby", null),
+            ["JA"] = new RoomJoinAccepted("lobby", "chat", remote, ["s-1", "s-2"], "3"),
+            ["JR"] = new RoomJoinRefused("duel-1", "room is full", 12),
+            ["LC"] = new RoomLeaveConfirmed("lobby", "4"),
+            ["MR"] = new RoomMessageRefused("lobby", "rate limit exceeded", "5"),
+            ["MT"] = new RoomMessageTaken("lobby", "6"),
+            ["RN"] = new RoomRestartNotice("lobby", "boom"),
+            ["RS"] = new RoomStopped("lobby", remote),
+            ["B"] = new RoomBroadcast(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary),
+            ["G"] = new GetRoom("chat", "desk", CreateIfMissing: true),
+            ["GL"] = new RoomLookup("chat", "desk", remote, null),
+            ["M"] = WebSocketMessage.FromBytes("{\"text\":\"hi\"}"u8, WebSocketMessageType.Text),
+            ["CR"] = new CloseRequested(1008, "rate limit exceeded repeatedly"),
+            ["T"] = new RoomManager.TellRoom("chat", "desk", RoomBroadcast.Text("{}")),
+            ["C"] = new RoomManager.CreateRoom("duel", "{\"mode\":\"casual\"}"),
+            ["N"] = RoomManager.CountRooms.Instance,
+            ["SR"] = new SeatReserved(41, TimeSpan.FromSeconds(15), Join()),
+            ["MO"] = new MatchmadeRoomOpened("{\"mode\":\"casual\"}"),
+            ["SA"] = RoomStopApproved.Instance,
+            ["LW"] = RoomListingWanted.Instance,
+            ["DL"] = new RoomListed(Listing("duel-1"), remote),
+            ["DS"] = new RoomSeatSettled("duel-1", 41),
+            ["DR"] = new RoomSeatRefused("duel-1", 41, Join(), remote),
+            ["DI"] = new RoomWentIdle("duel-1", 12),
+            ["DF"] = new RoomFailedForGood("duel-1", remote),
+            ["NC"] = new RoomsCounted(3),
+            ["TF"] = new RoomMessageForwarded(true),
+            ["CC"] = new MatchmadeRoomCreated("duel-9"),
+            ["XJ"] = new RelayMemberJoined(remote, "lobby", local, local, false),
+            ["XL"] = new RelayMemberLeft(remote, local),
+            ["XB"] = new RelayedBroadcast(remote, "lobby", 1234, RoomPayload.Event, Frame("{\"op\":\"presence\"}"), local),
+            ["XF"] = new RelayedFrame(remote, "lobby", local, RoomPayload.Data, Frame("{}")),
+            ["XN"] = new RelayedNotice(remote, local, new RoomJoinAccepted("lobby", "chat", remote, ["s-1"], null)),
+        };
+    }
+
+    public static TheoryData<string> Manifests() =>
+    [
+        "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "CR", "T", "C", "N",
+        "SR", "MO", "SA", "LW", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public void Message_IsBoundToTheRoomsSerializer_AndRoundTripsEqual(string manifest)
+    {
+        var message = Examples()[manifest];
+        var serialization = fixture.System.Serialization;
+        var serializer = serialization.FindSerializerFor(message);
+        Assert.IsType<ClusterRoomsSerializer>(serializer);
+        Assert.Equal(manifest, Serialization.ManifestFor(serializer, message));
+
+        // As remoting does: bytes, serializer id and manifest, then back.
+        var bytes = serializer.ToBinary(message);
+        var back = serialization.Deserialize(bytes, serializer.Identifier, manifest);
+
+        AssertDeepEqual(message, back, manifest);
+    }
+
+    [Fact]
+    public void EveryTypeItSerializes_HasAnExampleAbove()
+    {
+        // Each manifest the serializer can read back is exercised by the theory (a new message type needs an example).
+        var serializer = new ClusterRoomsSerializer((ExtendedActorSystem)fixture.System);
+        var examples = Examples();
+        Assert.Equal(((IEnumerable<object[]>)Manifests()).Select(m => (string)m[0]).Order(), examples.Keys.Order());
+        Assert.Equal(examples.Count, examples.Values.Select(serializer.Manifest).Distinct().Count());
+        Assert.Throws<ArgumentException>(() => serializer.Manifest("not a room message"));
+    }
+
+    [Fact]
+    public void RelayedBroadcast_CarriesTheEncodedFrameAsRawBytes()
+    {
+        var frame = Frame("{\"op\":\"message\",\"data\":42}");
+        var bytes = fixture.System.Serialization.FindSerializerFor(Examples()["XB"]).ToBinary(new RelayedBroadcast(fixture.Remote, "lobby", 7, RoomPayload.Data, frame, null));
+        // The frame is in the message as it is (no encoding of its own, no copy per member).
+        Assert.True(bytes.AsSpan().IndexOf(frame) >= 0);
+    }
+
+    /// <summary>Structural equality over records, lists, bytes, refs and pooled messages.</summary>
+    private static void AssertDeepEqual(object? expected, object? actual, string path)
+    {
+        if (expected is null || actual is null)
+        {
+            Assert.True(expected is null && actual is null, $"{path}: {expected} vs {actual}");
+            return;
+        }
+        // Lists are compared item by item (a collection expression's type is not the array it reads back as).
+        if (expected is IEnumerable items and not string and not byte[] && actual is IEnumerable)
+        {
+            var left = items.Cast<object?>().ToList();
+            var right = ((IEnumerable)actual).Cast<object?>().ToList();
+            Assert.Equal(left.Count, right.Count);
+            for (int i = 0; i < left.Count; i++) AssertDeepEqual(left[i], right[i], $"{path}[{i}]");
+            return;
+        }
+        Assert.Equal(expected.GetType(), actual.GetType());
+        switch (expected)
+        {
+            case string or bool or int or long or TimeSpan or Enum or IActorRef:
+                Assert.True(expected.Equals(actual), $"{path}: {expected} vs {actual}");
+                return;
+            case byte[] bytes:
+                Assert.Equal(bytes, (byte[])actual);
+                return;
+            case ReadOnlyMemory<byte> memory:
+                Assert.Equal(memory.ToArray(), ((ReadOnlyMemory<byte>)actual).ToArray());
+                return;
+            case WebSocketMessage message:
+                var back = (WebSocketMessage)actual;
+                Assert.Equal(message.Type, back.Type);
+                Assert.Equal(message.ToArray(), back.ToArray());
+                AssertDeepEqual(message.RoomTag, back.RoomTag, path + ".RoomTag");
+                return;
+        }
+        var properties = expected.GetType().GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
+            .ToArray();
+        // Types without properties (the singletons) are equal by type, checked above.
+        foreach (var property in properties) AssertDeepEqual(property.GetValue(expected), property.GetValue(actual), path + "." + property.Name);
+    }
+}

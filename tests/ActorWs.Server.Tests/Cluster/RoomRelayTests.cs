@@ -1,0 +1,119 @@
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit;
+using ActorWs.Protocol.Frames;
+using ActorWs.Server.Buffers;
+using ActorWs.Server.Metrics;
+using ActorWs.Server.Rooms;
+using ActorWs.Server.Rooms.Cluster;
+using ActorWs.Server.Tests.Dispatch;
+using Xunit;
+
+namespace ActorWs.Server.Tests.Cluster;
+
+/// <summary>
+/// A node's relay hands a room's broadcasts from another node to its members as the room would on its own node: the
+/// connections of a turn's broadcasts get one batch each, resumable members' sessions each frame, the except skipped.
+/// </summary>
+public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesting.Config("""
+    # One thread for the relay and a blocker: while the blocker holds it, the relay's messages wait together.
+    one-thread {
+      type = ForkJoinDispatcher
+      throughput = 100
+      dedicated-thread-pool { thread-count = 1 }
+    }
+    """))
+{
+    private readonly ActorWsMetrics _metrics = new();
+
+    private static byte[] Encoded(string text)
+    {
+        var frame = OutboundFrame.Create(WebSocketOpcode.Text, Encoding.UTF8.GetBytes(text));
+        var bytes = frame.Bytes.ToArray();
+        frame.Release();
+        return bytes;
+    }
+
+    private static string Text(OutboundFrame frame) => Encoding.UTF8.GetString(frame.Payload);
+
+    private IActorRef StartRelay() => Sys.ActorOf(Props.Create(() => new RoomRelay(_metrics)).WithDispatcher("one-thread"));
+
+    [Fact]
+    public void BroadcastsThatArriveTogether_ReachEachConnectionAsOneBatch_AndEachResumableSessionFrameByFrame()
+    {
+        var relay = StartRelay();
+        var blocker = Sys.ActorOf(Props.Create<EchoActor>().WithDispatcher("one-thread"));
+        var room = CreateTestProbe();
+        TestProbe sessionA = CreateTestProbe(), connectionA = CreateTestProbe();
+        TestProbe sessionB = CreateTestProbe(), connectionB = CreateTestProbe();
+        TestProbe sessionS = CreateTestProbe(), connectionS = CreateTestProbe();
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionA.Ref, connectionA.Ref, Sequenced: false));
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionB.Ref, connectionB.Ref, Sequenced: false));
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionS.Ref, connectionS.Ref, Sequenced: true));
+
+        using var gate = new ManualResetEventSlim();
+        blocker.Tell(new Block(gate, TestActor));
+        ExpectMsg("blocked", DispatchTesting.Bound);
+        relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 1, RoomPayload.Data, Encoded("first"), Except: null));
+        relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 2, RoomPayload.Event, Encoded("second"), Except: sessionA.Ref));
+        gate.Set();
+
+        var batch = connectionA.ExpectMsg<OutboundBatch>(DispatchTesting.Bound);
+        Assert.Same(batch, connectionB.ExpectMsg<OutboundBatch>(DispatchTesting.Bound));
+        Assert.Equal(2, batch.Count);
+        Assert.Equal(["first", "second"], new[] { Text(batch.FrameAt(0)), Text(batch.FrameAt(1)) });
+        Assert.False(batch.IsSkippedBy(0, connectionA.Ref));
+        Assert.True(batch.IsSkippedBy(1, connectionA.Ref)); // the second was not for A
+        Assert.False(batch.IsSkippedBy(1, connectionB.Ref));
+        Assert.Equal(RoomPayload.Event, batch.FrameAt(1).PayloadKind);
+
+        var first = sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound);
+        var second = sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound);
+        Assert.Equal(("first", "lobby"), (Text(first), first.Room));
+        Assert.Equal(("second", "lobby"), (Text(second), second.Room));
+        Assert.Equal(room.Ref, sessionS.LastSender); // sessions see the room as the sender, as on its own node
+
+        // One message per connection for the turn, none to the non-resumable members' sessions.
+        connectionA.ExpectNoMsg(DispatchTesting.Quiet);
+        connectionB.ExpectNoMsg(TimeSpan.Zero);
+        connectionS.ExpectNoMsg(TimeSpan.Zero);
+        sessionA.ExpectNoMsg(TimeSpan.Zero);
+        Assert.Equal(2, _metrics.RelayMessagesReceived);
+    }
+
+    [Fact]
+    public void FramesForOneMember_Notices_Leaves_AndTheRoomStopping_AreHonoured()
+    {
+        var relay = StartRelay();
+        var room = CreateTestProbe();
+        TestProbe sessionA = CreateTestProbe(), connectionA = CreateTestProbe();
+        TestProbe sessionS = CreateTestProbe(), connectionS = CreateTestProbe();
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionA.Ref, connectionA.Ref, Sequenced: false));
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionS.Ref, connectionS.Ref, Sequenced: true));
+
+        // A frame for one member goes to its connection (or, resumable, its session); a notice to its session.
+        relay.Tell(new RelayedFrame(room.Ref, "lobby", sessionA.Ref, RoomPayload.Data, Encoded("just you")));
+        Assert.Equal("just you", Text(connectionA.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
+        relay.Tell(new RelayedFrame(room.Ref, "lobby", sessionS.Ref, RoomPayload.Data, Encoded("and you")));
+        Assert.Equal("and you", Text(sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
+        relay.Tell(new RelayedNotice(room.Ref, sessionA.Ref, new RoomLeaveConfirmed("lobby", "9")));
+        Assert.Equal(new RoomLeaveConfirmed("lobby", "9"), sessionA.ExpectMsg<RoomLeaveConfirmed>(DispatchTesting.Bound));
+        Assert.Equal(room.Ref, sessionA.LastSender);
+
+        // After a leave, the member gets nothing more.
+        relay.Tell(new RelayMemberLeft(room.Ref, sessionA.Ref));
+        relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 3, RoomPayload.Data, Encoded("after"), Except: null));
+        Assert.Equal("after", Text(sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
+        connectionA.ExpectNoMsg(DispatchTesting.Quiet);
+
+        // When the room stops, the relay forgets its members (it watches the room).
+        Sys.Stop(room.Ref);
+        var deadline = DateTime.UtcNow + DispatchTesting.Bound;
+        while (true)
+        {
+            relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 4, RoomPayload.Data, Encoded("gone?"), Except: null));
+            if (sessionS.ReceiveWhile(DispatchTesting.Quiet, o => o as OutboundFrame).Count == 0) break;
+            Assert.True(DateTime.UtcNow < deadline, "the relay kept delivering for a stopped room");
+        }
+    }
+}
