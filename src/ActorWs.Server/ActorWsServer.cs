@@ -267,6 +267,9 @@ public sealed class ActorWsServer : IAsyncDisposable
         Metrics.AddGauge("actorws.memory_budget.exhausted", "{episode}", "1 while the memory budget is exhausted (upgrades get 503), else 0.", () => budget.IsExhausted ? 1 : 0);
         Metrics.Meter.CreateObservableCounter("actorws.memory_budget.refusals", () => budget.Refusals + budget.Evictions, "{connection}", "Connections closed with 1013 because the memory budget could not hold what they sent.");
         Metrics.Meter.CreateObservableCounter("actorws.memory.reclaims", () => budget.Reclaims, "{collection}", "Compacting collections made to give memory back to the system after a peak of client memory had passed.");
+        // Process-wide, read at scrape time: what the last collection left (live objects and fragmentation), and what the GC holds from the system.
+        Metrics.AddGauge("actorws.gc.heap_size_bytes", "By", "The managed heap after the last garbage collection (live objects and fragmentation, all generations).", static () => GC.GetGCMemoryInfo().HeapSizeBytes);
+        Metrics.AddGauge("actorws.gc.committed_bytes", "By", "Memory the garbage collector has committed from the system, as of the last collection.", static () => GC.GetGCMemoryInfo().TotalCommittedBytes);
         Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);

@@ -14,7 +14,17 @@ public sealed record ServerSample(double Seconds, long? RssKib, int? Threads, in
 {
     /// <summary>The gauges of <c>/metrics</c> the soak keeps (unlabelled ones only).</summary>
     public static readonly string[] KeptMetrics =
-        ["actorws_connections_open", "actorws_sessions_active", "actorws_sessions_detached", "actorws_rooms_active", "actorws_actors_dead_letters"];
+        ["actorws_connections_open", "actorws_sessions_active", "actorws_sessions_detached", "actorws_rooms_active", "actorws_actors_dead_letters",
+            GcHeapMetric, GcCommittedMetric];
+
+    /// <summary>The managed heap after the server's last collection, bytes.</summary>
+    public const string GcHeapMetric = "actorws_gc_heap_size_bytes";
+
+    /// <summary>What the server's GC has committed, bytes.</summary>
+    public const string GcCommittedMetric = "actorws_gc_committed_bytes";
+
+    /// <summary>The GC heap after the last collection, KiB; null when <c>/metrics</c> did not report it.</summary>
+    public double? GcHeapKib => Metrics.TryGetValue(GcHeapMetric, out var bytes) ? bytes / 1024 : null;
 
     /// <summary>Reads the process's <c>/proc</c> entries now.</summary>
     /// <param name="pid">The server's process id.</param>

@@ -81,8 +81,14 @@ public sealed record SoakOptions
     /// <summary>How often the server's RSS, threads, descriptors and metrics are read.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The RSS slope after warm-up (KiB per minute) above which the run fails.</summary>
+    /// <summary>
+    /// The RSS growth after warm-up (KiB per minute) above which the run fails, when both the robust slope and the growth
+    /// between the first and last thirds show it (see <see cref="MemoryTrend"/>).
+    /// </summary>
     public double MaxRssSlopeKibPerMinute { get; init; } = 1024;
+
+    /// <summary>The same limit for the GC heap after the last collection (<c>actorws_gc_heap_size_bytes</c>).</summary>
+    public double MaxGcHeapSlopeKibPerMinute { get; init; } = 1024;
 
     /// <summary>How long the descriptors may take to come back to the baseline after the clients are gone.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);

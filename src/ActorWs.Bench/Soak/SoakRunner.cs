@@ -218,7 +218,7 @@ public sealed class SoakRunner
                     {
                         nextReport += TimeSpan.FromSeconds(30);
                         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.AllProblems.Sum(p => p.Count)} problems"));
+                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, GC heap {sample.GcHeapKib / 1024:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.AllProblems.Sum(p => p.Count)} problems"));
                     }
                 }
             }
@@ -257,9 +257,7 @@ public sealed class SoakRunner
         await Task.Delay(TimeSpan.FromMilliseconds(200), _time, CancellationToken.None).ConfigureAwait(false);
         log.Complete();
 
-        var warm = samples.Where(s => s.Seconds >= options.EffectiveWarmup.TotalSeconds && s.RssKib is not null)
-            .Select(s => (s.Seconds, (double)s.RssKib!.Value)).ToList();
-        var slope = RssSlope.PerMinute(warm);
+        var (rssTrend, heapTrend) = SoakChecks.Trends(samples, options);
         var result = new SoakResult
         {
             Options = options,
@@ -271,7 +269,8 @@ public sealed class SoakRunner
             Final = final,
             BaselineDescriptorKinds = baselineKinds,
             FinalDescriptorKinds = finalKinds,
-            RssSlopeKibPerMinute = slope,
+            RssTrend = rssTrend,
+            GcHeapTrend = heapTrend,
             Log = log,
             ServerExitCode = graceful ? server.ExitCode : null,
             Checks = [],

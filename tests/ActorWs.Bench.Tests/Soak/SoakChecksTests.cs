@@ -8,7 +8,11 @@ public class SoakChecksTests
 {
     private static readonly Dictionary<string, double> Idle = new() { ["actorws_connections_open"] = 0, ["actorws_sessions_active"] = 0 };
 
-    private static SoakResult Result(SoakCounters counters, ServerSample final, double? slope = 100, int? exit = 0, ServerLogScanner? log = null)
+    /// <summary>An hour of RSS every 5 s after the warm-up: 200 MiB ± 4 MiB, plus <paramref name="mibPerMinute"/>.</summary>
+    private static MemoryTrendResult Trend(double mibPerMinute, int samples = 660) =>
+        MemoryTrend.Analyze(Enumerable.Range(0, samples).Select(i => (300 + (i * 5.0), (200 + (i % 5) - 2 + (i * 5 / 60.0 * mibPerMinute)) * 1024)).ToList(), 1024);
+
+    private static SoakResult Result(SoakCounters counters, ServerSample final, MemoryTrendResult? rss = null, int? exit = 0, ServerLogScanner? log = null, MemoryTrendResult? heap = null)
     {
         var options = new SoakOptions { Duration = TimeSpan.FromMinutes(2) };
         var result = new SoakResult
@@ -20,7 +24,8 @@ public class SoakChecksTests
             Counters = counters,
             Samples = [new ServerSample(0, 50_000, 20, 150, Idle)],
             Final = final,
-            RssSlopeKibPerMinute = slope,
+            RssTrend = rss ?? Trend(0),
+            GcHeapTrend = heap,
             Log = log ?? new ServerLogScanner(),
             ServerExitCode = exit,
             Checks = [],
@@ -74,8 +79,13 @@ public class SoakChecksTests
     public void A_growing_memory_an_error_in_the_log_or_an_unclean_exit_fail_the_run()
     {
         var final = new ServerSample(130, 60_000, 20, 150, Idle);
-        Assert.False(Result(Clean(), final, slope: 5000).Passed);
-        Assert.False(Result(Clean(), final, slope: null).Passed);
+        Assert.True(Result(Clean(), final, rss: Trend(0.5)).Passed);
+        Assert.False(Result(Clean(), final, rss: Trend(5)).Passed);
+        Assert.False(Result(Clean(), final, rss: Trend(0, samples: 8)).Passed);
+        Assert.True(Result(Clean(), final, heap: Trend(0)).Passed);
+        var heapGrowing = Result(Clean(), final, heap: Trend(5));
+        Assert.False(heapGrowing.Passed);
+        Assert.Contains(heapGrowing.Checks, c => c.Name == "GC heap flat after warm-up" && !c.Passed && c.Detail.Contains("GROWING", StringComparison.Ordinal));
         Assert.False(Result(Clean(), final, exit: null).Passed);
         var log = new ServerLogScanner();
         log.Feed("[05:40:03 ERR] ActorWs.Server: A core server actor failed");
@@ -127,6 +137,9 @@ public class SoakChecksTests
         Assert.Equal(1, json.GetProperty("problems").GetProperty("loss").GetProperty("count").GetInt64());
         Assert.Equal(1000, json.GetProperty("counters").GetProperty("room.deliveries_checked").GetInt64());
         Assert.Equal(4, json.GetProperty("finalDescriptorKinds").GetProperty("socket").GetInt32());
-        Assert.Equal(100, json.GetProperty("rssSlopeKibPerMinute").GetDouble());
+        Assert.Equal("Flat", json.GetProperty("rssTrend").GetProperty("verdict").GetString());
+        Assert.InRange(json.GetProperty("rssTrend").GetProperty("theilSenKibPerMinute").GetDouble(), -10, 10);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("gcHeapTrend").ValueKind);
+        Assert.Contains("| RSS | 660 | 54.9 |", markdown, StringComparison.Ordinal);
     }
 }
