@@ -21,7 +21,8 @@ public class SoakOptionsParserTests
     {
         var error = SoakOptionsParser.Parse(
             ["--soak", "--soak-connections", "2000", "--soak-duration", "2m", "--seed", "7", "--soak-warmup", "30s",
-             "--soak-mix", "echo=1,bomb=3", "--soak-faults-per-minute", "12", "--soak-sample-interval", "500ms", "--no-build"],
+             "--soak-mix", "echo=1,bomb=3", "--soak-faults-per-minute", "12", "--soak-sample-interval", "500ms", "--no-build",
+             "--soak-max-rss-slope", "2048", "--soak-max-heap-slope", "512.5"],
             out var options, out _);
         Assert.Null(error);
         Assert.Equal(2000, options.Connections);
@@ -34,6 +35,8 @@ public class SoakOptionsParserTests
         Assert.Equal(12, options.FaultsPerMinute);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.SampleInterval);
         Assert.False(options.BuildServer);
+        Assert.Equal(2048, options.MaxRssSlopeKibPerMinute);
+        Assert.Equal(512.5, options.MaxGcHeapSlopeKibPerMinute);
     }
 
     [Theory]
@@ -44,6 +47,7 @@ public class SoakOptionsParserTests
     [InlineData("--soak-mix", "echo=1,teleport=2")]
     [InlineData("--soak-mix", "echo=0")]
     [InlineData("--soak-faults-per-minute", "-1")]
+    [InlineData("--soak-max-heap-slope", "-5")]
     [InlineData("--frobnicate", "1")]
     public void Bad_values_are_refused_with_a_reason(string name, string value)
     {
