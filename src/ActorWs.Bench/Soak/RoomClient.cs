@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
@@ -102,6 +103,7 @@ public sealed class RoomClient
     public async Task RunAsync()
     {
         var expectRefusal = false;
+        long disconnectedAt = 0;
         while (!_context.Stop.IsCancellationRequested)
         {
             string? token;
@@ -114,7 +116,7 @@ public sealed class RoomClient
             }
 
             var path = token is null ? _path : $"{_path}?resume={Uri.EscapeDataString(token)}&lastSeq={lastSeq.ToString(CultureInfo.InvariantCulture)}";
-            using var socket = await _context.ConnectAsync(path, SoakClientKind.Room).ConfigureAwait(false);
+            using var socket = await _context.ConnectAsync(path, SoakClientKind.Room, _slot).ConfigureAwait(false);
             if (socket is null)
             {
                 await _context.DelayAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -122,7 +124,7 @@ public sealed class RoomClient
             }
 
             var reading = Task.Run(() => ReadAsync(socket));
-            var outcome = await SessionAsync(socket, reading, token is not null, expectRefusal).ConfigureAwait(false);
+            var outcome = await SessionAsync(socket, reading, token is not null, expectRefusal, disconnectedAt).ConfigureAwait(false);
             expectRefusal = outcome == TurnOutcome.SessionKilled;
             if (outcome == TurnOutcome.Stopped)
             {
@@ -138,6 +140,7 @@ public sealed class RoomClient
                 return;
             }
 
+            disconnectedAt = Stopwatch.GetTimestamp();
             socket.Abort();
             await reading.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             FailPending();
@@ -157,7 +160,7 @@ public sealed class RoomClient
         Broken,
     }
 
-    private async Task<TurnOutcome> SessionAsync(ClientWebSocket socket, Task<int?> reading, bool resuming, bool expectRefusal)
+    private async Task<TurnOutcome> SessionAsync(ClientWebSocket socket, Task<int?> reading, bool resuming, bool expectRefusal, long disconnectedAt)
     {
         Task<JsonElement> welcomeTask;
         lock (_lock)
@@ -179,17 +182,30 @@ public sealed class RoomClient
         var resumed = welcome.TryGetProperty("resumed", out var r) && r.ValueKind == JsonValueKind.True;
         if (resuming)
         {
+            // From our end of the old connection to the welcome on the new one: the server's window began later (when it
+            // saw the drop) and its answer left earlier, so under the window this long is surely within it.
+            var sinceDrop = Stopwatch.GetElapsedTime(disconnectedAt);
             if (resumed)
             {
                 _counters.Add(expectRefusal ? "room.resumed_after_kill" : "room.resumes");
+                _counters.Add("room.resume_ms_total", (long)sinceDrop.TotalMilliseconds);
+                _counters.Max("room.resume_ms_max", (long)sinceDrop.TotalMilliseconds);
             }
             else if (expectRefusal)
             {
                 _counters.Add("room.resume_refused_after_kill");
             }
+            else if (sinceDrop >= _context.ReconnectionWindow)
+            {
+                // Back after the window: the server rightly forgot the session (the machine was too busy for the client to
+                // return in time). Counted, not a problem; a run in which no resume came back in time fails on that.
+                _counters.Add("room.resumes_refused_late");
+                _counters.Max("room.resume_late_ms_max", (long)sinceDrop.TotalMilliseconds);
+            }
             else
             {
-                _counters.Problem("resume_refused", $"room slot {_slot}: {(welcome.TryGetProperty("resumeError", out var e) ? e.GetString() : "no reason")}");
+                _counters.Problem("resume_refused", string.Create(CultureInfo.InvariantCulture,
+                    $"room slot {_slot}: {(welcome.TryGetProperty("resumeError", out var e) ? e.GetString() : "no reason")}, {sinceDrop.TotalSeconds:0.0} s after the drop (window {_context.ReconnectionWindow.TotalSeconds:0} s)"));
             }
         }
 

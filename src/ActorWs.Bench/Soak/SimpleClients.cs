@@ -23,7 +23,7 @@ public static class SimpleClients
         long next = 1;
         while (!context.Stop.IsCancellationRequested)
         {
-            using var socket = await context.ConnectAsync("/echo", SoakClientKind.Echo).ConfigureAwait(false);
+            using var socket = await context.ConnectAsync("/echo", SoakClientKind.Echo, slot).ConfigureAwait(false);
             if (socket is null)
             {
                 await context.DelayAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -124,7 +124,7 @@ public static class SimpleClients
         const int Burst = 500;
         while (!context.Stop.IsCancellationRequested)
         {
-            using var socket = await context.ConnectAsync("/echo", SoakClientKind.Flood).ConfigureAwait(false);
+            using var socket = await context.ConnectAsync("/echo", SoakClientKind.Flood, slot).ConfigureAwait(false);
             if (socket is null)
             {
                 await context.DelayAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -218,7 +218,7 @@ public static class SimpleClients
         var payload = new byte[1024];
         while (!context.Stop.IsCancellationRequested)
         {
-            using var socket = await context.ConnectAsync("/echo", SoakClientKind.SlowReader).ConfigureAwait(false);
+            using var socket = await context.ConnectAsync("/echo", SoakClientKind.SlowReader, slot).ConfigureAwait(false);
             if (socket is null)
             {
                 await context.DelayAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -304,7 +304,7 @@ public static class SimpleClients
         while (!context.Stop.IsCancellationRequested)
         {
             var rooms = random.Next(2) == 0;
-            using var socket = await context.ConnectAsync(rooms ? "/ws" : "/echo", SoakClientKind.Vanisher).ConfigureAwait(false);
+            using var socket = await context.ConnectAsync(rooms ? "/ws" : "/echo", SoakClientKind.Vanisher, slot).ConfigureAwait(false);
             if (socket is null)
             {
                 await context.DelayAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);

@@ -38,6 +38,9 @@ public sealed record SoakOptions
     /// <summary>Most connections: the server's descriptor limit per process is 20,000 and the tool's own sockets count against the same machine.</summary>
     public const int MaxConnections = 19_000;
 
+    /// <summary>The server's default <c>rooms.reconnection-window</c>, which the soak sets explicitly.</summary>
+    public static readonly TimeSpan DefaultReconnectionWindow = TimeSpan.FromSeconds(20);
+
     /// <summary>Default length of a soak.</summary>
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
 
@@ -89,6 +92,12 @@ public sealed record SoakOptions
 
     /// <summary>The same limit for the GC heap after the last collection (<c>actorws_gc_heap_size_bytes</c>).</summary>
     public double MaxGcHeapSlopeKibPerMinute { get; init; } = 1024;
+
+    /// <summary>
+    /// The server's <c>rooms.reconnection-window</c> for the run (passed as <c>ACTORWS__SERVER__ROOMS__RECONNECTION_WINDOW</c>): a
+    /// resume refused later than this after its drop is counted as late, not as a problem.
+    /// </summary>
+    public TimeSpan ReconnectionWindow { get; init; } = DefaultReconnectionWindow;
 
     /// <summary>How long the descriptors may take to come back to the baseline after the clients are gone.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);

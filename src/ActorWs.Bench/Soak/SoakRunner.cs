@@ -83,16 +83,37 @@ public sealed class SoakRunner
             // Every client comes from 127.0.0.1, where a real deployment has one address per client: the per-address resume
             // limit would refuse the soak's resumes (connections per address and upgrades per second are already off).
             ["ACTORWS__SERVER__WEBSOCKET__RESUME_ATTEMPTS_PER_SECOND"] = "0",
+            // Set, not assumed: the clients tell a resume refused after the window (late, expected) from one refused within it.
+            ["ACTORWS__SERVER__ROOMS__RECONNECTION_WINDOW"] = string.Create(CultureInfo.InvariantCulture, $"{options.ReconnectionWindow.TotalMilliseconds:0}ms"),
         };
         if (options.FaultsPerMinute > 0)
         {
             environment["ACTORWS_SOAK_CHAOS"] = "1";
         }
 
+        // Everything the server writes is kept in soak-server.log too (the report quotes only errors and counts warnings).
+        Directory.CreateDirectory(output);
+        using var serverLog = new StreamWriter(Path.Combine(output, "soak-server.log"), append: false) { AutoFlush = true };
+        void OnServerLine(string line)
+        {
+            log.Feed(line);
+            lock (serverLog)
+            {
+                try
+                {
+                    serverLog.WriteLine(line);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // A last line after the run was reported: the scanner has it, the file is closed.
+                }
+            }
+        }
+
         ServerProcess server;
         try
         {
-            server = ServerProcess.Start(ServerKind.ActorWs, ServerLaunch.Plain(assembly), options.ServerCpus, _time, environment, log.Feed);
+            server = ServerProcess.Start(ServerKind.ActorWs, ServerLaunch.Plain(assembly), options.ServerCpus, _time, environment, OnServerLine);
         }
         catch (InvalidOperationException ex)
         {
@@ -121,13 +142,12 @@ public sealed class SoakRunner
                 return null;
             }
 
-            Directory.CreateDirectory(output);
             var markdown = SoakReport.Markdown(result);
             _console.WriteLine();
             _console.WriteLine(markdown);
             await File.WriteAllTextAsync(Path.Combine(output, "soak.md"), markdown, CancellationToken.None).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(output, "soak.json"), SoakReport.Json(result), CancellationToken.None).ConfigureAwait(false);
-            _console.WriteLine($"written: {Path.Combine(output, "soak.md")} and soak.json");
+            _console.WriteLine($"written: {Path.Combine(output, "soak.md")}, soak.json and soak-server.log");
             return result;
         }
     }
@@ -166,7 +186,7 @@ public sealed class SoakRunner
         var samples = new List<ServerSample> { ServerSample.Read(server.Pid, 0, await ScrapeAsync().ConfigureAwait(false)) };
         var baselineKinds = ServerSample.ReadDescriptorKinds(server.Pid);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var context = new SoakContext(server.Port, options.Seed, options.ConnectConcurrency, chatRooms, stop.Token);
+        using var context = new SoakContext(server.Port, options.Seed, options.ConnectConcurrency, chatRooms, stop.Token) { ReconnectionWindow = options.ReconnectionWindow };
         var roomClients = new List<RoomClient>();
         var clients = new List<Task>();
         for (var slot = 0; slot < slots.Length; slot++)
@@ -217,8 +237,10 @@ public sealed class SoakRunner
                     if (_time.GetElapsedTime(started) >= nextReport)
                     {
                         nextReport += TimeSpan.FromSeconds(30);
+                        var problems = context.Counters.AllProblems;
+                        var kinds = problems.Count == 0 ? "" : $" ({string.Join(", ", problems.Select(p => $"{p.Kind} {p.Count}"))})";
                         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, GC heap {sample.GcHeapKib / 1024:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.AllProblems.Sum(p => p.Count)} problems"));
+                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, GC heap {sample.GcHeapKib / 1024:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.Get("room.resumes")} resumes ({context.Counters.Get("room.resumes_refused_late")} late), handshake max {context.Counters.Get("connect.handshake_ms_max")} ms, {problems.Sum(p => p.Count)} problems{kinds}"));
                     }
                 }
             }
