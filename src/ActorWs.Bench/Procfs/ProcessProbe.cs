@@ -69,6 +69,51 @@ public static class ProcessProbe
     }
 
     /// <summary>
+    /// How long the process's threads have waited, runnable, for a CPU (the second field of each
+    /// <c>/proc/&lt;pid&gt;/task/*/schedstat</c>, summed), or null when it is gone or the kernel keeps no schedstat. Threads
+    /// that have exited no longer count, so the sum can go down.
+    /// </summary>
+    /// <param name="pid">The process id.</param>
+    /// <returns>The time, or null.</returns>
+    public static TimeSpan? ReadRunQueueWait(int pid)
+    {
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        long nanoseconds = 0;
+        var any = false;
+        foreach (var task in tasks)
+        {
+            if (ParseSchedstatWaitNanoseconds(ReadOrNull(Path.Combine(task, "schedstat"))) is { } wait)
+            {
+                nanoseconds += wait;
+                any = true;
+            }
+        }
+
+        return any ? TimeSpan.FromTicks(nanoseconds / 100) : null;
+    }
+
+    /// <summary>
+    /// The run-queue wait (nanoseconds) from the text of a <c>schedstat</c> file: <c>on-CPU-ns wait-ns timeslices</c>.
+    /// Null for null or malformed text.
+    /// </summary>
+    /// <param name="schedstatText">The file's text, or null.</param>
+    /// <returns>The wait, or null.</returns>
+    public static long? ParseSchedstatWaitNanoseconds(string? schedstatText)
+    {
+        var fields = schedstatText?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return fields is { Length: >= 3 } && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var wait) ? wait : null;
+    }
+
+    /// <summary>
     /// Finds <c>Key:   1234 kB</c> (or a plain <c>Key:   1234</c>) in the text of <c>/proc/&lt;pid&gt;/status</c>.
     /// Returns <see langword="null"/> for null text, a missing key or a malformed value.
     /// </summary>

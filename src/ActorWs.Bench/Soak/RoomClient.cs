@@ -59,6 +59,9 @@ public sealed class RoomClient
     private long _nextRef;
     private string? _chaosRoom;
     private bool _chaosRoomClosed;
+
+    /// <summary>The last resume's connection ended before its welcome: the server may have spent the token on it.</summary>
+    private bool _resumeWelcomeLost;
     private int _fault;
 
     /// <summary>Creates the client of one slot.</summary>
@@ -175,11 +178,14 @@ public sealed class RoomClient
         }
         catch (Exception ex) when (ex is TimeoutException or IOException)
         {
-            _counters.Problem("no_welcome", $"room slot {_slot}: {ex.Message}");
+            _counters.Problem("no_welcome", $"room slot {_slot}: {ex.Message}{(resuming ? " (a resume)" : "")}");
+            _resumeWelcomeLost = resuming;
             return TurnOutcome.Broken;
         }
 
         var resumed = welcome.TryGetProperty("resumed", out var r) && r.ValueKind == JsonValueKind.True;
+        var welcomeLostBefore = _resumeWelcomeLost;
+        _resumeWelcomeLost = false;
         if (resuming)
         {
             // From our end of the old connection to the welcome on the new one: the server's window began later (when it
@@ -201,6 +207,14 @@ public sealed class RoomClient
                 // return in time). Counted, not a problem; a run in which no resume came back in time fails on that.
                 _counters.Add("room.resumes_refused_late");
                 _counters.Max("room.resume_late_ms_max", (long)sinceDrop.TotalMilliseconds);
+            }
+            else if (welcomeLostBefore)
+            {
+                // The resume before this one reached the server, which spent the token on it (a token works once) and sent
+                // its successor in a welcome that never arrived: the client holds only a spent token. Kept apart from a plain
+                // refusal because it is the protocol's rule, not a session lost, though it does cost the client its session.
+                _counters.Problem("resume_refused_after_lost_welcome", string.Create(CultureInfo.InvariantCulture,
+                    $"room slot {_slot}: {(welcome.TryGetProperty("resumeError", out var e) ? e.GetString() : "no reason")}, {sinceDrop.TotalSeconds:0.0} s after the drop; the previous resume's connection ended before its welcome"));
             }
             else
             {

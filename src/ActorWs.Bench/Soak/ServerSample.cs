@@ -9,13 +9,22 @@ namespace ActorWs.Bench.Soak;
 /// <param name="Threads">Entries of <c>/proc/&lt;pid&gt;/task</c>; null when unreadable.</param>
 /// <param name="Descriptors">Entries of <c>/proc/&lt;pid&gt;/fd</c>; null when unreadable.</param>
 /// <param name="Metrics">Gauges read from <c>GET /metrics</c> (<c>actorws_connections_open</c>, …); empty when it did not answer.</param>
+/// <param name="CpuSeconds">CPU time (user and system) the server has used so far; null when unreadable.</param>
+/// <param name="RunQueueWaitSeconds">
+/// How long the server's threads have waited for a CPU while runnable, so far (<c>schedstat</c>); null when unreadable. What
+/// grows here is time the server could have worked and the machine did not let it.
+/// </param>
 /// <remarks>Immutable; safe to share between threads.</remarks>
-public sealed record ServerSample(double Seconds, long? RssKib, int? Threads, int? Descriptors, IReadOnlyDictionary<string, double> Metrics)
+public sealed record ServerSample(
+    double Seconds, long? RssKib, int? Threads, int? Descriptors, IReadOnlyDictionary<string, double> Metrics, double? CpuSeconds = null, double? RunQueueWaitSeconds = null)
 {
     /// <summary>The gauges of <c>/metrics</c> the soak keeps (unlabelled ones only).</summary>
     public static readonly string[] KeptMetrics =
         ["actorws_connections_open", "actorws_sessions_active", "actorws_sessions_detached", "actorws_rooms_active", "actorws_actors_dead_letters",
-            GcHeapMetric, GcCommittedMetric];
+            GcHeapMetric, GcCommittedMetric, GcPauseMetric];
+
+    /// <summary>Time the server's garbage collector has paused it, in total, seconds.</summary>
+    public const string GcPauseMetric = "actorws_gc_pause_seconds_total";
 
     /// <summary>The managed heap after the server's last collection, bytes.</summary>
     public const string GcHeapMetric = "actorws_gc_heap_size_bytes";
@@ -34,7 +43,8 @@ public sealed record ServerSample(double Seconds, long? RssKib, int? Threads, in
     public static ServerSample Read(int pid, double seconds, string? metricsText)
     {
         var rss = ProcessProbe.ReadResidentBytes(pid) / 1024;
-        return new ServerSample(seconds, rss, CountEntries($"/proc/{pid}/task"), CountEntries($"/proc/{pid}/fd"), ParseMetrics(metricsText));
+        return new ServerSample(seconds, rss, CountEntries($"/proc/{pid}/task"), CountEntries($"/proc/{pid}/fd"), ParseMetrics(metricsText),
+            ProcessProbe.ReadCpuTime(pid)?.TotalSeconds, ProcessProbe.ReadRunQueueWait(pid)?.TotalSeconds);
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ public static class SoakReport
             md.AppendLine(c, $"| {label} | {MibOf(result.Baseline, metric)} | {MibOf(first, metric)} | {MibOf(result.Samples.MaxBy(s => s.Metrics.GetValueOrDefault(metric))!, metric)} | {MibOf(last, metric)} | {MibOf(result.Final, metric)} |");
         }
 
-        foreach (var metric in ServerSample.KeptMetrics.Except([ServerSample.GcHeapMetric, ServerSample.GcCommittedMetric]))
+        foreach (var metric in ServerSample.KeptMetrics.Except([ServerSample.GcHeapMetric, ServerSample.GcCommittedMetric, ServerSample.GcPauseMetric]))
         {
             md.AppendLine(c, $"| {metric} | {M(result.Baseline, metric)} | {M(first, metric)} | {result.Samples.Max(s => s.Metrics.GetValueOrDefault(metric)).ToString(c)} | {M(last, metric)} | {M(result.Final, metric)} |");
         }
@@ -70,6 +70,8 @@ public static class SoakReport
         var nonFiles = result.BaselineDescriptorKinds.Keys.Union(result.FinalDescriptorKinds.Keys).Where(k => !k.StartsWith('/')).Order(StringComparer.Ordinal);
         md.AppendLine(c, $"Descriptors by kind, before → after: {string.Join(", ", nonFiles.Select(k => $"{k} {result.BaselineDescriptorKinds.GetValueOrDefault(k)} → {result.FinalDescriptorKinds.GetValueOrDefault(k)}"))}, "
             + $"files {result.BaselineDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)} → {result.FinalDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)}.");
+        md.AppendLine();
+        md.AppendLine(CpuLine(result));
         md.AppendLine();
         md.AppendLine("## Memory after the warm-up");
         md.AppendLine();
@@ -243,6 +245,58 @@ public static class SoakReport
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>
+    /// How much CPU the server used and how long it waited for one (the machine is shared: a server starved of CPU times
+    /// its clients out, which says nothing about the server), and how long its collector paused it.
+    /// </summary>
+    /// <param name="result">The run.</param>
+    /// <returns>One paragraph.</returns>
+    public static string CpuLine(SoakResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var c = CultureInfo.InvariantCulture;
+        var samples = result.Samples;
+        var span = samples[^1].Seconds - samples[0].Seconds;
+        var (cpu, _) = Growth(samples.Select(s => s.CpuSeconds));
+        var (wait, waitStep) = Growth(samples.Select(s => s.RunQueueWaitSeconds));
+        var (pause, pauseStep) = Growth(samples.Select(s => s.Metrics.TryGetValue(ServerSample.GcPauseMetric, out var p) ? p : (double?)null));
+        var text = new StringBuilder("Server CPU over the load: ");
+        text.Append(cpu is { } used ? string.Create(c, $"{used:0} s in {span:0} s ({used / Math.Max(span, 1e-9) * 100:0} % of one core)") : "not read");
+        text.Append(wait is { } w
+            ? string.Create(c, $"; its threads waited {w:0.0} s in all for a CPU while runnable (the most in one {result.Options.SampleInterval.TotalSeconds:0.#} s interval: {waitStep:0.0} s)")
+            : "; run-queue wait not read");
+        text.Append(pause is { } p
+            ? string.Create(c, $"; the GC paused it {p:0.00} s in all (the most in one interval: {pauseStep:0.00} s).")
+            : "; GC pauses not reported.");
+        text.Append(string.Create(c, $" Machine load average at the end: {LoadAverage()}."));
+        return text.ToString();
+    }
+
+    /// <summary>From the first reading to the last of a cumulative figure, and its largest rise between two readings.</summary>
+    private static (double? Total, double MaxStep) Growth(IEnumerable<double?> cumulative)
+    {
+        var values = cumulative.Where(v => v is not null).Select(v => v!.Value).ToList();
+        if (values.Count < 2)
+        {
+            return (null, 0);
+        }
+
+        var maxStep = values.Zip(values.Skip(1), (a, b) => b - a).Max();
+        return (values[^1] - values[0], Math.Max(0, maxStep));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
     private static void TrendRow(StringBuilder md, string name, MemoryTrendResult t)
     {
         var c = CultureInfo.InvariantCulture;
@@ -291,6 +345,16 @@ public static class SoakReport
     {
         w.WriteStartObject();
         w.WriteNumber("seconds", Math.Round(sample.Seconds, 3));
+        if (sample.CpuSeconds is { } cpu)
+        {
+            w.WriteNumber("cpuSeconds", Math.Round(cpu, 3));
+        }
+
+        if (sample.RunQueueWaitSeconds is { } wait)
+        {
+            w.WriteNumber("runQueueWaitSeconds", Math.Round(wait, 3));
+        }
+
         WriteOptional(w, "rssKib", sample.RssKib);
         WriteOptional(w, "threads", sample.Threads);
         WriteOptional(w, "descriptors", sample.Descriptors);

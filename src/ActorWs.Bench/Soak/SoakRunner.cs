@@ -220,6 +220,7 @@ public sealed class SoakRunner
 
         var injecting = Task.Run(() => InjectFaultsAsync(options, context, roomClients), CancellationToken.None);
         var nextReport = TimeSpan.FromSeconds(30);
+        var reported = samples[0];
         using (var tick = new PeriodicTimer(options.SampleInterval, _time))
         {
             try
@@ -239,8 +240,12 @@ public sealed class SoakRunner
                         nextReport += TimeSpan.FromSeconds(30);
                         var problems = context.Counters.AllProblems;
                         var kinds = problems.Count == 0 ? "" : $" ({string.Join(", ", problems.Select(p => $"{p.Kind} {p.Count}"))})";
+                        var cpu = sample.CpuSeconds - reported.CpuSeconds;
+                        var waited = sample.RunQueueWaitSeconds - reported.RunQueueWaitSeconds;
+                        var interval = sample.Seconds - reported.Seconds;
+                        reported = sample;
                         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, GC heap {sample.GcHeapKib / 1024:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.Get("room.resumes")} resumes ({context.Counters.Get("room.resumes_refused_late")} late), handshake max {context.Counters.Get("connect.handshake_ms_max")} ms, {problems.Sum(p => p.Count)} problems{kinds}"));
+                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, GC heap {sample.GcHeapKib / 1024:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.Get("room.resumes")} resumes ({context.Counters.Get("room.resumes_refused_late")} late), handshake max {context.Counters.Get("connect.handshake_ms_max")} ms, server CPU {cpu:0.0} s and waited {waited:0.0} s for a CPU in {interval:0} s, {problems.Sum(p => p.Count)} problems{kinds}"));
                     }
                 }
             }
