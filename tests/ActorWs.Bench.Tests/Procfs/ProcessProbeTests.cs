@@ -63,12 +63,23 @@ public class ProcessProbeTests
     }
 
     [Fact]
+    public void Schedstat_gives_the_run_queue_wait_its_second_field()
+    {
+        Assert.Equal(57_337, ProcessProbe.ParseSchedstatWaitNanoseconds("529603 57337 1\n"));
+        Assert.Null(ProcessProbe.ParseSchedstatWaitNanoseconds(null));
+        Assert.Null(ProcessProbe.ParseSchedstatWaitNanoseconds("529603 57337"));
+        Assert.Null(ProcessProbe.ParseSchedstatWaitNanoseconds("529603 -5 1"));
+    }
+
+    [Fact]
     public void This_process_can_be_read_from_proc()
     {
         var pid = Environment.ProcessId;
         Assert.True(ProcessProbe.ReadResidentBytes(pid) > 0);
         Assert.True(ProcessProbe.ReadPeakResidentBytes(pid) >= ProcessProbe.ReadResidentBytes(pid) / 2);
         Assert.NotNull(ProcessProbe.ReadCpuTime(pid));
+        Assert.True(ProcessProbe.ReadRunQueueWait(pid) >= TimeSpan.Zero);
+        Assert.Null(ProcessProbe.ReadRunQueueWait(int.MaxValue));
     }
 
     [Fact]

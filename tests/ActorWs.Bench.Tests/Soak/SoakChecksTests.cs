@@ -94,6 +94,47 @@ public class SoakChecksTests
     }
 
     [Fact]
+    public void Resumes_refused_after_the_window_are_not_problems_unless_none_came_back_in_time()
+    {
+        var final = new ServerSample(130, 60_000, 20, 150, Idle);
+        var someInTime = Clean();
+        someInTime.Add("room.resumes", 40);
+        someInTime.Add("room.resumes_refused_late", 3);
+        var result = Result(someInTime, final);
+        Assert.True(result.Passed);
+        Assert.Contains("40 resumes accepted, 3 refused after the 20 s reconnection window", result.Checks[2].Detail, StringComparison.Ordinal);
+
+        var noneInTime = Clean();
+        noneInTime.Add("room.resumes_refused_late", 3);
+        var failed = Result(noneInTime, final);
+        Assert.False(failed.Checks[2].Passed);
+        Assert.Contains("resume was not exercised", failed.Checks[2].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_cpu_line_gives_the_servers_cpu_its_wait_for_a_cpu_and_its_gc_pauses()
+    {
+        var pause0 = new Dictionary<string, double>(Idle) { [ServerSample.GcPauseMetric] = 0.5 };
+        var pause1 = new Dictionary<string, double>(Idle) { [ServerSample.GcPauseMetric] = 0.75 };
+        var pause2 = new Dictionary<string, double>(Idle) { [ServerSample.GcPauseMetric] = 2.0 };
+        var result = Result(Clean(), new ServerSample(130, 60_000, 20, 150, Idle)) with
+        {
+            Samples =
+            [
+                new ServerSample(0, 50_000, 20, 150, pause0, CpuSeconds: 10, RunQueueWaitSeconds: 1),
+                new ServerSample(50, 50_000, 20, 150, pause1, CpuSeconds: 30, RunQueueWaitSeconds: 13),
+                new ServerSample(100, 50_000, 20, 150, pause2, CpuSeconds: 60, RunQueueWaitSeconds: 15),
+            ],
+        };
+
+        var line = SoakReport.CpuLine(result);
+
+        Assert.Contains("50 s in 100 s (50 % of one core)", line, StringComparison.Ordinal);
+        Assert.Contains("waited 14.0 s in all for a CPU while runnable (the most in one 5 s interval: 12.0 s)", line, StringComparison.Ordinal);
+        Assert.Contains("paused it 1.50 s in all (the most in one interval: 1.25 s)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Descriptors_are_compared_by_kind_leaving_out_files_the_runtime_mapped_once()
     {
         var before = new Dictionary<string, int> { ["socket"] = 3, ["pipe"] = 12, ["/usr/share/dotnet/System.Linq.dll"] = 2 };
