@@ -69,13 +69,13 @@ public static class ProcessProbe
     }
 
     /// <summary>
-    /// How long the process's threads have waited, runnable, for a CPU (the second field of each
-    /// <c>/proc/&lt;pid&gt;/task/*/schedstat</c>, summed), or null when it is gone or the kernel keeps no schedstat. Threads
-    /// that have exited no longer count, so the sum can go down.
+    /// How long each of the process's live threads has waited, runnable, for a CPU, in nanoseconds (the second field of
+    /// <c>/proc/&lt;pid&gt;/task/&lt;tid&gt;/schedstat</c>), by thread id; null when the process is gone or the kernel keeps
+    /// no schedstat. Threads that have exited are not there: see <see cref="RunQueueWaitTracker"/> for a total that keeps them.
     /// </summary>
     /// <param name="pid">The process id.</param>
-    /// <returns>The time, or null.</returns>
-    public static TimeSpan? ReadRunQueueWait(int pid)
+    /// <returns>Wait by thread id, or null.</returns>
+    public static IReadOnlyDictionary<int, long>? ReadRunQueueWaitByThread(int pid)
     {
         string[] tasks;
         try
@@ -87,18 +87,17 @@ public static class ProcessProbe
             return null;
         }
 
-        long nanoseconds = 0;
-        var any = false;
+        var waits = new Dictionary<int, long>();
         foreach (var task in tasks)
         {
-            if (ParseSchedstatWaitNanoseconds(ReadOrNull(Path.Combine(task, "schedstat"))) is { } wait)
+            if (int.TryParse(Path.GetFileName(task), NumberStyles.None, CultureInfo.InvariantCulture, out var tid)
+                && ParseSchedstatWaitNanoseconds(ReadOrNull(Path.Combine(task, "schedstat"))) is { } wait)
             {
-                nanoseconds += wait;
-                any = true;
+                waits[tid] = wait;
             }
         }
 
-        return any ? TimeSpan.FromTicks(nanoseconds / 100) : null;
+        return waits.Count > 0 ? waits : null;
     }
 
     /// <summary>

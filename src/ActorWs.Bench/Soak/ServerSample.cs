@@ -11,8 +11,9 @@ namespace ActorWs.Bench.Soak;
 /// <param name="Metrics">Gauges read from <c>GET /metrics</c> (<c>actorws_connections_open</c>, …); empty when it did not answer.</param>
 /// <param name="CpuSeconds">CPU time (user and system) the server has used so far; null when unreadable.</param>
 /// <param name="RunQueueWaitSeconds">
-/// How long the server's threads have waited for a CPU while runnable, so far (<c>schedstat</c>); null when unreadable. What
-/// grows here is time the server could have worked and the machine did not let it.
+/// How long the server's threads have waited for a CPU while runnable, in all, since the baseline (<c>schedstat</c>, summed
+/// over threads, exited ones included); null when unreadable. It grows when the server could have worked and did not get a
+/// CPU: from other processes on its CPU, or from its own threads when more than one is runnable on a single pinned CPU.
 /// </param>
 /// <remarks>Immutable; safe to share between threads.</remarks>
 public sealed record ServerSample(
@@ -39,12 +40,14 @@ public sealed record ServerSample(
     /// <param name="pid">The server's process id.</param>
     /// <param name="seconds">Seconds since the load started.</param>
     /// <param name="metricsText">The body of <c>GET /metrics</c>, or null.</param>
+    /// <param name="waits">Accumulates the threads' run-queue wait across samples (one per run).</param>
     /// <returns>The sample.</returns>
-    public static ServerSample Read(int pid, double seconds, string? metricsText)
+    public static ServerSample Read(int pid, double seconds, string? metricsText, RunQueueWaitTracker waits)
     {
+        ArgumentNullException.ThrowIfNull(waits);
         var rss = ProcessProbe.ReadResidentBytes(pid) / 1024;
         return new ServerSample(seconds, rss, CountEntries($"/proc/{pid}/task"), CountEntries($"/proc/{pid}/fd"), ParseMetrics(metricsText),
-            ProcessProbe.ReadCpuTime(pid)?.TotalSeconds, ProcessProbe.ReadRunQueueWait(pid)?.TotalSeconds);
+            ProcessProbe.ReadCpuTime(pid)?.TotalSeconds, waits.Update(ProcessProbe.ReadRunQueueWaitByThread(pid)));
     }
 
     /// <summary>

@@ -183,7 +183,8 @@ public sealed class SoakRunner
 
         var started = _time.GetTimestamp();
         double Elapsed() => _time.GetElapsedTime(started).TotalSeconds;
-        var samples = new List<ServerSample> { ServerSample.Read(server.Pid, 0, await ScrapeAsync().ConfigureAwait(false)) };
+        var waits = new Procfs.RunQueueWaitTracker();
+        var samples = new List<ServerSample> { ServerSample.Read(server.Pid, 0, await ScrapeAsync().ConfigureAwait(false), waits) };
         var baselineKinds = ServerSample.ReadDescriptorKinds(server.Pid);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var context = new SoakContext(server.Port, options.Seed, options.ConnectConcurrency, chatRooms, stop.Token) { ReconnectionWindow = options.ReconnectionWindow };
@@ -227,7 +228,7 @@ public sealed class SoakRunner
             {
                 while (Elapsed() < options.Duration.TotalSeconds && await tick.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var sample = ServerSample.Read(server.Pid, Elapsed(), await ScrapeAsync().ConfigureAwait(false));
+                    var sample = ServerSample.Read(server.Pid, Elapsed(), await ScrapeAsync().ConfigureAwait(false), waits);
                     samples.Add(sample);
                     if (server.HasExited)
                     {
@@ -278,7 +279,7 @@ public sealed class SoakRunner
 
         _console.WriteLine("[soak] waiting for the server to drain (descriptors back to the baseline, no session left)...");
         var baseline = samples[0];
-        var (final, finalKinds) = await DrainAsync(options, server, baseline, baselineKinds, Elapsed, ScrapeAsync).ConfigureAwait(false);
+        var (final, finalKinds) = await DrainAsync(options, server, baseline, baselineKinds, Elapsed, ScrapeAsync, waits).ConfigureAwait(false);
         var graceful = await server.StopAsync().ConfigureAwait(false);
         // The output readers may still hold the last lines for a moment after the exit.
         await Task.Delay(TimeSpan.FromMilliseconds(200), _time, CancellationToken.None).ConfigureAwait(false);
@@ -374,12 +375,12 @@ public sealed class SoakRunner
 
     private async Task<(ServerSample Sample, IReadOnlyDictionary<string, int> Kinds)> DrainAsync(
         SoakOptions options, ServerProcess server, ServerSample baseline, IReadOnlyDictionary<string, int> baselineKinds,
-        Func<double> elapsed, Func<Task<string?>> scrape)
+        Func<double> elapsed, Func<Task<string?>> scrape, Procfs.RunQueueWaitTracker waits)
     {
         var deadline = _time.GetTimestamp();
         while (true)
         {
-            var sample = ServerSample.Read(server.Pid, elapsed(), await scrape().ConfigureAwait(false));
+            var sample = ServerSample.Read(server.Pid, elapsed(), await scrape().ConfigureAwait(false), waits);
             var kinds = ServerSample.ReadDescriptorKinds(server.Pid);
             if (SoakChecks.Drained(sample, kinds, baseline, baselineKinds) || _time.GetElapsedTime(deadline) >= options.DrainTimeout || server.HasExited)
             {
