@@ -108,6 +108,38 @@ public sealed record SoakOptions
     /// <summary>CPUs the server is pinned to (taskset list).</summary>
     public string ServerCpus { get; init; } = "0";
 
+    /// <summary>
+    /// CPUs the tool's own clients run on: <see cref="AutoClientCpus"/> (every CPU the server is not pinned to, or all when
+    /// that leaves none), <see cref="AllClientCpus"/> (not pinned) or a taskset list. The whole tool process is pinned.
+    /// </summary>
+    public string ClientCpus { get; init; } = AutoClientCpus;
+
+    /// <summary>The <see cref="ClientCpus"/> value for "every CPU but the server's".</summary>
+    public const string AutoClientCpus = "auto";
+
+    /// <summary>The <see cref="ClientCpus"/> value for "do not pin".</summary>
+    public const string AllClientCpus = "all";
+
+    /// <summary>The CPUs the clients are to be pinned to, from <see cref="ClientCpus"/>; empty for "do not pin".</summary>
+    /// <param name="processorCount">CPUs of the machine (numbered from 0).</param>
+    /// <returns>The CPU numbers.</returns>
+    public IReadOnlyList<int> ResolveClientCpus(int processorCount)
+    {
+        if (ClientCpus == AllClientCpus)
+        {
+            return [];
+        }
+
+        if (ClientCpus != AutoClientCpus)
+        {
+            return Procfs.CpuCoreProbe.ParseCpuList(ClientCpus) ?? [];
+        }
+
+        var server = Procfs.CpuCoreProbe.ParseCpuList(ServerCpus) ?? [];
+        var others = Enumerable.Range(0, processorCount).Except(server).ToList();
+        return others.Count == 0 || others.Count == processorCount ? [] : others;
+    }
+
     /// <summary>Seconds the server may take to answer <c>GET /health</c>.</summary>
     public double StartupTimeoutSeconds { get; init; } = 30;
 

@@ -30,6 +30,8 @@ public static class SoakOptionsParser
           --soak-drain-timeout D    wait for descriptors to come back to the baseline (default 30s)
           --connect-concurrency N   connections opened at once while ramping up (default 64)
           --server-cpus LIST        taskset CPU list for the server (default 0)
+          --client-cpus LIST        CPUs for the tool's own clients: a taskset list, auto (default: every CPU
+                                    but the server's) or all (not pinned)
           --startup-timeout S       seconds to wait for GET /health (default 30)
           --no-build                use the server as already built in Release
           --actorws-project PATH    the ActorWs server project (default src/ActorWs/ActorWs.csproj)
@@ -130,6 +132,11 @@ public static class SoakOptionsParser
                     options = Procfs.CpuCoreProbe.ParseCpuList(value) is null
                         ? Fail(options, $"{name}: '{value}' is not a CPU list", ref error)
                         : options with { ServerCpus = value };
+                    break;
+                case "--client-cpus":
+                    options = value is SoakOptions.AutoClientCpus or SoakOptions.AllClientCpus || Procfs.CpuCoreProbe.ParseCpuList(value) is not null
+                        ? options with { ClientCpus = value }
+                        : Fail(options, $"{name}: '{value}' is not a CPU list, auto or all", ref error);
                     break;
                 case "--startup-timeout":
                     options = options with { StartupTimeoutSeconds = ParseDouble(name, value, 1, 3600, ref error) };

@@ -22,7 +22,8 @@ public static class SoakReport
         md.AppendLine(c, $"Seed {o.Seed}; {o.Connections:N0} connections for {Duration(result.LoadDuration)} (asked {Duration(o.Duration)}), "
             + $"started {result.StartedAt:yyyy-MM-dd HH:mm:ss} UTC; warm-up {Duration(o.EffectiveWarmup)}; "
             + $"{o.FaultsPerMinute.ToString(c)} server-side faults per minute; samples every {Duration(o.SampleInterval)}; "
-            + $"machine {Environment.ProcessorCount} CPUs, server on CPU {o.ServerCpus}.");
+            + $"machine {Environment.ProcessorCount} CPUs, server on CPU {o.ServerCpus}, "
+            + $"clients on {(o.ResolveClientCpus(Environment.ProcessorCount) is { Count: > 0 } cpus ? "CPU " + string.Join(",", cpus) : "any CPU")}.");
         md.AppendLine();
         md.AppendLine("## Checks");
         md.AppendLine();

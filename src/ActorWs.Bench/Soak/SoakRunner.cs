@@ -174,6 +174,15 @@ public sealed class SoakRunner
         await ScrapeAsync().ConfigureAwait(false);
         await WarmUpAsync(server.Port, options.FaultsPerMinute > 0, cancellationToken).ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+        // The clients keep off the server's CPUs, as the benchmark's load generator does, so the server does not share its
+        // core with the load it serves (other processes on the machine still may).
+        var clientCpus = options.ResolveClientCpus(Environment.ProcessorCount);
+        if (clientCpus.Count > 0)
+        {
+            var pinned = Procfs.LibC.PinCurrentProcess(clientCpus);
+            _console.WriteLine($"[soak] clients pinned to CPU {string.Join(",", clientCpus)} ({pinned} threads)");
+        }
+
         var slots = SoakPlan.Assign(options.Connections, options.Mix, options.Seed);
         var slotCounts = Enum.GetValues<SoakClientKind>().ToDictionary(k => k, k => slots.Count(s => s == k));
         var chatRooms = Math.Max(1, (slotCounts[SoakClientKind.Room] + slotCounts[SoakClientKind.Vanisher]) / MembersPerChatRoom);
