@@ -505,6 +505,11 @@ public sealed class RoomClient
         {
             return null;
         }
+        catch (ObjectDisposedException)
+        {
+            // The client gave the connection up (its close was not answered in time) and disposed it under this read.
+            return null;
+        }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             // Not JSON, or JSON without the fields the protocol promises.
