@@ -271,6 +271,10 @@ public sealed class ActorWsServer : IAsyncDisposable
         Metrics.Meter.CreateObservableCounter("actorws.memory_budget.refusals", () => budget.Refusals + budget.Evictions, "{connection}", "Connections closed with 1013 because the memory budget could not hold what they sent.");
         Metrics.Meter.CreateObservableCounter("actorws.memory_budget.resume_buffers_dropped", () => budget.ResumeBuffersDropped, "{buffer}", "Resume buffers whose messages were dropped because the memory budget could not hold them (a detached session ended; an attached one carried on without them).");
         Metrics.Meter.CreateObservableCounter("actorws.memory.reclaims", () => budget.Reclaims, "{collection}", "Compacting collections made to give memory back to the system after a peak of client memory had passed.");
+        // Process-wide, read at scrape time: what the last collection left (live objects and fragmentation), and what the GC holds from the system.
+        Metrics.AddGauge("actorws.gc.heap_size_bytes", "By", "The managed heap after the last garbage collection (live objects and fragmentation, all generations).", static () => GC.GetGCMemoryInfo().HeapSizeBytes);
+        Metrics.AddGauge("actorws.gc.committed_bytes", "By", "Memory the garbage collector has committed from the system, as of the last collection.", static () => GC.GetGCMemoryInfo().TotalCommittedBytes);
+        Metrics.Meter.CreateObservableCounter("actorws.gc.pause_seconds", static () => GC.GetTotalPauseDuration().TotalSeconds, "s", "Time the garbage collector has paused the process, in total.");
         Metrics.AddGauge("actorws.actors.mailbox_depth", "{message}",
             $"Busiest mailboxes (up to {BusiestMailboxesReported} actors, tag actor): the deepest each was since the previous scrape.",
             ReadBusiestMailboxes);

@@ -20,6 +20,51 @@ public static partial class LibC
     /// <returns>True when the signal was delivered; false when the process no longer exists.</returns>
     public static bool SendTerminate(int pid) => Kill(pid, SignalTerminate) == 0;
 
+    /// <summary>
+    /// Pins every thread the current process has now to <paramref name="cpus"/> (<c>sched_setaffinity</c> on each entry of
+    /// <c>/proc/self/task</c>); threads started later inherit the mask from the thread that starts them.
+    /// </summary>
+    /// <param name="cpus">CPU numbers, each below 1024.</param>
+    /// <returns>How many threads were pinned; 0 when none could be (not Linux, or no CPU given).</returns>
+    public static int PinCurrentProcess(IReadOnlyCollection<int> cpus)
+    {
+        ArgumentNullException.ThrowIfNull(cpus);
+        if (cpus.Count == 0)
+        {
+            return 0;
+        }
+
+        var mask = new ulong[16]; // cpu_set_t: 1024 bits
+        foreach (var cpu in cpus)
+        {
+            mask[cpu / 64] |= 1UL << (cpu % 64);
+        }
+
+        var pinned = 0;
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories("/proc/self/task");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+
+        foreach (var task in tasks)
+        {
+            if (int.TryParse(Path.GetFileName(task), out var tid) && SchedSetAffinity(tid, (nuint)(mask.Length * sizeof(ulong)), mask) == 0)
+            {
+                pinned++;
+            }
+        }
+
+        return pinned;
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
+    private static partial int SchedSetAffinity(int tid, nuint size, ulong[] mask);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 

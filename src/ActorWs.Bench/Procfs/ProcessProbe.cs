@@ -69,6 +69,50 @@ public static class ProcessProbe
     }
 
     /// <summary>
+    /// How long each of the process's live threads has waited, runnable, for a CPU, in nanoseconds (the second field of
+    /// <c>/proc/&lt;pid&gt;/task/&lt;tid&gt;/schedstat</c>), by thread id; null when the process is gone or the kernel keeps
+    /// no schedstat. Threads that have exited are not there: see <see cref="RunQueueWaitTracker"/> for a total that keeps them.
+    /// </summary>
+    /// <param name="pid">The process id.</param>
+    /// <returns>Wait by thread id, or null.</returns>
+    public static IReadOnlyDictionary<int, long>? ReadRunQueueWaitByThread(int pid)
+    {
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var waits = new Dictionary<int, long>();
+        foreach (var task in tasks)
+        {
+            if (int.TryParse(Path.GetFileName(task), NumberStyles.None, CultureInfo.InvariantCulture, out var tid)
+                && ParseSchedstatWaitNanoseconds(ReadOrNull(Path.Combine(task, "schedstat"))) is { } wait)
+            {
+                waits[tid] = wait;
+            }
+        }
+
+        return waits.Count > 0 ? waits : null;
+    }
+
+    /// <summary>
+    /// The run-queue wait (nanoseconds) from the text of a <c>schedstat</c> file: <c>on-CPU-ns wait-ns timeslices</c>.
+    /// Null for null or malformed text.
+    /// </summary>
+    /// <param name="schedstatText">The file's text, or null.</param>
+    /// <returns>The wait, or null.</returns>
+    public static long? ParseSchedstatWaitNanoseconds(string? schedstatText)
+    {
+        var fields = schedstatText?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return fields is { Length: >= 3 } && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var wait) ? wait : null;
+    }
+
+    /// <summary>
     /// Finds <c>Key:   1234 kB</c> (or a plain <c>Key:   1234</c>) in the text of <c>/proc/&lt;pid&gt;/status</c>.
     /// Returns <see langword="null"/> for null text, a missing key or a malformed value.
     /// </summary>

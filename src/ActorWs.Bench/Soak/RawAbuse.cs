@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
@@ -163,6 +164,8 @@ public static class RawAbuse
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(CloseWait);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var step = "connect";
         try
         {
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout.Token).ConfigureAwait(false);
@@ -172,6 +175,7 @@ public static class RawAbuse
                 + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
                 + (kind == SoakClientKind.CompressionBomb ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "")
                 + "\r\n";
+            step = "handshake";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token).ConfigureAwait(false);
             var reader = new FrameReader(stream);
             var head = await reader.ReadHeadAsync(timeout.Token).ConfigureAwait(false);
@@ -185,6 +189,7 @@ public static class RawAbuse
                 return new RawAbuseOutcome(null, description, "the server did not agree to permessage-deflate");
             }
 
+            step = "bad frame sent, reading";
             await stream.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
             while (true)
             {
@@ -202,7 +207,8 @@ public static class RawAbuse
         }
         catch (Exception ex) when (ex is SocketException or IOException or EndOfStreamException)
         {
-            return new RawAbuseOutcome(null, description, $"connection ended without a close frame ({ex.GetType().Name}: {ex.Message})");
+            return new RawAbuseOutcome(null, description, string.Create(CultureInfo.InvariantCulture,
+                $"connection ended without a close frame ({ex.GetType().Name}: {ex.Message}) at the {step} step, {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s after the connect began"));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
@@ -58,6 +59,9 @@ public sealed class RoomClient
     private long _nextRef;
     private string? _chaosRoom;
     private bool _chaosRoomClosed;
+
+    /// <summary>The last resume's connection ended before its welcome: the server may have spent the token on it.</summary>
+    private bool _resumeWelcomeLost;
     private int _fault;
 
     /// <summary>Creates the client of one slot.</summary>
@@ -102,6 +106,7 @@ public sealed class RoomClient
     public async Task RunAsync()
     {
         var expectRefusal = false;
+        long disconnectedAt = 0;
         while (!_context.Stop.IsCancellationRequested)
         {
             string? token;
@@ -114,7 +119,7 @@ public sealed class RoomClient
             }
 
             var path = token is null ? _path : $"{_path}?resume={Uri.EscapeDataString(token)}&lastSeq={lastSeq.ToString(CultureInfo.InvariantCulture)}";
-            using var socket = await _context.ConnectAsync(path, SoakClientKind.Room).ConfigureAwait(false);
+            using var socket = await _context.ConnectAsync(path, SoakClientKind.Room, _slot).ConfigureAwait(false);
             if (socket is null)
             {
                 await _context.DelayAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -122,7 +127,7 @@ public sealed class RoomClient
             }
 
             var reading = Task.Run(() => ReadAsync(socket));
-            var outcome = await SessionAsync(socket, reading, token is not null, expectRefusal).ConfigureAwait(false);
+            var outcome = await SessionAsync(socket, reading, token is not null, expectRefusal, disconnectedAt).ConfigureAwait(false);
             expectRefusal = outcome == TurnOutcome.SessionKilled;
             if (outcome == TurnOutcome.Stopped)
             {
@@ -138,6 +143,7 @@ public sealed class RoomClient
                 return;
             }
 
+            disconnectedAt = Stopwatch.GetTimestamp();
             socket.Abort();
             await reading.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             FailPending();
@@ -157,7 +163,7 @@ public sealed class RoomClient
         Broken,
     }
 
-    private async Task<TurnOutcome> SessionAsync(ClientWebSocket socket, Task<int?> reading, bool resuming, bool expectRefusal)
+    private async Task<TurnOutcome> SessionAsync(ClientWebSocket socket, Task<int?> reading, bool resuming, bool expectRefusal, long disconnectedAt)
     {
         Task<JsonElement> welcomeTask;
         lock (_lock)
@@ -172,24 +178,48 @@ public sealed class RoomClient
         }
         catch (Exception ex) when (ex is TimeoutException or IOException)
         {
-            _counters.Problem("no_welcome", $"room slot {_slot}: {ex.Message}");
+            _counters.Problem("no_welcome", $"room slot {_slot}: {ex.Message}{(resuming ? " (a resume)" : "")}");
+            _resumeWelcomeLost = resuming;
             return TurnOutcome.Broken;
         }
 
         var resumed = welcome.TryGetProperty("resumed", out var r) && r.ValueKind == JsonValueKind.True;
+        var welcomeLostBefore = _resumeWelcomeLost;
+        _resumeWelcomeLost = false;
         if (resuming)
         {
+            // From our end of the old connection to the welcome on the new one: the server's window began later (when it
+            // saw the drop) and its answer left earlier, so under the window this long is surely within it.
+            var sinceDrop = Stopwatch.GetElapsedTime(disconnectedAt);
             if (resumed)
             {
                 _counters.Add(expectRefusal ? "room.resumed_after_kill" : "room.resumes");
+                _counters.Add("room.resume_ms_total", (long)sinceDrop.TotalMilliseconds);
+                _counters.Max("room.resume_ms_max", (long)sinceDrop.TotalMilliseconds);
             }
             else if (expectRefusal)
             {
                 _counters.Add("room.resume_refused_after_kill");
             }
+            else if (sinceDrop >= _context.ReconnectionWindow)
+            {
+                // Back after the window: the server rightly forgot the session (the machine was too busy for the client to
+                // return in time). Counted, not a problem; a run in which no resume came back in time fails on that.
+                _counters.Add("room.resumes_refused_late");
+                _counters.Max("room.resume_late_ms_max", (long)sinceDrop.TotalMilliseconds);
+            }
+            else if (welcomeLostBefore)
+            {
+                // The resume before this one reached the server, which spent the token on it (a token works once) and sent
+                // its successor in a welcome that never arrived: the client holds only a spent token. Kept apart from a plain
+                // refusal because it is the protocol's rule, not a session lost, though it does cost the client its session.
+                _counters.Problem("resume_refused_after_lost_welcome", string.Create(CultureInfo.InvariantCulture,
+                    $"room slot {_slot}: {(welcome.TryGetProperty("resumeError", out var e) ? e.GetString() : "no reason")}, {sinceDrop.TotalSeconds:0.0} s after the drop; the previous resume's connection ended before its welcome"));
+            }
             else
             {
-                _counters.Problem("resume_refused", $"room slot {_slot}: {(welcome.TryGetProperty("resumeError", out var e) ? e.GetString() : "no reason")}");
+                _counters.Problem("resume_refused", string.Create(CultureInfo.InvariantCulture,
+                    $"room slot {_slot}: {(welcome.TryGetProperty("resumeError", out var e) ? e.GetString() : "no reason")}, {sinceDrop.TotalSeconds:0.0} s after the drop (window {_context.ReconnectionWindow.TotalSeconds:0} s)"));
             }
         }
 
@@ -473,6 +503,11 @@ public sealed class RoomClient
         }
         catch (WebSocketException)
         {
+            return null;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client gave the connection up (its close was not answered in time) and disposed it under this read.
             return null;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

@@ -9,22 +9,45 @@ namespace ActorWs.Bench.Soak;
 /// <param name="Threads">Entries of <c>/proc/&lt;pid&gt;/task</c>; null when unreadable.</param>
 /// <param name="Descriptors">Entries of <c>/proc/&lt;pid&gt;/fd</c>; null when unreadable.</param>
 /// <param name="Metrics">Gauges read from <c>GET /metrics</c> (<c>actorws_connections_open</c>, …); empty when it did not answer.</param>
+/// <param name="CpuSeconds">CPU time (user and system) the server has used so far; null when unreadable.</param>
+/// <param name="RunQueueWaitSeconds">
+/// How long the server's threads have waited for a CPU while runnable, in all, since the baseline (<c>schedstat</c>, summed
+/// over threads, exited ones included); null when unreadable. It grows when the server could have worked and did not get a
+/// CPU: from other processes on its CPU, or from its own threads when more than one is runnable on a single pinned CPU.
+/// </param>
 /// <remarks>Immutable; safe to share between threads.</remarks>
-public sealed record ServerSample(double Seconds, long? RssKib, int? Threads, int? Descriptors, IReadOnlyDictionary<string, double> Metrics)
+public sealed record ServerSample(
+    double Seconds, long? RssKib, int? Threads, int? Descriptors, IReadOnlyDictionary<string, double> Metrics, double? CpuSeconds = null, double? RunQueueWaitSeconds = null)
 {
     /// <summary>The gauges of <c>/metrics</c> the soak keeps (unlabelled ones only).</summary>
     public static readonly string[] KeptMetrics =
-        ["actorws_connections_open", "actorws_sessions_active", "actorws_sessions_detached", "actorws_rooms_active", "actorws_actors_dead_letters"];
+        ["actorws_connections_open", "actorws_sessions_active", "actorws_sessions_detached", "actorws_rooms_active", "actorws_actors_dead_letters",
+            GcHeapMetric, GcCommittedMetric, GcPauseMetric];
+
+    /// <summary>Time the server's garbage collector has paused it, in total, seconds.</summary>
+    public const string GcPauseMetric = "actorws_gc_pause_seconds_total";
+
+    /// <summary>The managed heap after the server's last collection, bytes.</summary>
+    public const string GcHeapMetric = "actorws_gc_heap_size_bytes";
+
+    /// <summary>What the server's GC has committed, bytes.</summary>
+    public const string GcCommittedMetric = "actorws_gc_committed_bytes";
+
+    /// <summary>The GC heap after the last collection, KiB; null when <c>/metrics</c> did not report it.</summary>
+    public double? GcHeapKib => Metrics.TryGetValue(GcHeapMetric, out var bytes) ? bytes / 1024 : null;
 
     /// <summary>Reads the process's <c>/proc</c> entries now.</summary>
     /// <param name="pid">The server's process id.</param>
     /// <param name="seconds">Seconds since the load started.</param>
     /// <param name="metricsText">The body of <c>GET /metrics</c>, or null.</param>
+    /// <param name="waits">Accumulates the threads' run-queue wait across samples (one per run).</param>
     /// <returns>The sample.</returns>
-    public static ServerSample Read(int pid, double seconds, string? metricsText)
+    public static ServerSample Read(int pid, double seconds, string? metricsText, RunQueueWaitTracker waits)
     {
+        ArgumentNullException.ThrowIfNull(waits);
         var rss = ProcessProbe.ReadResidentBytes(pid) / 1024;
-        return new ServerSample(seconds, rss, CountEntries($"/proc/{pid}/task"), CountEntries($"/proc/{pid}/fd"), ParseMetrics(metricsText));
+        return new ServerSample(seconds, rss, CountEntries($"/proc/{pid}/task"), CountEntries($"/proc/{pid}/fd"), ParseMetrics(metricsText),
+            ProcessProbe.ReadCpuTime(pid)?.TotalSeconds, waits.Update(ProcessProbe.ReadRunQueueWaitByThread(pid)));
     }
 
     /// <summary>

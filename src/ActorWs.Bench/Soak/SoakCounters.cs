@@ -21,6 +21,11 @@ public sealed class SoakCounters
     /// <param name="amount">How much.</param>
     public void Add(string name, long amount = 1) => _counters.AddOrUpdate(name, amount, (_, v) => v + amount);
 
+    /// <summary>Raises a named counter to <paramref name="value"/> if it is below (a maximum, e.g. the longest wait).</summary>
+    /// <param name="name">The counter.</param>
+    /// <param name="value">The candidate.</param>
+    public void Max(string name, long value) => _counters.AddOrUpdate(name, value, (_, v) => Math.Max(v, value));
+
     /// <summary>Records a problem: something a correct server would not have done (a lost message, an unexpected close code).</summary>
     /// <param name="kind">The kind, e.g. <c>loss</c> or <c>unexpected_close</c>.</param>
     /// <param name="detail">What happened, for the report (only the first <see cref="KeptDetails"/> of each kind are kept).</param>

@@ -38,6 +38,9 @@ public sealed record SoakOptions
     /// <summary>Most connections: the server's descriptor limit per process is 20,000 and the tool's own sockets count against the same machine.</summary>
     public const int MaxConnections = 19_000;
 
+    /// <summary>The server's default <c>rooms.reconnection-window</c>, which the soak sets explicitly.</summary>
+    public static readonly TimeSpan DefaultReconnectionWindow = TimeSpan.FromSeconds(20);
+
     /// <summary>Default length of a soak.</summary>
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
 
@@ -81,8 +84,20 @@ public sealed record SoakOptions
     /// <summary>How often the server's RSS, threads, descriptors and metrics are read.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The RSS slope after warm-up (KiB per minute) above which the run fails.</summary>
+    /// <summary>
+    /// The RSS growth after warm-up (KiB per minute) above which the run fails, when both the robust slope and the growth
+    /// between the first and last thirds show it (see <see cref="MemoryTrend"/>).
+    /// </summary>
     public double MaxRssSlopeKibPerMinute { get; init; } = 1024;
+
+    /// <summary>The same limit for the GC heap after the last collection (<c>actorws_gc_heap_size_bytes</c>).</summary>
+    public double MaxGcHeapSlopeKibPerMinute { get; init; } = 1024;
+
+    /// <summary>
+    /// The server's <c>rooms.reconnection-window</c> for the run (passed as <c>ACTORWS__SERVER__ROOMS__RECONNECTION_WINDOW</c>): a
+    /// resume refused later than this after its drop is counted as late, not as a problem.
+    /// </summary>
+    public TimeSpan ReconnectionWindow { get; init; } = DefaultReconnectionWindow;
 
     /// <summary>How long the descriptors may take to come back to the baseline after the clients are gone.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -92,6 +107,38 @@ public sealed record SoakOptions
 
     /// <summary>CPUs the server is pinned to (taskset list).</summary>
     public string ServerCpus { get; init; } = "0";
+
+    /// <summary>
+    /// CPUs the tool's own clients run on: <see cref="AutoClientCpus"/> (every CPU the server is not pinned to, or all when
+    /// that leaves none), <see cref="AllClientCpus"/> (not pinned) or a taskset list. The whole tool process is pinned.
+    /// </summary>
+    public string ClientCpus { get; init; } = AutoClientCpus;
+
+    /// <summary>The <see cref="ClientCpus"/> value for "every CPU but the server's".</summary>
+    public const string AutoClientCpus = "auto";
+
+    /// <summary>The <see cref="ClientCpus"/> value for "do not pin".</summary>
+    public const string AllClientCpus = "all";
+
+    /// <summary>The CPUs the clients are to be pinned to, from <see cref="ClientCpus"/>; empty for "do not pin".</summary>
+    /// <param name="processorCount">CPUs of the machine (numbered from 0).</param>
+    /// <returns>The CPU numbers.</returns>
+    public IReadOnlyList<int> ResolveClientCpus(int processorCount)
+    {
+        if (ClientCpus == AllClientCpus)
+        {
+            return [];
+        }
+
+        if (ClientCpus != AutoClientCpus)
+        {
+            return Procfs.CpuCoreProbe.ParseCpuList(ClientCpus) ?? [];
+        }
+
+        var server = Procfs.CpuCoreProbe.ParseCpuList(ServerCpus) ?? [];
+        var others = Enumerable.Range(0, processorCount).Except(server).ToList();
+        return others.Count == 0 || others.Count == processorCount ? [] : others;
+    }
 
     /// <summary>Seconds the server may take to answer <c>GET /health</c>.</summary>
     public double StartupTimeoutSeconds { get; init; } = 30;

@@ -24,10 +24,14 @@ public static class SoakOptionsParser
                                     oversized=4,malformed=4,bomb=4,vanish=5 (kinds left out get 0)
           --soak-faults-per-minute F  server-side faults injected per minute (default 6; 0: none)
           --soak-sample-interval D  how often the server is sampled (default 5s)
-          --soak-max-rss-slope K    fail above this RSS slope after warm-up, KiB/min (default 1024)
+          --soak-max-rss-slope K    fail when RSS grows faster than this after warm-up, KiB/min (default 1024;
+                                    judged by a robust slope and the first vs last third, see the README)
+          --soak-max-heap-slope K   the same for the GC heap after the last collection (default 1024)
           --soak-drain-timeout D    wait for descriptors to come back to the baseline (default 30s)
           --connect-concurrency N   connections opened at once while ramping up (default 64)
           --server-cpus LIST        taskset CPU list for the server (default 0)
+          --client-cpus LIST        CPUs for the tool's own clients: a taskset list, auto (default: every CPU
+                                    but the server's) or all (not pinned)
           --startup-timeout S       seconds to wait for GET /health (default 30)
           --no-build                use the server as already built in Release
           --actorws-project PATH    the ActorWs server project (default src/ActorWs/ActorWs.csproj)
@@ -115,6 +119,9 @@ public static class SoakOptionsParser
                 case "--soak-max-rss-slope":
                     options = options with { MaxRssSlopeKibPerMinute = ParseDouble(name, value, 0, double.MaxValue, ref error) };
                     break;
+                case "--soak-max-heap-slope":
+                    options = options with { MaxGcHeapSlopeKibPerMinute = ParseDouble(name, value, 0, double.MaxValue, ref error) };
+                    break;
                 case "--soak-drain-timeout":
                     options = options with { DrainTimeout = ParseDuration(name, value, TimeSpan.Zero, ref error) };
                     break;
@@ -125,6 +132,11 @@ public static class SoakOptionsParser
                     options = Procfs.CpuCoreProbe.ParseCpuList(value) is null
                         ? Fail(options, $"{name}: '{value}' is not a CPU list", ref error)
                         : options with { ServerCpus = value };
+                    break;
+                case "--client-cpus":
+                    options = value is SoakOptions.AutoClientCpus or SoakOptions.AllClientCpus || Procfs.CpuCoreProbe.ParseCpuList(value) is not null
+                        ? options with { ClientCpus = value }
+                        : Fail(options, $"{name}: '{value}' is not a CPU list, auto or all", ref error);
                     break;
                 case "--startup-timeout":
                     options = options with { StartupTimeoutSeconds = ParseDouble(name, value, 1, 3600, ref error) };

@@ -22,7 +22,8 @@ public static class SoakReport
         md.AppendLine(c, $"Seed {o.Seed}; {o.Connections:N0} connections for {Duration(result.LoadDuration)} (asked {Duration(o.Duration)}), "
             + $"started {result.StartedAt:yyyy-MM-dd HH:mm:ss} UTC; warm-up {Duration(o.EffectiveWarmup)}; "
             + $"{o.FaultsPerMinute.ToString(c)} server-side faults per minute; samples every {Duration(o.SampleInterval)}; "
-            + $"machine {Environment.ProcessorCount} CPUs, server on CPU {o.ServerCpus}.");
+            + $"machine {Environment.ProcessorCount} CPUs, server on CPU {o.ServerCpus}, "
+            + $"clients on {(o.ResolveClientCpus(Environment.ProcessorCount) is { Count: > 0 } cpus ? "CPU " + string.Join(",", cpus) : "any CPU")}.");
         md.AppendLine();
         md.AppendLine("## Checks");
         md.AppendLine();
@@ -55,7 +56,12 @@ public static class SoakReport
         md.AppendLine(c, $"| RSS (MiB) | {Mib(result.Baseline.RssKib)} | {Mib(first.RssKib)} | {Mib(result.Samples.Max(s => s.RssKib))} | {Mib(last.RssKib)} | {Mib(result.Final.RssKib)} |");
         md.AppendLine(c, $"| descriptors | {result.Baseline.Descriptors} | {first.Descriptors} | {result.Samples.Max(s => s.Descriptors)} | {last.Descriptors} | {result.Final.Descriptors} |");
         md.AppendLine(c, $"| threads | {result.Baseline.Threads} | {first.Threads} | {result.Samples.Max(s => s.Threads)} | {last.Threads} | {result.Final.Threads} |");
-        foreach (var metric in ServerSample.KeptMetrics)
+        foreach (var (metric, label) in new[] { (ServerSample.GcHeapMetric, "GC heap after the last collection (MiB)"), (ServerSample.GcCommittedMetric, "GC committed (MiB)") })
+        {
+            md.AppendLine(c, $"| {label} | {MibOf(result.Baseline, metric)} | {MibOf(first, metric)} | {MibOf(result.Samples.MaxBy(s => s.Metrics.GetValueOrDefault(metric))!, metric)} | {MibOf(last, metric)} | {MibOf(result.Final, metric)} |");
+        }
+
+        foreach (var metric in ServerSample.KeptMetrics.Except([ServerSample.GcHeapMetric, ServerSample.GcCommittedMetric, ServerSample.GcPauseMetric]))
         {
             md.AppendLine(c, $"| {metric} | {M(result.Baseline, metric)} | {M(first, metric)} | {result.Samples.Max(s => s.Metrics.GetValueOrDefault(metric)).ToString(c)} | {M(last, metric)} | {M(result.Final, metric)} |");
         }
@@ -66,8 +72,24 @@ public static class SoakReport
         md.AppendLine(c, $"Descriptors by kind, before → after: {string.Join(", ", nonFiles.Select(k => $"{k} {result.BaselineDescriptorKinds.GetValueOrDefault(k)} → {result.FinalDescriptorKinds.GetValueOrDefault(k)}"))}, "
             + $"files {result.BaselineDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)} → {result.FinalDescriptorKinds.Where(k => k.Key.StartsWith('/')).Sum(k => k.Value)}.");
         md.AppendLine();
-        md.AppendLine(c, $"RSS slope after warm-up: {(result.RssSlopeKibPerMinute is { } slope ? slope.ToString("0.0", c) + " KiB/min" : "not measured")} "
-            + $"(least squares over {warm.Count} samples). GC heap: not sampled (the server's /metrics has no GC gauge and dotnet-counters is not available in CI; RSS is what an operator sees).");
+        md.AppendLine(CpuLine(result));
+        md.AppendLine();
+        md.AppendLine("## Memory after the warm-up");
+        md.AppendLine();
+        md.AppendLine("Growing only when the Theil–Sen slope (median of the pairwise slopes) exceeds the limit **and** the last third's median exceeds "
+            + "the first third's by more than the larger of the limit's growth between the two thirds and twice the noise (robust spread around the line).");
+        md.AppendLine();
+        md.AppendLine("| series | samples | span (min) | Theil–Sen (KiB/min) | least squares (KiB/min) | first third (MiB) | last third (MiB) | growth (MiB) | noise (MiB) | allowed (MiB) | slowest visible leak (KiB/min) | verdict |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        TrendRow(md, "RSS", result.RssTrend);
+        if (result.GcHeapTrend is { } heapTrend)
+        {
+            TrendRow(md, "GC heap", heapTrend);
+        }
+        else
+        {
+            md.AppendLine(c, $"| GC heap | not sampled (the server's /metrics has no {ServerSample.GcHeapMetric}) | | | | | | | | | | |");
+        }
         md.AppendLine();
         md.AppendLine("## Counters");
         md.AppendLine();
@@ -153,13 +175,14 @@ public static class SoakReport
             }
 
             w.WriteEndArray();
-            if (result.RssSlopeKibPerMinute is { } slope)
+            WriteTrend(w, "rssTrend", result.RssTrend);
+            if (result.GcHeapTrend is { } heapTrend)
             {
-                w.WriteNumber("rssSlopeKibPerMinute", Math.Round(slope, 2));
+                WriteTrend(w, "gcHeapTrend", heapTrend);
             }
             else
             {
-                w.WriteNull("rssSlopeKibPerMinute");
+                w.WriteNull("gcHeapTrend");
             }
 
             w.WriteStartObject("counters");
@@ -223,10 +246,116 @@ public static class SoakReport
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>
+    /// How much CPU the server used and how long it waited for one (the machine is shared: a server starved of CPU times
+    /// its clients out, which says nothing about the server), and how long its collector paused it.
+    /// </summary>
+    /// <param name="result">The run.</param>
+    /// <returns>One paragraph.</returns>
+    public static string CpuLine(SoakResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var c = CultureInfo.InvariantCulture;
+        var samples = result.Samples;
+        var span = samples[^1].Seconds - samples[0].Seconds;
+        var (cpu, _) = Growth(samples.Select(s => s.CpuSeconds));
+        var (wait, waitStep) = Growth(samples.Select(s => s.RunQueueWaitSeconds));
+        var (pause, pauseStep) = Growth(samples.Select(s => s.Metrics.TryGetValue(ServerSample.GcPauseMetric, out var p) ? p : (double?)null));
+        var text = new StringBuilder("Server CPU over the load: ");
+        text.Append(cpu is { } used ? string.Create(c, $"{used:0} s in {span:0} s ({used / Math.Max(span, 1e-9) * 100:0} % of one core)") : "not read");
+        text.Append(wait is { } w
+            ? string.Create(c, $"; its threads waited {w:0.0} s in all for a CPU while runnable (the most in one {result.Options.SampleInterval.TotalSeconds:0.#} s interval: {waitStep:0.0} s)")
+            : "; run-queue wait not read");
+        text.Append(pause is { } p
+            ? string.Create(c, $"; the GC paused it {p:0.00} s in all (the most in one interval: {pauseStep:0.00} s).")
+            : "; GC pauses not reported.");
+        text.Append(string.Create(c, $" Machine load average at the end: {LoadAverage()}."));
+        return text.ToString();
+    }
+
+    /// <summary>From the first reading to the last of a cumulative figure, and its largest rise between two readings.</summary>
+    private static (double? Total, double MaxStep) Growth(IEnumerable<double?> cumulative)
+    {
+        var values = cumulative.Where(v => v is not null).Select(v => v!.Value).ToList();
+        if (values.Count < 2)
+        {
+            return (null, 0);
+        }
+
+        var maxStep = values.Zip(values.Skip(1), (a, b) => b - a).Max();
+        return (values[^1] - values[0], Math.Max(0, maxStep));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static void TrendRow(StringBuilder md, string name, MemoryTrendResult t)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (t.Verdict == MemoryVerdict.TooFewSamples)
+        {
+            md.AppendLine(c, $"| {name} | {t.Samples} | {t.SpanMinutes:0.0} | | | | | | | | | too few samples (fewer than {MemoryTrend.MinSamples}) |");
+            return;
+        }
+
+        var verdict = t.Verdict switch
+        {
+            MemoryVerdict.Growing => "**growing**",
+            MemoryVerdict.Flat => "flat",
+            _ => "flat within the noise (too short to vouch for the limit)",
+        };
+        md.AppendLine(c, $"| {name} | {t.Samples} | {t.SpanMinutes:0.0} | {t.TheilSenPerMinute:0} | {t.LeastSquaresPerMinute:0} | {t.FirstThirdMedian / 1024:0.0} | {t.LastThirdMedian / 1024:0.0} | "
+            + $"{t.Growth / 1024:+0.0;-0.0;0.0} | {t.Noise / 1024:0.0} | {t.AllowedGrowth / 1024:0.0} | {t.ResolvableSlopePerMinute:0} | {verdict} |");
+    }
+
+    private static void WriteTrend(Utf8JsonWriter w, string name, MemoryTrendResult t)
+    {
+        static double R(double v) => double.IsFinite(v) ? Math.Round(v, 2) : 0;
+        w.WriteStartObject(name);
+        w.WriteString("verdict", t.Verdict.ToString());
+        w.WriteBoolean("passed", t.Passed);
+        w.WriteNumber("samples", t.Samples);
+        w.WriteNumber("spanMinutes", R(t.SpanMinutes));
+        if (t.Verdict != MemoryVerdict.TooFewSamples)
+        {
+            w.WriteNumber("theilSenKibPerMinute", R(t.TheilSenPerMinute));
+            w.WriteNumber("leastSquaresKibPerMinute", R(t.LeastSquaresPerMinute));
+            w.WriteNumber("firstThirdMedianKib", R(t.FirstThirdMedian));
+            w.WriteNumber("lastThirdMedianKib", R(t.LastThirdMedian));
+            w.WriteNumber("growthKib", R(t.Growth));
+            w.WriteNumber("thirdsMinutesApart", R(t.ThirdsMinutesApart));
+            w.WriteNumber("noiseKib", R(t.Noise));
+            w.WriteNumber("allowedGrowthKib", R(t.AllowedGrowth));
+            w.WriteNumber("resolvableSlopeKibPerMinute", R(t.ResolvableSlopePerMinute));
+        }
+
+        w.WriteNumber("limitKibPerMinute", R(t.LimitPerMinute));
+        w.WriteEndObject();
+    }
+
     private static void WriteSample(Utf8JsonWriter w, ServerSample sample)
     {
         w.WriteStartObject();
         w.WriteNumber("seconds", Math.Round(sample.Seconds, 3));
+        if (sample.CpuSeconds is { } cpu)
+        {
+            w.WriteNumber("cpuSeconds", Math.Round(cpu, 3));
+        }
+
+        if (sample.RunQueueWaitSeconds is { } wait)
+        {
+            w.WriteNumber("runQueueWaitSeconds", Math.Round(wait, 3));
+        }
+
         WriteOptional(w, "rssKib", sample.RssKib);
         WriteOptional(w, "threads", sample.Threads);
         WriteOptional(w, "descriptors", sample.Descriptors);
@@ -262,6 +391,9 @@ public static class SoakReport
     }
 
     private static string Mib(long? kib) => kib is { } k ? (k / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) : "—";
+
+    private static string MibOf(ServerSample sample, string metric) =>
+        sample.Metrics.TryGetValue(metric, out var bytes) ? (bytes / (1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) : "—";
 
     private static string M(ServerSample sample, string metric) =>
         sample.Metrics.TryGetValue(metric, out var v) ? v.ToString(CultureInfo.InvariantCulture) : "—";

@@ -38,8 +38,11 @@ public sealed record SoakResult
     /// <summary>The server's descriptors by kind after the drain.</summary>
     public IReadOnlyDictionary<string, int> FinalDescriptorKinds { get; init; } = new Dictionary<string, int>();
 
-    /// <summary>RSS slope after warm-up, KiB per minute; null with too few samples.</summary>
-    public required double? RssSlopeKibPerMinute { get; init; }
+    /// <summary>The trend of the RSS (KiB) after the warm-up.</summary>
+    public required MemoryTrendResult RssTrend { get; init; }
+
+    /// <summary>The trend of the GC heap after the last collection (KiB) after the warm-up; null when the server did not report it.</summary>
+    public MemoryTrendResult? GcHeapTrend { get; init; }
 
     /// <summary>What the server's log said.</summary>
     public required ServerLogScanner Log { get; init; }

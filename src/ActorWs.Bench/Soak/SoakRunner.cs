@@ -83,16 +83,37 @@ public sealed class SoakRunner
             // Every client comes from 127.0.0.1, where a real deployment has one address per client: the per-address resume
             // limit would refuse the soak's resumes (connections per address and upgrades per second are already off).
             ["ACTORWS__SERVER__WEBSOCKET__RESUME_ATTEMPTS_PER_SECOND"] = "0",
+            // Set, not assumed: the clients tell a resume refused after the window (late, expected) from one refused within it.
+            ["ACTORWS__SERVER__ROOMS__RECONNECTION_WINDOW"] = string.Create(CultureInfo.InvariantCulture, $"{options.ReconnectionWindow.TotalMilliseconds:0}ms"),
         };
         if (options.FaultsPerMinute > 0)
         {
             environment["ACTORWS_SOAK_CHAOS"] = "1";
         }
 
+        // Everything the server writes is kept in soak-server.log too (the report quotes only errors and counts warnings).
+        Directory.CreateDirectory(output);
+        using var serverLog = new StreamWriter(Path.Combine(output, "soak-server.log"), append: false) { AutoFlush = true };
+        void OnServerLine(string line)
+        {
+            log.Feed(line);
+            lock (serverLog)
+            {
+                try
+                {
+                    serverLog.WriteLine(line);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // A last line after the run was reported: the scanner has it, the file is closed.
+                }
+            }
+        }
+
         ServerProcess server;
         try
         {
-            server = ServerProcess.Start(ServerKind.ActorWs, ServerLaunch.Plain(assembly), options.ServerCpus, _time, environment, log.Feed);
+            server = ServerProcess.Start(ServerKind.ActorWs, ServerLaunch.Plain(assembly), options.ServerCpus, _time, environment, OnServerLine);
         }
         catch (InvalidOperationException ex)
         {
@@ -121,13 +142,12 @@ public sealed class SoakRunner
                 return null;
             }
 
-            Directory.CreateDirectory(output);
             var markdown = SoakReport.Markdown(result);
             _console.WriteLine();
             _console.WriteLine(markdown);
             await File.WriteAllTextAsync(Path.Combine(output, "soak.md"), markdown, CancellationToken.None).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(output, "soak.json"), SoakReport.Json(result), CancellationToken.None).ConfigureAwait(false);
-            _console.WriteLine($"written: {Path.Combine(output, "soak.md")} and soak.json");
+            _console.WriteLine($"written: {Path.Combine(output, "soak.md")}, soak.json and soak-server.log");
             return result;
         }
     }
@@ -154,6 +174,15 @@ public sealed class SoakRunner
         await ScrapeAsync().ConfigureAwait(false);
         await WarmUpAsync(server.Port, options.FaultsPerMinute > 0, cancellationToken).ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+        // The clients keep off the server's CPUs, as the benchmark's load generator does, so the server does not share its
+        // core with the load it serves (other processes on the machine still may).
+        var clientCpus = options.ResolveClientCpus(Environment.ProcessorCount);
+        if (clientCpus.Count > 0)
+        {
+            var pinned = Procfs.LibC.PinCurrentProcess(clientCpus);
+            _console.WriteLine($"[soak] clients pinned to CPU {string.Join(",", clientCpus)} ({pinned} threads)");
+        }
+
         var slots = SoakPlan.Assign(options.Connections, options.Mix, options.Seed);
         var slotCounts = Enum.GetValues<SoakClientKind>().ToDictionary(k => k, k => slots.Count(s => s == k));
         var chatRooms = Math.Max(1, (slotCounts[SoakClientKind.Room] + slotCounts[SoakClientKind.Vanisher]) / MembersPerChatRoom);
@@ -163,10 +192,11 @@ public sealed class SoakRunner
 
         var started = _time.GetTimestamp();
         double Elapsed() => _time.GetElapsedTime(started).TotalSeconds;
-        var samples = new List<ServerSample> { ServerSample.Read(server.Pid, 0, await ScrapeAsync().ConfigureAwait(false)) };
+        var waits = new Procfs.RunQueueWaitTracker();
+        var samples = new List<ServerSample> { ServerSample.Read(server.Pid, 0, await ScrapeAsync().ConfigureAwait(false), waits) };
         var baselineKinds = ServerSample.ReadDescriptorKinds(server.Pid);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var context = new SoakContext(server.Port, options.Seed, options.ConnectConcurrency, chatRooms, stop.Token);
+        using var context = new SoakContext(server.Port, options.Seed, options.ConnectConcurrency, chatRooms, stop.Token) { ReconnectionWindow = options.ReconnectionWindow };
         var roomClients = new List<RoomClient>();
         var clients = new List<Task>();
         for (var slot = 0; slot < slots.Length; slot++)
@@ -200,13 +230,14 @@ public sealed class SoakRunner
 
         var injecting = Task.Run(() => InjectFaultsAsync(options, context, roomClients), CancellationToken.None);
         var nextReport = TimeSpan.FromSeconds(30);
+        var reported = samples[0];
         using (var tick = new PeriodicTimer(options.SampleInterval, _time))
         {
             try
             {
                 while (Elapsed() < options.Duration.TotalSeconds && await tick.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var sample = ServerSample.Read(server.Pid, Elapsed(), await ScrapeAsync().ConfigureAwait(false));
+                    var sample = ServerSample.Read(server.Pid, Elapsed(), await ScrapeAsync().ConfigureAwait(false), waits);
                     samples.Add(sample);
                     if (server.HasExited)
                     {
@@ -217,8 +248,14 @@ public sealed class SoakRunner
                     if (_time.GetElapsedTime(started) >= nextReport)
                     {
                         nextReport += TimeSpan.FromSeconds(30);
+                        var problems = context.Counters.AllProblems;
+                        var kinds = problems.Count == 0 ? "" : $" ({string.Join(", ", problems.Select(p => $"{p.Kind} {p.Count}"))})";
+                        var cpu = sample.CpuSeconds - reported.CpuSeconds;
+                        var waited = sample.RunQueueWaitSeconds - reported.RunQueueWaitSeconds;
+                        var interval = sample.Seconds - reported.Seconds;
+                        reported = sample;
                         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.AllProblems.Sum(p => p.Count)} problems"));
+                            $"[soak] {sample.Seconds:0} s: RSS {sample.RssKib / 1024.0:0.0} MiB, GC heap {sample.GcHeapKib / 1024:0.0} MiB, {sample.Descriptors} fds, {sample.Threads} threads, {sample.Metrics.GetValueOrDefault("actorws_connections_open"):0} open, {context.Counters.Get("room.deliveries_checked") + context.Counters.Get("echo.messages_checked")} messages checked, {context.Counters.Get("room.resumes")} resumes ({context.Counters.Get("room.resumes_refused_late")} late), handshake max {context.Counters.Get("connect.handshake_ms_max")} ms, server CPU {cpu:0.0} s and waited {waited:0.0} s for a CPU in {interval:0} s, {problems.Sum(p => p.Count)} problems{kinds}"));
                     }
                 }
             }
@@ -251,15 +288,13 @@ public sealed class SoakRunner
 
         _console.WriteLine("[soak] waiting for the server to drain (descriptors back to the baseline, no session left)...");
         var baseline = samples[0];
-        var (final, finalKinds) = await DrainAsync(options, server, baseline, baselineKinds, Elapsed, ScrapeAsync).ConfigureAwait(false);
+        var (final, finalKinds) = await DrainAsync(options, server, baseline, baselineKinds, Elapsed, ScrapeAsync, waits).ConfigureAwait(false);
         var graceful = await server.StopAsync().ConfigureAwait(false);
         // The output readers may still hold the last lines for a moment after the exit.
         await Task.Delay(TimeSpan.FromMilliseconds(200), _time, CancellationToken.None).ConfigureAwait(false);
         log.Complete();
 
-        var warm = samples.Where(s => s.Seconds >= options.EffectiveWarmup.TotalSeconds && s.RssKib is not null)
-            .Select(s => (s.Seconds, (double)s.RssKib!.Value)).ToList();
-        var slope = RssSlope.PerMinute(warm);
+        var (rssTrend, heapTrend) = SoakChecks.Trends(samples, options);
         var result = new SoakResult
         {
             Options = options,
@@ -271,7 +306,8 @@ public sealed class SoakRunner
             Final = final,
             BaselineDescriptorKinds = baselineKinds,
             FinalDescriptorKinds = finalKinds,
-            RssSlopeKibPerMinute = slope,
+            RssTrend = rssTrend,
+            GcHeapTrend = heapTrend,
             Log = log,
             ServerExitCode = graceful ? server.ExitCode : null,
             Checks = [],
@@ -348,12 +384,12 @@ public sealed class SoakRunner
 
     private async Task<(ServerSample Sample, IReadOnlyDictionary<string, int> Kinds)> DrainAsync(
         SoakOptions options, ServerProcess server, ServerSample baseline, IReadOnlyDictionary<string, int> baselineKinds,
-        Func<double> elapsed, Func<Task<string?>> scrape)
+        Func<double> elapsed, Func<Task<string?>> scrape, Procfs.RunQueueWaitTracker waits)
     {
         var deadline = _time.GetTimestamp();
         while (true)
         {
-            var sample = ServerSample.Read(server.Pid, elapsed(), await scrape().ConfigureAwait(false));
+            var sample = ServerSample.Read(server.Pid, elapsed(), await scrape().ConfigureAwait(false), waits);
             var kinds = ServerSample.ReadDescriptorKinds(server.Pid);
             if (SoakChecks.Drained(sample, kinds, baseline, baselineKinds) || _time.GetElapsedTime(deadline) >= options.DrainTimeout || server.HasExited)
             {

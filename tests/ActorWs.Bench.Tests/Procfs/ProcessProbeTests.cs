@@ -63,12 +63,40 @@ public class ProcessProbeTests
     }
 
     [Fact]
+    public void Schedstat_gives_the_run_queue_wait_its_second_field()
+    {
+        Assert.Equal(57_337, ProcessProbe.ParseSchedstatWaitNanoseconds("529603 57337 1\n"));
+        Assert.Null(ProcessProbe.ParseSchedstatWaitNanoseconds(null));
+        Assert.Null(ProcessProbe.ParseSchedstatWaitNanoseconds("529603 57337"));
+        Assert.Null(ProcessProbe.ParseSchedstatWaitNanoseconds("529603 -5 1"));
+    }
+
+    [Fact]
+    public void The_run_queue_total_keeps_what_exited_threads_waited_and_counts_new_threads_from_their_start()
+    {
+        var tracker = new RunQueueWaitTracker();
+        Assert.Null(tracker.Update(null));
+        Assert.Equal(0, tracker.Update(new Dictionary<int, long> { [1] = 5_000_000_000, [2] = 1_000_000_000 }));
+        Assert.Equal(1.0, tracker.Update(new Dictionary<int, long> { [1] = 5_500_000_000, [2] = 1_500_000_000 }));
+        // Thread 2 exited (its 0.5 s stay counted); thread 3 started and waited 0.25 s; thread 1 waited 0.5 s more.
+        Assert.Equal(1.75, tracker.Update(new Dictionary<int, long> { [1] = 6_000_000_000, [3] = 250_000_000 }));
+        Assert.Equal(1.75, tracker.Update(null));
+        // Thread id 1 reused by a new thread that has waited 0.1 s: less than before, so it counts from its start.
+        Assert.Equal(1.85, tracker.Update(new Dictionary<int, long> { [1] = 100_000_000, [3] = 250_000_000 })!.Value, 9);
+    }
+
+    [Fact]
     public void This_process_can_be_read_from_proc()
     {
         var pid = Environment.ProcessId;
         Assert.True(ProcessProbe.ReadResidentBytes(pid) > 0);
         Assert.True(ProcessProbe.ReadPeakResidentBytes(pid) >= ProcessProbe.ReadResidentBytes(pid) / 2);
         Assert.NotNull(ProcessProbe.ReadCpuTime(pid));
+        var waits = ProcessProbe.ReadRunQueueWaitByThread(pid);
+        Assert.NotNull(waits);
+        Assert.Contains(pid, waits.Keys); // the main thread's id is the process's
+        Assert.All(waits.Values, w => Assert.True(w >= 0));
+        Assert.Null(ProcessProbe.ReadRunQueueWaitByThread(int.MaxValue));
     }
 
     [Fact]

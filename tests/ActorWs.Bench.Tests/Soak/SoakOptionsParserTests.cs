@@ -21,7 +21,8 @@ public class SoakOptionsParserTests
     {
         var error = SoakOptionsParser.Parse(
             ["--soak", "--soak-connections", "2000", "--soak-duration", "2m", "--seed", "7", "--soak-warmup", "30s",
-             "--soak-mix", "echo=1,bomb=3", "--soak-faults-per-minute", "12", "--soak-sample-interval", "500ms", "--no-build"],
+             "--soak-mix", "echo=1,bomb=3", "--soak-faults-per-minute", "12", "--soak-sample-interval", "500ms", "--no-build",
+             "--soak-max-rss-slope", "2048", "--soak-max-heap-slope", "512.5", "--client-cpus", "1-3"],
             out var options, out _);
         Assert.Null(error);
         Assert.Equal(2000, options.Connections);
@@ -34,6 +35,20 @@ public class SoakOptionsParserTests
         Assert.Equal(12, options.FaultsPerMinute);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.SampleInterval);
         Assert.False(options.BuildServer);
+        Assert.Equal(2048, options.MaxRssSlopeKibPerMinute);
+        Assert.Equal(512.5, options.MaxGcHeapSlopeKibPerMinute);
+        Assert.Equal([1, 2, 3], options.ResolveClientCpus(4));
+    }
+
+    [Fact]
+    public void The_clients_keep_off_the_servers_cpus_by_default()
+    {
+        Assert.Null(SoakOptionsParser.Parse(["--soak"], out var options, out _));
+        Assert.Equal(SoakOptions.AutoClientCpus, options.ClientCpus);
+        Assert.Equal([1], options.ResolveClientCpus(2));
+        Assert.Equal([2, 3], (options with { ServerCpus = "0-1" }).ResolveClientCpus(4));
+        Assert.Empty(options.ResolveClientCpus(1)); // one CPU: nothing left to pin to
+        Assert.Empty((options with { ClientCpus = SoakOptions.AllClientCpus }).ResolveClientCpus(2));
     }
 
     [Theory]
@@ -44,6 +59,8 @@ public class SoakOptionsParserTests
     [InlineData("--soak-mix", "echo=1,teleport=2")]
     [InlineData("--soak-mix", "echo=0")]
     [InlineData("--soak-faults-per-minute", "-1")]
+    [InlineData("--soak-max-heap-slope", "-5")]
+    [InlineData("--client-cpus", "seven")]
     [InlineData("--frobnicate", "1")]
     public void Bad_values_are_refused_with_a_reason(string name, string value)
     {

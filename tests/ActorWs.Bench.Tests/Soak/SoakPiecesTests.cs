@@ -24,6 +24,37 @@ public class SoakPiecesTests
     }
 
     [Fact]
+    public void Metrics_keeps_the_gc_heap_gauges_and_pause_counter_and_the_heap_reads_in_kib()
+    {
+        var metrics = ServerSample.ParseMetrics("""
+            actorws_gc_heap_size_bytes 10485760
+            actorws_gc_committed_bytes 20971520
+            actorws_gc_pause_seconds_total 1.25
+            """);
+        Assert.Equal(1.25, metrics[ServerSample.GcPauseMetric]);
+        Assert.Equal(10_240, new ServerSample(1, 1, 1, 1, metrics).GcHeapKib);
+        Assert.Null(new ServerSample(1, 1, 1, 1, new Dictionary<string, double>()).GcHeapKib);
+    }
+
+    [Fact]
+    public void A_counters_maximum_only_rises()
+    {
+        var counters = new SoakCounters();
+        counters.Max("wait_ms_max", 40);
+        counters.Max("wait_ms_max", 10);
+        counters.Max("wait_ms_max", 70);
+        Assert.Equal(70, counters.Get("wait_ms_max"));
+    }
+
+    [Fact]
+    public void A_failed_connect_is_described_down_to_its_innermost_cause()
+    {
+        var ex = new System.Net.WebSockets.WebSocketException("Unable to connect to the remote server",
+            new HttpRequestException("An error occurred while sending the request.", new IOException("Connection reset by peer")));
+        Assert.Equal("Unable to connect to the remote server: An error occurred while sending the request.: Connection reset by peer", SoakContext.Innermost(ex));
+    }
+
+    [Fact]
     public void An_oversized_frame_announces_more_than_the_limit_in_the_64_bit_form_and_is_masked()
     {
         var frame = RawAbuse.BadFrame(SoakClientKind.Oversized, new Random(1), out var description);

@@ -55,6 +55,30 @@ public sealed class HttpTests
     }
 
     [Fact]
+    public async Task Metrics_ReportTheGcHeapAfterTheLastCollection_AndWhatTheGcCommitted()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = new HttpClient { Timeout = TestServer.Wait };
+        // The server runs in this process: a 256 MiB array kept alive through a full collection must be in the heap it reports.
+        var held = new byte[256 << 20];
+        Array.Fill(held, (byte)1);
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        string text = await http.GetStringAsync(server.HttpUri("/metrics"));
+        GC.KeepAlive(held);
+
+        Assert.Contains("# TYPE actorws_gc_heap_size_bytes gauge", text);
+        Assert.True(Gauge(text, "actorws_gc_heap_size_bytes") >= 256 << 20, text);
+        Assert.True(Gauge(text, "actorws_gc_committed_bytes") >= 256 << 20, text);
+    }
+
+    private static long Gauge(string metrics, string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(metrics, "^" + name + @" (\d+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(match.Success, $"no {name} in {metrics}");
+        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Metrics_ReportTheBusiestMailboxes_ByActor()
     {
         await using var server = await TestServer.StartAsync();
