@@ -19,7 +19,11 @@ internal sealed partial class ConnectionActor
     private bool _partialRequest;
     private WebSocketRoute? _route;
     private WebSocketFrameReader? _reader;
-    private string? _path;
+    /// <summary>
+    /// From the upgrade of a session route until the session manager says which session took it (null otherwise): see
+    /// <see cref="SessionHandoff"/>, which also keeps the path meanwhile.
+    /// </summary>
+    private SessionHandoff? _handoff;
 
     internal bool Handshaking(object message)
     {
@@ -326,14 +330,14 @@ internal sealed partial class ConnectionActor
             return; // frames right behind the request head are decoded as the input processing goes on
         }
         var setup = new SessionSetup(WebSocketSession.IdOf(Id), _self, route, path, request.Query, request.RouteValues, _transport, decision.Identity, subprotocol);
-        _path = path;
+        var handoff = _handoff = new SessionHandoff(path);
         if (route.Resumable && request.GetQueryValue("resume") is { Length: > 0 } token)
         {
             // A client coming back: resume?resume=<token>&lastSeq=<n> (a missing or bad number counts as 0).
             long.TryParse(request.GetQueryValue("lastSeq"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long lastSeq);
             setup = setup with { ResumeRequestedToken = token, ResumeLastSeq = lastSeq };
         }
-        _runtime.SessionManager.Tell(new StartSession(setup), _self);
+        _runtime.SessionManager.Tell(new StartSession(setup, handoff), _self);
     }
 
     private void OnSessionStarted(IActorRef session)
@@ -341,7 +345,9 @@ internal sealed partial class ConnectionActor
         _sessionActor = session;
         // The application's actor of an actor route is bound to the connection: if it stops, the connection closes.
         if (_route!.ActorProps is not null) Context.Watch(session);
-        EnterOpen(_path!);
+        var path = _handoff!.Path;
+        _handoff = null;
+        EnterOpen(path);
         // Frames may have come right behind the request head, or while the session was being made.
         ReadAvailable();
     }

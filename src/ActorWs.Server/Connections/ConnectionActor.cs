@@ -215,6 +215,9 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
         FlushCounters();
         _runtime.Registry.Remove(_entry);
         _runtime.Metrics.ConnectionClosed();
+        // Stopping before the session manager said which session took this connection: a session that took it
+        // meanwhile hears it is gone like any other; if none did, none will (see SessionHandoff).
+        if (_sessionActor is null && _handoff is { } handoff) _sessionActor = handoff.Abandon();
         if (_route is not null && (_sessionActor is not null || _session is not null))
         {
             var status = CloseStatus();

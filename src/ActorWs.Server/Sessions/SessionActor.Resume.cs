@@ -221,7 +221,7 @@ internal sealed partial class SessionActor
     }
 
     /// <summary>A client came back with this session's token on a new connection.</summary>
-    private void OnReattach(SessionSetup incoming)
+    private void OnReattach(SessionSetup incoming, SessionHandoff handoff)
     {
         string? refusal = null;
         // A token already spent (a replay that reached the manager before it heard of the rotation) is as unknown as any.
@@ -236,9 +236,11 @@ internal sealed partial class SessionActor
         else if (_resumeBuffer is not null && incoming.ResumeLastSeq < _resumeBuffer.LostThrough) refusal = MissedMessagesGone;
         if (refusal is not null)
         {
-            Context.Parent.Tell(new ReattachRefused(incoming, refusal), Self);
+            Context.Parent.Tell(new ReattachRefused(incoming, refusal, handoff), Self);
             return;
         }
+        // The new connection already stopped: the session stays as it is (its token too, so the client can try again).
+        if (!handoff.TryTake(Self)) return;
         if (_connection is not null)
         {
             // Still attached (the old connection has not noticed it is dead): the new one takes over.

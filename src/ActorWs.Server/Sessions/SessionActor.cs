@@ -40,7 +40,7 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
     public SessionActor(ServerRuntime runtime) => _runtime = runtime;
 
     /// <summary>The session manager's first message to a new session.</summary>
-    internal sealed record Begin(SessionSetup Setup);
+    internal sealed record Begin(SessionSetup Setup, SessionHandoff Handoff);
 
     /// <summary>
     /// The one timer a session may need (reconnection window, or the pause while leaving its rooms), scheduled only
@@ -100,8 +100,14 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
     {
         if (_setup is null)
         {
-            if (message is Begin begin) Start(begin.Setup);
-            else Unhandled(message);
+            if (message is not Begin begin) Unhandled(message);
+            else if (begin.Handoff.TryTake(Self)) Start(begin.Setup);
+            else
+            {
+                // Its connection stopped before the session began: nobody to open it for. The manager forgets its token.
+                Context.Parent.Tell(new SessionEnded(begin.Setup.ResumeToken!), Self);
+                Context.Stop(Self);
+            }
             return;
         }
         switch (message)
@@ -130,7 +136,7 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
             case ConnectionClosed:
                 break; // a connection this session has already left
             case Reattach reattach:
-                OnReattach(reattach.Setup);
+                OnReattach(reattach.Setup, reattach.Handoff);
                 break;
             case ResumeBufferEvicted:
                 OnResumeBufferEvicted();

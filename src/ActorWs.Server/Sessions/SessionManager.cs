@@ -66,15 +66,15 @@ internal sealed class SessionManager : UntypedActor
                 {
                     if (_byToken.TryGetValue(requested, out var earlier))
                     {
-                        earlier.Tell(new Reattach(setup), Self);
+                        earlier.Tell(new Reattach(setup, start.Handoff), Self);
                         return;
                     }
                     setup = setup with { ResumeError = UnresumableRefusal(requested, setup.Identity) ?? UnknownToken };
                 }
-                Create(setup);
+                Create(setup, start.Handoff);
                 break;
             case ReattachRefused refused:
-                Create(refused.Setup with { ResumeError = refused.Reason });
+                Create(refused.Setup with { ResumeError = refused.Reason }, refused.Handoff);
                 break;
             case TokenRotated rotated:
                 if (_byToken.TryGetValue(rotated.Spent, out var owner) && owner.Equals(Sender)) _byToken.Remove(rotated.Spent);
@@ -122,7 +122,7 @@ internal sealed class SessionManager : UntypedActor
         return entry.Refusal.Reason;
     }
 
-    private void Create(SessionSetup setup)
+    private void Create(SessionSetup setup, SessionHandoff handoff)
     {
         // The session hears it begins before the connection hears the session exists: the connection starts handing it
         // the client's messages only then, so they always come after the beginning (the two Tells go from this actor's
@@ -132,13 +132,18 @@ internal sealed class SessionManager : UntypedActor
         {
             // A route served by the application's actor: that actor is the session.
             var handler = Context.ActorOf(props, setup.Id);
+            if (!handoff.TryTake(handler))
+            {
+                Context.Stop(handler); // the connection is already gone: the actor never had a WebSocket
+                return;
+            }
             handler.Tell(new ActorRoutes.WebSocketOpened(setup.Connection, setup.Path, setup.Query, setup.RouteValues, setup.Identity, setup.Subprotocol, setup.Transport.RemoteEndPoint), setup.Connection);
             setup.Connection.Tell(new SessionStarted(handler), Self);
             return;
         }
         setup = setup with { ResumeToken = NewToken() };
         var session = Context.ActorOf(_runtime.SessionProps(setup.Transport.DispatcherId), setup.Id);
-        session.Tell(new SessionActor.Begin(setup), Self);
+        session.Tell(new SessionActor.Begin(setup, handoff), Self);
         setup.Connection.Tell(new SessionStarted(session), Self);
         _byToken[setup.ResumeToken] = session;
     }

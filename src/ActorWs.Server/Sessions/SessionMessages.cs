@@ -36,7 +36,7 @@ internal sealed record SessionSetup(
 /// Session manager → an earlier session: a client came back with your token (<see cref="SessionSetup.ResumeRequestedToken"/>)
 /// on <paramref name="Setup"/>'s connection.
 /// </summary>
-internal sealed record Reattach(SessionSetup Setup);
+internal sealed record Reattach(SessionSetup Setup, SessionHandoff Handoff);
 
 /// <summary>
 /// Session → session manager: a resume succeeded, so the token it used is spent; <paramref name="Current"/> replaces
@@ -46,7 +46,7 @@ internal sealed record Reattach(SessionSetup Setup);
 internal sealed record TokenRotated(string Spent, string Current);
 
 /// <summary>Session → session manager: the resume was refused; make a fresh session instead.</summary>
-internal sealed record ReattachRefused(SessionSetup Setup, string Reason);
+internal sealed record ReattachRefused(SessionSetup Setup, string Reason, SessionHandoff Handoff);
 
 /// <summary>
 /// Session → session manager: forget my token (I am stopping). With <paramref name="Refusal"/>, the session ends because
@@ -66,8 +66,8 @@ internal sealed class ResumeBufferEvicted : IDeadLetterSuppression
     public static readonly ResumeBufferEvicted Instance = new();
 }
 
-/// <summary>Connection → session manager: create my session.</summary>
-internal sealed record StartSession(SessionSetup Setup);
+/// <summary>Connection → session manager: create my session (whoever takes the connection takes it through <paramref name="Handoff"/>).</summary>
+internal sealed record StartSession(SessionSetup Setup, SessionHandoff Handoff);
 
 /// <summary>Session manager → connection: here it is.</summary>
 internal sealed record SessionStarted(IActorRef Session);
