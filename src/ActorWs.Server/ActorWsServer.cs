@@ -280,7 +280,7 @@ public sealed class ActorWsServer : IAsyncDisposable
             ReadBusiestMailboxes);
         if (Cluster.ClusterProvider.IsCluster(System))
         {
-            (_http.Cluster, _logClusterStart) = UseCluster(System, Metrics);
+            (_http.Cluster, _logClusterStart) = UseCluster(System, Metrics, runtime);
         }
         else
         {
@@ -344,10 +344,11 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// only delegates) so that nothing a local server compiles or loads names a type of Akka.Cluster.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Func<Http.HttpResponse> Render, Action<ILogger> LogStart) UseCluster(ActorSystem system, ActorWsMetrics metrics)
+    private static (Func<Http.HttpResponse> Render, Action<ILogger> LogStart) UseCluster(ActorSystem system, ActorWsMetrics metrics, ServerRuntime runtime)
     {
         var membership = new Cluster.ClusterMembership(system);
         membership.AddMetrics(metrics);
+        runtime.StartConnectionIdsAfter(membership.ConnectionIdBase);
         return (membership.Render, membership.LogStart);
     }
 

@@ -149,6 +149,9 @@ internal sealed class ServerRuntime
 
     public long NextConnectionId() => Interlocked.Increment(ref _nextConnectionId);
 
+    /// <summary>Makes connection ids start after <paramref name="start"/> (a cluster node's own range); before the first connection.</summary>
+    public void StartConnectionIdsAfter(long start) => Interlocked.Exchange(ref _nextConnectionId, start);
+
     /// <summary>Converts elapsed timestamps of <see cref="Time"/> to a duration.</summary>
     public TimeSpan Elapsed(long fromTimestamp, long toTimestamp) => Time.GetElapsedTime(fromTimestamp, toTimestamp);
 }

@@ -36,6 +36,13 @@ internal sealed class ClusterMembership
     /// <summary>This node's address, as other members know it.</summary>
     public Address SelfAddress => _cluster.SelfAddress;
 
+    /// <summary>
+    /// Where this node's connection ids (and so its session ids, the member ids rooms show) start: 24 bits of this
+    /// incarnation's random uid above the low 32, so that members connected to different nodes of one room never
+    /// share an id (each node counts from 1 otherwise). Another incarnation of the node draws another uid.
+    /// </summary>
+    public long ConnectionIdBase => (_cluster.SelfUniqueAddress.Uid & 0xFFFFFFL) << 32;
+
     /// <summary>A member's status as <c>/cluster</c> and the metrics name it: <c>up</c>, <c>weakly-up</c>, <c>leaving</c>…</summary>
     public static string StatusName(MemberStatus status) => status switch
     {

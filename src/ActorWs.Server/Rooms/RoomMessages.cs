@@ -83,8 +83,18 @@ internal sealed record RoomMessageTaken(string Room, object Tag) : IDeadLetterSu
 /// <summary>Room → members: the room's logic failed and was restarted; the member is still in.</summary>
 internal sealed record RoomRestartNotice(string Room, string Reason) : IDeadLetterSuppression;
 
-/// <summary>Manager → members of a room that stopped for good (it failed too often): they are no longer in it.</summary>
-internal sealed record RoomStopped(string Room, IActorRef RoomRef) : IDeadLetterSuppression;
+/// <summary>
+/// Manager → members of a room that stopped for good (it failed too often), or a node's relay → its members of a room
+/// that was lost with its node: they are no longer in it (<paramref name="Reason"/> is what their clients are told).
+/// </summary>
+internal sealed record RoomStopped(string Room, IActorRef RoomRef, string Reason = RoomStopped.StoppedForGood) : IDeadLetterSuppression
+{
+    /// <summary>The reason of a room that stopped after failing too often.</summary>
+    public const string StoppedForGood = "the room stopped";
+
+    /// <summary>The reason of a room lost with the node it lived on.</summary>
+    public const string NodeLost = "the room was lost with its node; join it again to continue in its new incarnation";
+}
 
 /// <summary>
 /// Tell a room this (from any actor or thread, e.g. with the <see cref="IActorRef"/> that

@@ -174,7 +174,7 @@ internal sealed partial class WebSocketSession
                 if (_rooms is null || !_rooms.TryGetValue(stopped.Room, out var room) || !room.Ref.Equals(stopped.RoomRef)) return true;
                 _rooms.Remove(stopped.Room);
                 if (room.Ref.Equals(_currentRoom)) _currentRoom = null;
-                if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(stopped.Room, "the room stopped"));
+                if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(stopped.Room, stopped.Reason));
                 return true;
             default:
                 return false;

@@ -69,7 +69,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["MR"] = new RoomMessageRefused("lobby", "rate limit exceeded", "5"),
             ["MT"] = new RoomMessageTaken("lobby", "6"),
             ["RN"] = new RoomRestartNotice("lobby", "boom"),
-            ["RS"] = new RoomStopped("lobby", remote),
+            ["RS"] = new RoomStopped("lobby", remote, RoomStopped.NodeLost),
             ["B"] = new RoomBroadcast(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary),
             ["G"] = new GetRoom("chat", "desk", CreateIfMissing: true),
             ["GL"] = new RoomLookup("chat", "desk", remote, null),

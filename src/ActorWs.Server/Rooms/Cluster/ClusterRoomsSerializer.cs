@@ -151,6 +151,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             case RoomStopped s:
                 w.Write(s.Room);
                 WriteRef(w, s.RoomRef);
+                w.Write(s.Reason);
                 break;
             case RoomBroadcast b:
                 w.Write((byte)b.Type);
@@ -281,7 +282,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "MR" => new RoomMessageRefused(r.ReadString(), r.ReadString(), ReadObject(r)),
             "MT" => new RoomMessageTaken(r.ReadString(), ReadObject(r)!),
             "RN" => new RoomRestartNotice(r.ReadString(), r.ReadString()),
-            "RS" => new RoomStopped(r.ReadString(), ReadRef(r)),
+            "RS" => new RoomStopped(r.ReadString(), ReadRef(r), r.ReadString()),
             "B" => ReadBroadcast(r),
             "G" => new GetRoom(r.ReadString(), r.ReadString(), r.ReadBoolean()),
             "GL" => new RoomLookup(r.ReadString(), r.ReadString(), ReadNullableRef(r), ReadNullable(r)),

@@ -48,6 +48,9 @@ internal sealed class RoomRelay : TurnBatchingActor
     /// <summary>A room's members on this node, and the broadcasts of this turn waiting for their connections.</summary>
     private sealed class RelayedRoom
     {
+        /// <summary>The room's name (what its members know it by).</summary>
+        public string? Name;
+
         public readonly Dictionary<IActorRef, Member> BySession = new();
         public readonly List<Member> Members = new();
         public int ConnectionMembers;
@@ -101,7 +104,7 @@ internal sealed class RoomRelay : TurnBatchingActor
                 }
                 break;
             case Terminated terminated:
-                if (_rooms.Remove(terminated.ActorRef, out var stopped)) Flush(terminated.ActorRef, stopped);
+                if (_rooms.Remove(terminated.ActorRef, out var stopped)) RoomLost(terminated.ActorRef, stopped, terminated.AddressTerminated);
                 break;
             default:
                 Unhandled(message);
@@ -109,11 +112,25 @@ internal sealed class RoomRelay : TurnBatchingActor
         }
     }
 
+    /// <summary>
+    /// A room with members here stopped while they were in it: what it sent first goes out, then its members here are
+    /// told it is gone, so that no client stays in a room that no longer exists without knowing. Lost with its node
+    /// (crashed, or downed), nothing of the room could tell them; stopped on a live node (after too many failures, or
+    /// handed off as its node left), its entity may tell them too, and a session takes the first notice only.
+    /// </summary>
+    private static void RoomLost(IActorRef roomRef, RelayedRoom room, bool nodeLost)
+    {
+        Flush(roomRef, room);
+        if (room.Members.Count == 0 || room.Name is not { } roomName) return;
+        var notice = new RoomStopped(roomName, roomRef, nodeLost ? RoomStopped.NodeLost : RoomStopped.StoppedForGood);
+        foreach (var member in room.Members) member.Session.Tell(notice, roomRef);
+    }
+
     private void Join(RelayMemberJoined joined)
     {
         if (!_rooms.TryGetValue(joined.Room, out var room))
         {
-            room = new RelayedRoom();
+            room = new RelayedRoom { Name = joined.RoomName };
             _rooms.Add(joined.Room, room);
             Context.Watch(joined.Room);
         }
