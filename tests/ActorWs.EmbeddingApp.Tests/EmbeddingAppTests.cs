@@ -29,7 +29,8 @@ public sealed class EmbeddingAppTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddAkka("embedding-app", (akka, _) => akka
             // The one line that adds ActorWs to the application's actor system.
-            .WithActorWs(new ServerOptions { Host = "127.0.0.1", Port = 0 }, server =>
+            // (An empty room stops at once, so that the application's actor sees the room it watches go.)
+            .WithActorWs(new ServerOptions { Host = "127.0.0.1", Port = 0, Rooms = { Linger = TimeSpan.Zero } }, server =>
             {
                 server.MapDefaultRoutes();
                 server.MapFlowRoute("/shout", Flow.Create<WebSocketMessage>().Select(m => WebSocketMessage.FromText(m.GetText().ToUpperInvariant())));
@@ -87,9 +88,18 @@ public sealed class EmbeddingAppTests : IAsyncLifetime
         Assert.Equal("here", await ReceiveAsync(client)); // the relay room echoes to its members: joined
 
         var desk = _host.Services.GetRequiredService<IRequiredActor<NewsDesk>>().ActorRef;
-        var announced = await desk.Ask<NewsDesk.Announced>(new NewsDesk.Announce("extra! extra!"), Wait);
+        var inbox = Inbox.Create(_host.Services.GetRequiredService<ActorSystem>());
+        inbox.Send(desk, new NewsDesk.Announce("extra! extra!"));
+        var announced = Assert.IsType<NewsDesk.Announced>(await inbox.ReceiveAsync(Wait));
         Assert.Equal("extra! extra!", announced.Text);
         Assert.Equal("extra! extra!", await ReceiveAsync(client));
+
+        // The client leaves, the empty room stops, and the desk, which watches it, says so.
+        var room = await Server.Rooms.FindAsync("relay", "news");
+        Assert.NotNull(room);
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "", new CancellationTokenSource(Wait).Token);
+        var gone = Assert.IsType<NewsDesk.RoomGone>(await inbox.ReceiveAsync(Wait));
+        Assert.Equal(room, gone.Room);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using ActorWs.Samples.Chat;
 using ActorWs.Samples.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ActorWs.Samples.Tests.Chat;
 
@@ -12,7 +13,8 @@ public sealed class ChatSampleFixture : IAsyncLifetime
     /// <summary>When the room's clock starts: 2025-01-01T00:00:00Z.</summary>
     public static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    internal ManualClock Clock { get; } = new(Start);
+    /// <summary>The room's clock (stamps, the typing interval), moved by the test; the server keeps its own clock.</summary>
+    internal FakeTimeProvider Clock { get; } = new(Start);
 
     internal SampleHost Sample { get; private set; } = null!;
 

@@ -35,6 +35,58 @@ public sealed class RoomRefTests
         kit.Shutdown();
     }
 
+    /// <summary>The README's example (Embedding it, "Rooms are actors"), as it is printed there.</summary>
+    public sealed class NewsDesk(IActorRef roomManager) : UntypedActor, IWithUnboundedStash
+    {
+        private IActorRef? _room;
+
+        public IStash Stash { get; set; } = null!;
+
+        protected override void PreStart() => roomManager.Tell(new GetRoom("relay", "news", CreateIfMissing: true));
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case RoomLookup { Room: { } room }:
+                    _room = Context.Watch(room);                  // Terminated comes when the room stops
+                    Stash.UnstashAll();
+                    break;
+                case string when _room is null:
+                    Stash.Stash();                                // a headline before the room is known waits for it
+                    break;
+                case string headline:
+                    _room.Tell(RoomBroadcast.Text(headline));     // to every member, encoded once
+                    break;
+                case Terminated t when t.ActorRef.Equals(_room):
+                    Context.Stop(Self);                           // the room emptied past its linger, or failed for good
+                    break;
+                default:
+                    Unhandled(message);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TheReadmesNewsDesk_FindsTheRoom_BroadcastsToItsMember_AndStopsWhenTheRoomStops()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Rooms.Linger = TimeSpan.Zero);
+        using var client = await server.ConnectAsync("/rooms/news");
+        await EchoTests.SendTextAsync(client, "joined?");
+        Assert.Equal("joined?", await EchoTests.ReceiveTextAsync(client));
+
+        var kit = new TestKit();
+        var desk = server.System.ActorOf(Props.Create(() => new NewsDesk(server.Server.Rooms.Manager)), "news-desk");
+        kit.Watch(desk);
+        desk.Tell("breaking");
+        Assert.Equal("breaking", await EchoTests.ReceiveTextAsync(client));
+
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "", new CancellationTokenSource(TestServer.Wait).Token);
+        kit.ExpectTerminated(desk, TestServer.Wait); // the room stopped, the desk watching it closed
+        kit.Shutdown();
+    }
+
     [Fact]
     public async Task GetRoom_CreatesWhenAsked_AndNamesAnUnknownType()
     {

@@ -100,4 +100,30 @@ public sealed class FailureLoggingTests() : TestKit(ActorWsDispatch.DefaultConfi
         Assert.Equal("after", await EchoTests.ReceiveTextAsync(client));
         Assert.Single(server.Logs.GetSnapshot(), r => r.Exception?.Message == "room bug");
     }
+    [Theory]
+    [InlineData("sessions", true)]
+    [InlineData("rooms", true)]
+    [InlineData("sessions", false)]
+    [InlineData("rooms", false)]
+    public async Task ACoreActorThatFailsOrStops_FaultsTheServer_LoggedOnceByTheServer_AndNotByAkka(string core, bool fails)
+    {
+        // The death pact of the core three: the server's root watches them and supervises them with Stop; whichever way
+        // one ends while the server runs, the server reports itself faulted (the host then exits with 1).
+        await using var server = await StartAsync();
+        using var client = await server.ConnectAsync("/echo");
+        Assert.False(server.Server.Faulted.IsCompleted);
+        var victim = await Sys.ActorSelection(server.Server.Actor.Path / core).ResolveOne(TestServer.Wait);
+        Watch(victim);
+        await EventFilter.Exception<ActorKilledException>().ExpectAsync(0, async () =>
+        {
+            victim.Tell(fails ? Kill.Instance : PoisonPill.Instance);
+            ExpectTerminated(victim, TestServer.Wait);
+            var fault = await server.Server.Faulted.WaitAsync(TestServer.Wait);
+            if (fails) Assert.IsType<ActorKilledException>(fault);
+            else Assert.Contains($"{core} stopped unexpectedly", fault.Message);
+        });
+        var logged = server.Logs.GetSnapshot().Where(r => r.Message.Contains("core server actor failed", StringComparison.Ordinal)).ToList();
+        if (fails) Assert.IsType<ActorKilledException>(Assert.Single(logged).Exception);
+        else Assert.Empty(logged);
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using ActorWs.Server.Dispatch;
 
 namespace ActorWs.Server.Rooms.Cluster;
 
@@ -62,8 +63,10 @@ internal sealed class ClusterRooms
         var extractor = new RoomShardExtractor(runtime.Options.Cluster.RoomShards);
         var rooms = new ClusterRooms(system);
         // Directories first: a room started on this node reports to its directory at the end of its first turn.
-        await sharding.StartAsync(DirectoriesTypeName, type => Props.Create(() => new RoomTypeDirectory(runtime, rooms, type)), settings, extractor).ConfigureAwait(false);
-        await sharding.StartAsync(RoomsTypeName, entityId => Props.Create(() => new RoomEntity(runtime, rooms, entityId)), settings, extractor).ConfigureAwait(false);
+        // Each entity is made by a plain constructor call (FactoryActorProducer), not by Props.Create's expression,
+        // which evaluates its arguments and constructs through reflection for every room and directory.
+        await sharding.StartAsync(DirectoriesTypeName, type => FactoryActorProducer<RoomTypeDirectory>.Props(() => new RoomTypeDirectory(runtime, rooms, type)), settings, extractor).ConfigureAwait(false);
+        await sharding.StartAsync(RoomsTypeName, entityId => FactoryActorProducer<RoomEntity>.Props(() => new RoomEntity(runtime, rooms, entityId)), settings, extractor).ConfigureAwait(false);
         return rooms;
     }
 
