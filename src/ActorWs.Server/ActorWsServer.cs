@@ -349,6 +349,7 @@ public sealed class ActorWsServer : IAsyncDisposable
         var membership = new Cluster.ClusterMembership(system);
         membership.AddMetrics(metrics);
         runtime.StartConnectionIdsAfter(membership.ConnectionIdBase);
+        runtime.CloseAsClusterNodeOnShutdown();
         return (membership.Render, membership.LogStart);
     }
 

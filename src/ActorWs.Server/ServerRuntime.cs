@@ -149,6 +149,23 @@ internal sealed class ServerRuntime
 
     public long NextConnectionId() => Interlocked.Increment(ref _nextConnectionId);
 
+    /// <summary>
+    /// The close code of the WebSockets still open when the server stops: 1001 (going away) on a single node; 1012
+    /// (service restart) on a cluster node, which tells clients the service goes on and they should reconnect (a load
+    /// balancer then takes them to another node, where they resume).
+    /// </summary>
+    public ushort ShutdownCloseCode { get; private set; } = ActorWs.Protocol.Frames.WebSocketCloseCode.GoingAway;
+
+    /// <summary>The reason sent with <see cref="ShutdownCloseCode"/>.</summary>
+    public string ShutdownCloseReason { get; private set; } = "server shutting down";
+
+    /// <summary>This server is a node of a cluster: a stopping node's clients are told to reconnect (1012).</summary>
+    public void CloseAsClusterNodeOnShutdown()
+    {
+        ShutdownCloseCode = ActorWs.Protocol.Frames.WebSocketCloseCode.ServiceRestart;
+        ShutdownCloseReason = "node leaving the cluster; reconnect";
+    }
+
     /// <summary>Makes connection ids start after <paramref name="start"/> (a cluster node's own range); before the first connection.</summary>
     public void StartConnectionIdsAfter(long start) => Interlocked.Exchange(ref _nextConnectionId, start);
 

@@ -31,10 +31,10 @@ internal sealed partial class ConnectionActor
     /// <summary>
     /// Whether our close went out because the peer failed us (a protocol error, a policy such as the slow-consumer limit or
     /// the message timeout): reading after it is bounded. After a normal or going-away close, or when echoing the peer's
-    /// close, a well-behaved peer may still be finishing a message and is read on.
+    /// close, a well-behaved peer may still be finishing a message and is read on (so after a cluster node's service-restart close too).
     /// </summary>
     private bool ReadsBoundedAfterClose =>
-        _closeSent && !_closeByPeer && _closeCode is not (WebSocketCloseCode.NormalClosure or WebSocketCloseCode.GoingAway);
+        _closeSent && !_closeByPeer && _closeCode is not (WebSocketCloseCode.NormalClosure or WebSocketCloseCode.GoingAway or WebSocketCloseCode.ServiceRestart);
 
     /// <summary>
     /// 1 while our close waits for the session's answers (<see cref="ConnectionPhase.AwaitingAnswers"/>): the session's

@@ -22,7 +22,7 @@ internal sealed partial class ConnectionActor
                 StartClose(close.Code, close.Reason);
                 return true;
             case ServerShuttingDown:
-                StartClose(WebSocketCloseCode.GoingAway, "server shutting down");
+                StartClose(_runtime.ShutdownCloseCode, _runtime.ShutdownCloseReason);
                 return true;
             case ActorRoutes.CloseWebSocket close:
                 StartClose(close.Code, close.Reason);
