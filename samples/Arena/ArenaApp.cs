@@ -38,6 +38,9 @@ public static class ArenaApp
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         builder.Configuration.AddHoconWithOverrides(Path.Combine(AppContext.BaseDirectory, "arena.conf"), ActorWsConfiguration.EnvironmentPrefix, args,
             new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
+        // Every command-line argument must be a switch or a setting (--prot 9000 is a mistake, not a no-op), and the
+        // server and logging sections hold only their settings: all problems at once, before anything starts.
+        ActorWsConfiguration.Validate(builder.Configuration, args);
 
         var logger = LoggingSettings.CreateLogger(LoggingSettings.Read(builder.Configuration));
         builder.Services.AddSerilog(logger, dispose: true); // Serilog's levels from logging.* decide alone

@@ -39,6 +39,9 @@ public static class ChatApp
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         string config = Path.Combine(AppContext.BaseDirectory, "chat.conf");
         builder.Configuration.AddHoconWithOverrides(config, ActorWsConfiguration.EnvironmentPrefix, args, new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
+        // Every command-line argument must be a switch or a setting (--prot 9000 is a mistake, not a no-op), and the
+        // server and logging sections hold only their settings: all problems at once, before anything starts.
+        ActorWsConfiguration.Validate(builder.Configuration, args);
 
         // One line per event, as the server and the other samples log: Serilog, set by the logging section.
         var logger = LoggingSettings.CreateLogger(LoggingSettings.Read(builder.Configuration));

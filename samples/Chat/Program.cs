@@ -25,6 +25,7 @@ using (host)
 {
     // Resolved before running: RunAsync disposes the host's services.
     var startup = host.Services.GetRequiredService<ActorWsStartup>();
+    startup.ReportedByEntryPoint = true; // a port in use is our one line below, and nothing else
     await host.RunAsync();
     if (startup.BindFailure is { } failure)
     {

@@ -30,6 +30,9 @@ public static class EmbeddedApp
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         string config = Path.Combine(AppContext.BaseDirectory, "embedded.conf");
         builder.Configuration.AddHoconWithOverrides(config, ActorWsConfiguration.EnvironmentPrefix, args, new Dictionary<string, string>(ActorWsConfiguration.SwitchMappings));
+        // Every command-line argument must be a switch or a setting (--prot 9000 is a mistake, not a no-op), and the
+        // server and logging sections hold only their settings: all problems at once, before anything starts.
+        ActorWsConfiguration.Validate(builder.Configuration, args);
 
         // The application's logs and the server's go through one Serilog logger, set by the logging section: one line per
         // event, as the server and the other samples log, instead of Microsoft's two-line console format.

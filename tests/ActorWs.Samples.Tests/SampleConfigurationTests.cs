@@ -29,4 +29,15 @@ public sealed class SampleConfigurationTests
         var error = Assert.Single(ex.Errors);
         Assert.StartsWith("server.drain-timeout at command-line argument --server:drain-timeout=forever: expected a duration", error);
     }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void AMistypedSwitch_OrSetting_StopsTheBuild_WithTheNearestOne(string sample)
+    {
+        // As the server does: --prot 9000 once started on the default port without a word.
+        var ex = Assert.Throws<ConfigurationValidationException>(() => Build(sample, "--port", "0", "--prot", "9000", "--server:prot=9000"));
+        Assert.Equal(2, ex.Errors.Count);
+        Assert.StartsWith("command-line argument --prot 9000: unknown switch; did you mean --port 9000?", ex.Errors[0]);
+        Assert.Equal("server.prot at command-line argument --server:prot=9000: unknown setting; did you mean server.port?", ex.Errors[1]);
+    }
 }

@@ -65,6 +65,60 @@ public sealed partial class SampleProcessTests : IDisposable
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task EverySample_GivenABadPort_SaysSoInItsConfigurationError_AndExitsWith2(string assembly, string name)
+    {
+        _ = name;
+        var (exitCode, lines) = await RunToExitAsync(assembly, "--port", "99999");
+        // The error and where the setting came from; no unhandled exception (it aborted with 134 and 56 lines once).
+        Assert.Equal(
+            [$"{assembly}: bad configuration:", "server.port at command-line argument --port 99999: expected an integer 0–65535, got \"99999\""],
+            lines);
+        Assert.Equal(2, exitCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task EverySample_WithItsPortInUse_SaysSoInOneLine_AndNothingElse_AndExitsWith1(string assembly, string name)
+    {
+        _ = name;
+        using var blocker = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        blocker.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        blocker.Listen();
+        int port = ((System.Net.IPEndPoint)blocker.LocalEndPoint!).Port;
+        var (exitCode, lines) = await RunToExitAsync(assembly, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // No log line before it either: not a critical line saying the same, nor Akka.NET's "Exiting with [ExitCode:0]".
+        Assert.Equal([$"{assembly}: cannot start: port {port} in use on 127.0.0.1"], lines);
+        Assert.Equal(1, exitCode);
+    }
+
+    /// <summary>Runs a sample that is expected to stop by itself; its exit code and every non-empty line it printed.</summary>
+    private async Task<(int ExitCode, string[] Lines)> RunToExitAsync(string assembly, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var output = new StringBuilder();
+        using var process = Process.Start(start)!;
+        try
+        {
+            process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            using (var exit = new CancellationTokenSource(Wait)) await process.WaitForExitAsync(exit.Token);
+            process.WaitForExit(); // flush the output readers
+            string text;
+            lock (output) text = output.ToString();
+            return (process.ExitCode, text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray());
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
     private static async Task<string> WaitForLineAsync(Process process, StringBuilder output, string containing)
     {
         var deadline = DateTime.UtcNow + Wait;

@@ -81,6 +81,7 @@ public static class ActorWsApp
         }
         // Resolved before running: RunAsync disposes the host, and its services with it.
         var startup = host.Services.GetRequiredService<ActorWsStartup>();
+        startup.ReportedByEntryPoint = true; // a port in use is this one line on errors, and nothing else
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         try
         {

@@ -19,6 +19,14 @@ public sealed class ActorWsStartup
     /// <summary>Why the server could not bind its endpoint, if it could not ("port 8080 in use on 127.0.0.1").</summary>
     public ServerBindException? BindFailure => _bindFailure;
 
+    /// <summary>
+    /// Set by an entry point that reports a failed bind itself, in one line of its own after the host has run (the
+    /// executable, the samples). The hosted service then logs the failure at debug only and quiets the actor system's
+    /// informational shutdown lines, so that the entry point's line is all a person sees. Off by default: an
+    /// application's own host gets the failure as a critical log line.
+    /// </summary>
+    public bool ReportedByEntryPoint { get; set; }
+
     internal void Failed(ServerBindException failure) => _bindFailure = failure;
 }
 
@@ -57,8 +65,17 @@ public sealed class ActorWsHostedService : IHostedService
         catch (ServerBindException ex)
         {
             // Not thrown on: the host would log it with a stack trace (and Akka.Hosting print one). One log line says
-            // why, without one; the executable also writes it as its one-line error.
-            _log.LogCritical("ActorWs cannot start: {Reason}; stopping the host", ex.Message);
+            // why, without one; an entry point that writes its own one-line error wants nothing else on the console.
+            if (_startup.ReportedByEntryPoint)
+            {
+                _log.LogDebug("ActorWs cannot start: {Reason}; stopping the host", ex.Message);
+                // The coordinated shutdown that follows would say "Exiting with [ExitCode:0]" at info: misleading, and noise.
+                _server.System.EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
+            }
+            else
+            {
+                _log.LogCritical("ActorWs cannot start: {Reason}; stopping the host", ex.Message);
+            }
             _startup.Failed(ex);
             Environment.ExitCode = 1;
             _lifetime.StopApplication();

@@ -40,12 +40,15 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>Where screenshots go: <c>artifacts/screenshots/</c> under the repository root (or under the test output when there is none).</summary>
     public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
 
+    /// <summary>What a browser test fails with when there is no Chromium at <paramref name="path"/> (README quotes it).</summary>
+    public static string NotInstalled(string path) => $"Chromium is not installed at {path} (apt-get install -y chromium; .ci/apt-packages lists it).";
+
     /// <summary>Starts headless Chromium with a fresh profile.</summary>
     /// <exception cref="InvalidOperationException">Chromium is not installed.</exception>
     public static async Task<Chromium> LaunchAsync()
     {
         if (!File.Exists(ExecutablePath))
-            throw new InvalidOperationException($"Chromium is not installed at {ExecutablePath} (apt-get install -y chromium; .ci/apt-packages lists it).");
+            throw new InvalidOperationException(NotInstalled(ExecutablePath));
         var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         string profile = Directory.CreateTempSubdirectory("actorws-chromium-").FullName;
         var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions

@@ -219,7 +219,7 @@ public sealed partial class ExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task APortInUse_IsReported_AndExitCode1()
+    public async Task APortInUse_IsReportedInOneLine_AndNothingElse_AndExitCode1()
     {
         using var blocker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         blocker.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -232,6 +232,10 @@ public sealed partial class ExecutableTests : IDisposable
         string output = server.Output.ToString();
         Assert.Contains($"ActorWs: cannot start: port {port} in use on 127.0.0.1 (use --port N for another port)", output);
         AssertNoStackTrace(output);
+        // That line and nothing else: no log line before it (a critical one saying the same, Akka.NET's "Exiting with
+        // [ExitCode:0]" from the shutdown that follows).
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
+        Assert.Equal([$"ActorWs: cannot start: port {port} in use on 127.0.0.1 (use --port N for another port)"], lines);
     }
 
     [Fact]
