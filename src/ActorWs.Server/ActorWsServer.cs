@@ -280,7 +280,7 @@ public sealed class ActorWsServer : IAsyncDisposable
             ReadBusiestMailboxes);
         if (Cluster.ClusterProvider.IsCluster(System))
         {
-            (_http.Cluster, _logClusterStart) = UseCluster(System, Metrics, runtime);
+            (_http.Cluster, _http.ClusterNotReady, _logClusterStart) = UseCluster(System, Metrics, runtime);
         }
         else
         {
@@ -344,13 +344,13 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// only delegates) so that nothing a local server compiles or loads names a type of Akka.Cluster.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Func<Http.HttpResponse> Render, Action<ILogger> LogStart) UseCluster(ActorSystem system, ActorWsMetrics metrics, ServerRuntime runtime)
+    private static (Func<Http.HttpResponse> Render, Func<string?> NotReady, Action<ILogger> LogStart) UseCluster(ActorSystem system, ActorWsMetrics metrics, ServerRuntime runtime)
     {
         var membership = new Cluster.ClusterMembership(system);
         membership.AddMetrics(metrics);
         runtime.StartConnectionIdsAfter(membership.ConnectionIdBase);
         runtime.CloseAsClusterNodeOnShutdown();
-        return (membership.Render, membership.LogStart);
+        return (membership.Render, membership.NotReady, membership.LogStart);
     }
 
     /// <summary>

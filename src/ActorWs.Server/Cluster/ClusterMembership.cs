@@ -37,6 +37,20 @@ internal sealed class ClusterMembership
     public Address SelfAddress => _cluster.SelfAddress;
 
     /// <summary>
+    /// Why this node is not ready as a member, for <c>/ready</c>: <c>joining</c> until it is Up (weakly Up counts as Up),
+    /// <c>leaving</c> once it leaves, exits or is downed; null while it is Up.
+    /// </summary>
+    public string? NotReady() => _cluster.SelfMember.Status switch
+    {
+        MemberStatus.Up or MemberStatus.WeaklyUp => null,
+        MemberStatus.Joining => "joining",
+        // Not yet a member (Akka.NET's self member says Removed until it joins); once removed for good, the cluster
+        // extension has shut down.
+        MemberStatus.Removed when !_cluster.IsTerminated => "joining",
+        _ => "leaving",
+    };
+
+    /// <summary>
     /// Where this node's connection ids (and so its session ids, the member ids rooms show) start: 24 bits of this
     /// incarnation's random uid above the low 32, so that members connected to different nodes of one room never
     /// share an id (each node counts from 1 otherwise). Another incarnation of the node draws another uid.

@@ -25,6 +25,12 @@ internal sealed class HttpEndpoints
     /// <summary>Answers <c>/cluster</c> (members, or that clustering is off); set by the server as it starts.</summary>
     public Func<HttpResponse>? Cluster { get; set; }
 
+    /// <summary>
+    /// On a cluster node: why it is not ready as a member (<c>joining</c> before it is Up, <c>leaving</c> once it is on its
+    /// way out), or null when it is Up; <c>/ready</c> answers 503 with that status meanwhile. Null on a single node.
+    /// </summary>
+    public Func<string?>? ClusterNotReady { get; set; }
+
     public void MapGet(string path, HttpGetHandler handler)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -106,6 +112,9 @@ internal sealed class HttpEndpoints
             case "/health":
                 return HttpResponse.Json(HttpStatus.Ok, "{\"status\":\"ok\"}");
             case "/ready":
+                // A node that is not an Up member cannot yet (or no longer) reach rooms on other nodes: not ready either.
+                if (status is { Bound: true, Draining: false } && ClusterNotReady?.Invoke() is { } member)
+                    return HttpResponse.Json(HttpStatus.ServiceUnavailable, "{\"status\":\"" + member + "\"}");
                 if (status is { Bound: true, Draining: false }) return HttpResponse.Json(HttpStatus.Ok, "{\"status\":\"ready\"}");
                 return HttpResponse.Json(HttpStatus.ServiceUnavailable, status is { Draining: true } ? "{\"status\":\"draining\"}" : "{\"status\":\"starting\"}");
             case "/metrics":

@@ -126,6 +126,34 @@ public sealed partial class ClusterMembershipTests : IDisposable
     }
 
     [Fact]
+    public async Task Ready_Is503Joining_UntilTheNodeIsAnUpMember_Then200()
+    {
+        // A seed where nothing listens: the node serves HTTP (and /health) but never becomes a member.
+        int nobody;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            nobody = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        await using var lonely = await ClusterNode.StartAsync(_config, "--cluster-seed", $"127.0.0.1:{nobody}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using (var ready = await http.GetAsync(lonely.HttpUri("/ready")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Equal("{\"status\":\"joining\"}", await ready.Content.ReadAsStringAsync());
+        }
+        using (var health = await http.GetAsync(lonely.HttpUri("/health")))
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+
+        // A node that founds its cluster is ready once it is Up.
+        await using var founder = await ClusterNode.StartAsync(_config);
+        await ClusterNode.UntilAllAsync([founder], view => AllUp(view, 1));
+        using var up = await http.GetAsync(founder.HttpUri("/ready"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, up.StatusCode);
+        Assert.Equal("{\"status\":\"ready\"}", await up.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ANodeThatStopsGracefully_LeavesTheCluster_AndDisappearsFromTheOthersClusterEndpoint()
     {
         int exitCodeBefore = Environment.ExitCode;
