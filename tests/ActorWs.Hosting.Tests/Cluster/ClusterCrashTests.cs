@@ -18,6 +18,7 @@ namespace ActorWs.Hosting.Tests.Cluster;
 /// node, its members are told it is gone and a join starts it afresh), nobody is left as a ghost, the survivors go on
 /// serving, and a node stopping gracefully closes its WebSockets with 1012 and exits 0.
 /// </summary>
+[Collection(ClusterProcessesCollection.Name)]
 public sealed partial class ClusterCrashTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);

@@ -13,6 +13,7 @@ namespace ActorWs.Hosting.Tests.Cluster;
 /// Clustering as a person meets it: <c>scripts/cluster.sh</c> starting three real server processes, and the executable
 /// alone, single or misconfigured.
 /// </summary>
+[Collection(ClusterProcessesCollection.Name)]
 public sealed partial class ClusterProcessTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(150);
@@ -200,4 +201,14 @@ public sealed partial class ClusterProcessTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", server.Output);
         Assert.DoesNotContain("listening", server.Output);
     }
+}
+
+/// <summary>
+/// The test classes that start clusters of server processes run one after the other: three processes each already
+/// share this machine's two cores, and a graceful stop waits for every node to leave.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterProcessesCollection
+{
+    public const string Name = "cluster processes";
 }
