@@ -152,7 +152,8 @@ internal sealed class ServerRuntime
     /// <summary>
     /// The close code of the WebSockets still open when the server stops: 1001 (going away) on a single node; 1012
     /// (service restart) on a cluster node, which tells clients the service goes on and they should reconnect (a load
-    /// balancer then takes them to another node, where they resume).
+    /// balancer then takes them to another node; both clients reconnect on 1012). A session does not yet resume on
+    /// another node: the client starts a new one there and joins its rooms again.
     /// </summary>
     public ushort ShutdownCloseCode { get; private set; } = ActorWs.Protocol.Frames.WebSocketCloseCode.GoingAway;
 
