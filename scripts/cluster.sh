@@ -83,7 +83,10 @@ stop_all() {
 fail() {
   echo "cluster.sh: $*" >&2
   local i
+  local err
   for i in "${!pids[@]}"; do
+    # A node's own one-line error first: the runtime's shutdown lines that follow it could push it out of the tail.
+    err=$(grep -m1 '^ActorWs: ' "$logs/node$((i + 1)).log" 2>/dev/null) && echo "node$((i + 1)): $err" >&2
     echo "--- last lines of node$((i + 1)).log:" >&2
     tail -n 15 "$logs/node$((i + 1)).log" >&2
   done
