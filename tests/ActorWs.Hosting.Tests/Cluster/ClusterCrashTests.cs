@@ -50,63 +50,34 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output) : IDispo
     [GeneratedRegex(@"listening on (?<url>http://127\.0\.0\.1:\d+/)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>One server process, its output collected line by line.</summary>
-    private sealed class Node(string name, Process process, StringBuilder output) : IDisposable
+    /// <summary>One server process, and the URL it said it listens on.</summary>
+    private sealed class Node(string name, CapturedProcess process) : IDisposable
     {
         public string Name { get; } = name;
-        public Process Process { get; } = process;
+        public Process Process => process.Process;
         public string Http { get; set; } = "";
         public string Ws => Http.Replace("http:", "ws:", StringComparison.Ordinal) + "ws";
 
-        public string Output
-        {
-            get
-            {
-                lock (output) return output.ToString();
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
+        public void Dispose() => process.Dispose();
     }
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private async Task<Node> StartNodeAsync(string name, string? seed)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _workDir, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args =
         [
             Path.Combine(AppContext.BaseDirectory, "ActorWs.dll"), "--config", Settings.ServerSettingsTests.RepoHoconConf(),
             "--host", "127.0.0.1", "--port", "0", "--akka:actor:provider=cluster", "--cluster-host", "127.0.0.1", "--cluster-port", "0",
             $"--akka:cluster:split-brain-resolver:stable-after={StableAfterSeconds}s",
             "--akka:cluster:gossip-interval=200ms", "--akka:cluster:leader-actions-interval=200ms",
+            .. (seed is null ? Array.Empty<string>() : ["--cluster-seed", seed]),
         ];
-        foreach (var a in args) start.ArgumentList.Add(a);
-        if (seed is not null)
-        {
-            start.ArgumentList.Add("--cluster-seed");
-            start.ArgumentList.Add(seed);
-        }
-        var text = new StringBuilder();
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (text) text.Append(e.Data).Append('\n'); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (text) text.Append(e.Data).Append('\n'); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var node = new Node(name, process, text);
+        var process = CapturedProcess.Start("dotnet", args, _workDir);
+        var node = new Node(name, process);
         _nodes.Add(node);
-        var deadline = DateTime.UtcNow + Wait;
-        while (ListeningLine().Match(node.Output) is not { Success: true } match)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"{name} exited with {process.ExitCode}:\n{node.Output}");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} did not start:\n{node.Output}");
-            await Task.Delay(100);
-        }
-        node.Http = ListeningLine().Match(node.Output).Groups["url"].Value;
+        string listening = await process.WaitForLineAsync(line => ListeningLine().IsMatch(line), Wait);
+        node.Http = ListeningLine().Match(listening).Groups["url"].Value;
         return node;
     }
 

@@ -27,57 +27,13 @@ public sealed partial class ClusterProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 
-    /// <summary>A process whose standard output and error are collected, line by line, as they come.</summary>
-    private sealed class Running(Process process, StringBuilder output) : IDisposable
-    {
-        public Process Process { get; } = process;
+    private CapturedProcess Start(string fileName, IEnumerable<string> args) => CapturedProcess.Start(fileName, args, _workDir);
 
-        public string Output
-        {
-            get
-            {
-                lock (output) return output.ToString();
-            }
-        }
-
-        public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan within)
-        {
-            var elapsed = Stopwatch.StartNew();
-            while (elapsed.Elapsed < within)
-            {
-                string? line = Output.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(match);
-                if (line is not null) return line;
-                if (Process.HasExited) throw new InvalidOperationException($"exited with {Process.ExitCode} first:\n{Output}");
-                await Task.Delay(100);
-            }
-            throw new TimeoutException($"no such line within {within}:\n{Output}");
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
-    }
-
-    private Running Start(string fileName, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(fileName) { WorkingDirectory = _workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        var output = new StringBuilder();
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Append(e.Data).Append('\n'); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Append(e.Data).Append('\n'); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new Running(process, output);
-    }
-
-    private Running StartServer(params string[] args) => Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "ActorWs.dll"), .. args]);
+    private CapturedProcess StartServer(params string[] args) => Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "ActorWs.dll"), .. args]);
 
     private static string RepositoryRoot() => Path.GetDirectoryName(Settings.ServerSettingsTests.RepoHoconConf())!;
 
-    private Running StartScript(params string[] args) =>
+    private CapturedProcess StartScript(params string[] args) =>
         Start("bash", [Path.Combine(RepositoryRoot(), "scripts", "cluster.sh"), "--dll", Path.Combine(AppContext.BaseDirectory, "ActorWs.dll"), "--timeout", "120", .. args]);
 
     private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && File.ReadAllText($"/proc/{pid}/cmdline").Contains("ActorWs.dll", StringComparison.Ordinal);
