@@ -78,18 +78,8 @@ public sealed class ResumeBufferBudgetTests
         if (acknowledge) await AcknowledgeAsync(client, lastSeq);
         long detached = server.Server.Metrics.DetachedSessions;
         await client.DisposeAsync();
-        await Eventually(() => server.Server.Metrics.DetachedSessions == detached + 1, "the session to be detached");
+        await Poll.UntilAsync(() => server.Server.Metrics.DetachedSessions == detached + 1, () => "the session to be detached never came");
         return (token, lastSeq);
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestServer.Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} never came");
-            await Task.Delay(10);
-        }
     }
 
     private static string DataOf(Received r) => r.Json!.Value.GetProperty("data").GetString()!;
@@ -235,7 +225,7 @@ public sealed class ResumeBufferBudgetTests
             var sent = await PublishAsync(canary, "r", i);
             Assert.Equal(i.ToString("D4"), JsonDocument.Parse(sent.Raw).RootElement.GetProperty("data").GetString()![..4]);
         }
-        await Eventually(() => budget.ResumeBuffersDropped == 1 && server.Server.Metrics.DetachedSessions == 0, "the greedy session to end");
+        await Poll.UntilAsync(() => budget.ResumeBuffersDropped == 1 && server.Server.Metrics.DetachedSessions == 0, () => "the greedy session to end never came");
         await WaitForUseAsync(server, 0);
         Assert.Equal(0, budget.ResumeBufferUsed);
         Assert.Equal(0, budget.Refusals);
@@ -285,7 +275,7 @@ public sealed class ResumeBufferBudgetTests
         await alice.OkAsync("join", "\"room\":\"r\"");
         var (token, lastSeq) = await DetachAsync(server, alice);
         for (int i = 1; i <= 30; i++) await PublishAsync(canary, "r", i);
-        await Eventually(() => BudgetOf(server).ResumeBuffersDropped == 1 && server.Server.Metrics.DetachedSessions == 0, "alice's session to end");
+        await Poll.UntilAsync(() => BudgetOf(server).ResumeBuffersDropped == 1 && server.Server.Metrics.DetachedSessions == 0, () => "alice's session to end never came");
 
         // Mallory, holding alice's token, is told what a token naming nothing is told, and does not use up alice's answer.
         await using (var mallory = await JsonClient.ConnectAsync(server, $"/auth?user=mallory&resume={token}&lastSeq={lastSeq}"))
@@ -320,7 +310,7 @@ public sealed class ResumeBufferBudgetTests
         large.Upgrade("/echo");
         var frame = RawClient.Frame(WebSocketOpcode.Binary, payload);
         large.Send(frame.AsSpan(0, 100 * 1024));
-        await Eventually(() => budget.ResumeBuffersDropped == 1 && server.Server.Metrics.DetachedSessions == 0, "the greedy session to end");
+        await Poll.UntilAsync(() => budget.ResumeBuffersDropped == 1 && server.Server.Metrics.DetachedSessions == 0, () => "the greedy session to end never came");
         await WaitForUseAsync(server, 128 * 1024 - 64 * 1024);
 
         // The partial message completes and comes back whole; then nothing is held.
@@ -363,7 +353,7 @@ public sealed class ResumeBufferBudgetTests
         int d = 1;
         while (Charge(lengths.Take(d).Sum()) <= Budget) d++;
         Assert.InRange(d, 2, 30);
-        await Eventually(() => budget.ResumeBuffersDropped == 1, "the buffer to be dropped");
+        await Poll.UntilAsync(() => budget.ResumeBuffersDropped == 1, () => "the buffer to be dropped never came");
         await WaitForUseAsync(server, Charge(lengths.Skip(d).Sum()));
         await lazy.OkAsync("ping");
         Assert.Equal(WebSocketState.Open, lazy.Socket.State);
@@ -371,7 +361,7 @@ public sealed class ResumeBufferBudgetTests
         // Dropped from its connection: a resume from before d is refused (the session stays), one from where it got to works.
         long last = lazy.LastSeq;
         await lazy.DisposeAsync();
-        await Eventually(() => server.Server.Metrics.DetachedSessions == 1, "the session to be detached");
+        await Poll.UntilAsync(() => server.Server.Metrics.DetachedSessions == 1, () => "the session to be detached never came");
         await using (var tooFarBack = await JsonClient.ConnectAsync(server, $"/ws?resume={token}&lastSeq={d - 1}"))
         {
             Assert.False(tooFarBack.Welcome.GetProperty("resumed").GetBoolean());

@@ -190,7 +190,7 @@ public sealed class ResumeTokenTests
         string token = dropped.Token;
         await dropped.OkAsync("join", "\"room\":\"lobby\"");
         await dropped.DisposeAsync();
-        await Eventually(() => metrics.DetachedSessions == 1);
+        await Poll.UntilAsync(() => metrics.DetachedSessions == 1);
 
         // Forged, replayed and wrong-lastSeq attempts: each gets its refusal and a fresh session, then drops abruptly.
         for (int i = 0; i < 20; i++)
@@ -203,13 +203,13 @@ public sealed class ResumeTokenTests
         await silent.DisposeAsync();
 
         // No virtual time passes, so no window can have expired: only the healthy and the dropped sessions remain.
-        await Eventually(() => metrics.ActiveSessions == 2);
+        await Poll.UntilAsync(() => metrics.ActiveSessions == 2);
         Assert.Equal(1, metrics.DetachedSessions);
 
         // The dropped session was kept for its window: it resumes.
         await using var back = await JsonClient.ConnectAsync(server, $"/ws?resume={token}&lastSeq=0");
         Assert.True(back.Welcome.GetProperty("resumed").GetBoolean());
-        await Eventually(() => metrics.DetachedSessions == 0);
+        await Poll.UntilAsync(() => metrics.DetachedSessions == 0);
         Assert.Equal(2, metrics.ActiveSessions);
 
         // And /metrics reports both gauges.
@@ -218,15 +218,5 @@ public sealed class ResumeTokenTests
         Assert.Contains("actorws_sessions_active 2", text);
         Assert.Contains("actorws_sessions_detached 0", text);
         await healthy.OkAsync("ping");
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TestServer.Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition never held");
-            await Task.Delay(10);
-        }
     }
 }

@@ -121,18 +121,8 @@ public sealed class RoomToolkitTests
         Assert.Equal(room, echoed.Json!.Value.GetProperty("room").GetString());
 
         await alice.OkAsync("leave", $"\"room\":\"{room}\"");
-        await Eventually(() => log.Contains("dispose"));
+        await Poll.UntilAsync(() => log.Contains("dispose"));
         Assert.Equal(["create", "auth", $"join {alice.SessionId}", "auth", "message \"hello\"", $"leave {alice.SessionId} True", "dispose"], log.ToArray());
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TestServer.Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition never held");
-            await Task.Delay(10);
-        }
     }
 
     [Fact]
@@ -205,7 +195,7 @@ public sealed class RoomToolkitTests
         for (int i = 1; i <= 150; i++)
         {
             server.Time!.Advance(interval);
-            await Eventually(() => probe.Deltas.Count >= i);
+            await Poll.UntilAsync(() => probe.Deltas.Count >= i);
             // The room has finished the tick (and armed the next) once it answers a message sent after it.
             await Akka.Actor.Futures.Ask<Akka.Actor.ActorIdentity>(room, new Akka.Actor.Identify(null), TestServer.Wait);
         }
@@ -272,11 +262,11 @@ public sealed class RoomToolkitTests
         for (int i = 1; i <= 2; i++)
         {
             server.Time!.Advance(TimeSpan.FromMilliseconds(100));
-            await Eventually(() => probe.Deltas.Count >= first + i);
+            await Poll.UntilAsync(() => probe.Deltas.Count >= first + i);
         }
         // The machine stalls: the next timer fires 250 ms after its slot; the tick itself takes no time at all.
         server.Time!.Advance(TimeSpan.FromMilliseconds(350));
-        await Eventually(() => probe.Deltas.Count >= first + 3);
+        await Poll.UntilAsync(() => probe.Deltas.Count >= first + 3);
         var late = server.Logs.WaitFor(e => e.Message.Contains("late"), TestServer.Wait);
         Assert.NotNull(late);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, late.Level);
@@ -285,7 +275,7 @@ public sealed class RoomToolkitTests
         Assert.DoesNotContain(server.Logs.GetSnapshot(), e => e.Message.Contains("tick", StringComparison.Ordinal) && e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
         // And the loop goes on from the next whole slot.
         server.Time.Advance(TimeSpan.FromMilliseconds(100));
-        await Eventually(() => probe.Deltas.Count >= first + 4);
+        await Poll.UntilAsync(() => probe.Deltas.Count >= first + 4);
     }
 
     [Fact]
@@ -351,7 +341,7 @@ public sealed class RoomToolkitTests
         await server.AdvanceAsync(TimeSpan.FromSeconds(15));
         Assert.DoesNotContain(log, l => l.StartsWith("leave", StringComparison.Ordinal));
         await server.AdvanceAsync(TimeSpan.FromSeconds(6));
-        await Eventually(() => log.Contains($"leave {id} False"));
+        await Poll.UntilAsync(() => log.Contains($"leave {id} False"));
     }
 
     [Fact]
@@ -452,7 +442,7 @@ public sealed class RoomToolkitTests
         Assert.Equal("life-1", id);
         await using var client = await JsonClient.ConnectAsync(server);
         Assert.Equal(id, (await client.OkAsync("joinOrCreate", "\"type\":\"life\"")).GetProperty("room").GetString());
-        await Eventually(() => server.Server.Rooms.ListAsync("life").Result is [{ Clients: 1 }]);
+        await Poll.UntilAsync(() => server.Server.Rooms.ListAsync("life").Result is [{ Clients: 1 }]);
         var listed = await server.Server.Rooms.ListAsync("life", "{\"mode\":\"duel\"}");
         Assert.Equal(3, Assert.Single(listed).MaxClients);
         Assert.Empty(await server.Server.Rooms.ListAsync("life", "{\"mode\":\"other\"}"));

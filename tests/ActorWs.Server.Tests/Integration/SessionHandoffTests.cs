@@ -25,16 +25,6 @@ public sealed class SessionHandoffTests
         socket.Close();
     }
 
-    private static async Task Eventually(Func<bool> condition, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + TestServer.Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what());
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
     public async Task UpgradesResetBeforeTheirWelcome_LeaveNoSession()
     {
@@ -42,7 +32,7 @@ public sealed class SessionHandoffTests
         var metrics = server.Server.Metrics;
         for (int i = 0; i < Attempts; i++) UpgradeAndReset(server, "/ws");
 
-        await Eventually(
+        await Poll.UntilAsync(
             () => metrics.OpenConnections == 0 && metrics.ActiveSessions == 0,
             () => $"{metrics.OpenConnections} connections and {metrics.ActiveSessions} sessions still there");
 
@@ -63,13 +53,13 @@ public sealed class SessionHandoffTests
         string token = dropped.Token;
         await dropped.OkAsync("join", "\"room\":\"lobby\"");
         await dropped.DisposeAsync();
-        await Eventually(() => metrics.DetachedSessions == 1, () => "the session never detached");
+        await Poll.UntilAsync(() => metrics.DetachedSessions == 1, () => "the session never detached");
 
         // Resumes with the right token and with a forged one, each reset before its welcome.
         for (int i = 0; i < Attempts; i++)
             UpgradeAndReset(server, i % 2 == 0 ? $"/ws?resume={token}&lastSeq=0" : "/ws?resume=AAAAAAAAAAAAAAAAAAAAAA&lastSeq=0");
 
-        await Eventually(
+        await Poll.UntilAsync(
             () => metrics.OpenConnections == 1 && metrics.ActiveSessions == 2 && metrics.DetachedSessions == 1,
             () => $"{metrics.OpenConnections} connections, {metrics.ActiveSessions} sessions ({metrics.DetachedSessions} detached)");
 
@@ -99,7 +89,7 @@ public sealed class SessionHandoffTests
         var metrics = server.Server.Metrics;
         for (int i = 0; i < Attempts; i++) UpgradeAndReset(server, "/counted");
 
-        await Eventually(
+        await Poll.UntilAsync(
             () => metrics.OpenConnections == 0 && Volatile.Read(ref CountedRouteActor.Alive) == 0,
             () => $"{metrics.OpenConnections} connections and {CountedRouteActor.Alive} route actors still there");
     }
