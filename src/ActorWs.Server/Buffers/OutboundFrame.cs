@@ -82,11 +82,18 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
     /// <summary>For a room's delivery: how JSON-protocol sessions frame it.</summary>
     public Rooms.RoomPayload PayloadKind { get; private set; }
 
+    /// <summary>
+    /// For a room's delivery in a cluster: its position among everything the room has delivered (the room's own count,
+    /// which a client hands back to resume on another node); 0 on a single node, where the session's numbering is enough.
+    /// </summary>
+    public long RoomPosition { get; private set; }
+
     /// <summary>Marks a sealed frame as a room's delivery (read by sessions that number and wrap deliveries).</summary>
-    public void MarkRoomDelivery(string room, Rooms.RoomPayload kind)
+    public void MarkRoomDelivery(string room, Rooms.RoomPayload kind, long position = 0)
     {
         Room = room;
         PayloadKind = kind;
+        RoomPosition = position;
     }
 
     /// <summary>Takes a frame from the pool with room for at least <paramref name="payloadCapacity"/> payload bytes.</summary>
@@ -110,6 +117,7 @@ internal sealed class OutboundFrame : IBufferWriter<byte>, IDeadLetterSuppressio
         frame._compressed = null;
         frame.Room = null;
         frame.PayloadKind = default;
+        frame.RoomPosition = 0;
         frame.EnsureCapacity(payloadCapacity);
         return frame;
     }

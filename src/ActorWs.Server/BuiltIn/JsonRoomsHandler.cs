@@ -19,9 +19,13 @@ public sealed class JsonRoomsHandler : WebSocketHandler
     /// <inheritdoc />
     public override void OnReattached(IWebSocketSession session, long lastSeq) => SendWelcome(session, resumed: true, lastSeq);
 
-    private static void SendWelcome(IWebSocketSession session, bool resumed, long lastSeq) =>
-        session.Send((session.Id, session.ResumeToken, resumed, lastSeq, session.ResumeError),
-            static (w, s) => JsonRoomEvents.WriteWelcome(w, s.Id, s.ResumeToken, s.resumed, s.lastSeq, s.ResumeError), WebSocketMessageType.Text);
+    private static void SendWelcome(IWebSocketSession session, bool resumed, long lastSeq)
+    {
+        // On a cluster node room messages carry their room's position (to resume on another node): the welcome says so.
+        bool cluster = session is WebSocketSession { Runtime.ClusterRooms: not null };
+        session.Send((session.Id, session.ResumeToken, resumed, lastSeq, session.ResumeError, cluster),
+            static (w, s) => JsonRoomEvents.WriteWelcome(w, s.Id, s.ResumeToken, s.resumed, s.lastSeq, s.ResumeError, s.cluster), WebSocketMessageType.Text);
+    }
 
     /// <inheritdoc />
     public override void OnMessage(IWebSocketSession session, WebSocketMessage message)

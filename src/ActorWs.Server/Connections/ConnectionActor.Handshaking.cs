@@ -333,9 +333,10 @@ internal sealed partial class ConnectionActor
         var handoff = _handoff = new SessionHandoff(path);
         if (route.Resumable && request.GetQueryValue("resume") is { Length: > 0 } token)
         {
-            // A client coming back: resume?resume=<token>&lastSeq=<n> (a missing or bad number counts as 0).
+            // A client coming back: resume?resume=<token>&lastSeq=<n> (a missing or bad number counts as 0), and in a cluster
+            // pos=<position>:<type>:<room> for each of its rooms (to resume on another node than its session's).
             long.TryParse(request.GetQueryValue("lastSeq"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long lastSeq);
-            setup = setup with { ResumeRequestedToken = token, ResumeLastSeq = lastSeq };
+            setup = setup with { ResumeRequestedToken = token, ResumeLastSeq = lastSeq, ResumePositions = ResumePosition.ParseAll(request.GetQueryValues("pos"), _runtime.Options.Rooms.MaxPerConnection) };
         }
         _runtime.SessionManager.Tell(new StartSession(setup, handoff), _self);
     }

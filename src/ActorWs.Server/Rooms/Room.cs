@@ -225,9 +225,10 @@ public sealed class RoomMember
     /// <summary>Room-specific state the room's logic keeps for this member.</summary>
     public object? State { get; set; }
 
-    internal IActorRef Session { get; }
+    /// <summary>The member's session (in a cluster, another one after the member resumed on another node).</summary>
+    internal IActorRef Session { get; private set; }
 
-    internal IActorRef Connection { get; }
+    internal IActorRef Connection { get; private set; }
 
     /// <summary>Whether deliveries go through the session (numbered and kept for resume) rather than straight to the connection.</summary>
     internal bool Sequenced { get; }
@@ -237,7 +238,25 @@ public sealed class RoomMember
     /// everything (so it all arrives in the order sent, and a broadcast crosses the network once per node). Null for a
     /// member on the room's own node.
     /// </summary>
-    internal IActorRef? Relay { get; }
+    internal IActorRef? Relay { get; private set; }
+
+    /// <summary>
+    /// In a cluster: the resume token of the member's session as the room last heard it (a client resuming on another
+    /// node proves it is this member with it). Null on a single node, where the session keeps its own token.
+    /// </summary>
+    internal string? ResumeToken { get; set; }
+
+    /// <summary>In a cluster: the room's delivery position when the member joined (nothing before it is replayed to it).</summary>
+    internal long JoinedAt { get; init; }
+
+    /// <summary>The member resumed on another node: the room reaches it through its new session (and relay) from now on.</summary>
+    internal void MoveTo(IActorRef session, IActorRef connection, IActorRef? relay, string? resumeToken)
+    {
+        Session = session;
+        Connection = connection;
+        Relay = relay;
+        ResumeToken = resumeToken;
+    }
 
     /// <summary>Rate-limit state (token buckets and recent violations), kept by the room actor.</summary>
     internal double MessageTokens;

@@ -31,7 +31,12 @@ internal sealed partial class RoomActor
         }
         // A member whose session lives on another node is reached through that node's relay (null: on this node).
         var relay = request.Relay is { } remote && !remote.IsLocalRef() ? remote : null;
-        var member = new RoomMember(request.MemberId, request.Identity, session, request.Connection, request.Sequenced, relay);
+        var member = new RoomMember(request.MemberId, request.Identity, session, request.Connection, request.Sequenced, relay)
+        {
+            // In a cluster the room is where a resume on another node proves who it is, and from where it replays.
+            ResumeToken = _lifetime.Clustered && request.Sequenced ? request.ResumeToken : null,
+            JoinedAt = _lifetime.Positions,
+        };
         if (refusal is null)
         {
             using var options = JsonDocument.Parse(request.OptionsJson);
@@ -45,24 +50,30 @@ internal sealed partial class RoomActor
             CheckEmpty();
             return;
         }
-        _members.Add(session, member);
+        Admit(member);
+        Notify(member, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag));
+        _room.OnJoin(member);
+    }
+
+    /// <summary>Makes <paramref name="member"/> a member: reached from now on (through its node's relay if it has one), and watched.</summary>
+    private void Admit(RoomMember member)
+    {
+        _members.Add(member.Session, member);
         FlushBroadcasts();
         _memberList.Add(member);
-        if (relay is not null)
+        if (member.Relay is { } relay)
         {
             _lifetime.RemoteMembers++;
             _lifetime.RemoteNodes[relay] = _lifetime.RemoteNodes.GetValueOrDefault(relay) + 1;
-            relay.Tell(new Cluster.RelayMemberJoined(Self, RoomName, session, request.Connection, request.Sequenced), Self);
+            relay.Tell(new Cluster.RelayMemberJoined(Self, RoomName, member.Session, member.Connection, member.Sequenced), Self);
         }
         else if (!member.Sequenced)
         {
             _lifetime.ConnectionMembers++;
         }
-        Context.Watch(session);
+        Context.Watch(member.Session);
         Timers.Cancel(RoomLingerElapsed.Instance);
         _listingChanged = true;
-        Notify(member, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag));
-        _room.OnJoin(member);
     }
 
     private void HandleLeave(LeaveRoomRequest leave)
@@ -115,6 +126,12 @@ internal sealed partial class RoomActor
     {
         if (_members.Count > 0) return;
         var linger = _runtime.Options.Rooms.Linger;
+        if (DepartedUntil() is > 0 and var until)
+        {
+            // Members that may still resume from another node keep the room (and what it kept for them) at least that long.
+            var departedFor = _runtime.Time.GetElapsedTime(_runtime.Time.GetTimestamp(), until);
+            if (departedFor > linger) linger = departedFor;
+        }
         if (linger <= TimeSpan.Zero) Context.Parent.Tell(new RoomIdle(_lifetime.JoinsProcessed), Self);
         else Timers.StartSingleTimer(RoomLingerElapsed.Instance, RoomLingerElapsed.Instance, linger);
     }

@@ -31,8 +31,26 @@ internal sealed class RoomLifetime(string optionsJson)
     /// <summary>The relays of the other nodes that have members, with how many each has (empty on a single node).</summary>
     public readonly Dictionary<IActorRef, int> RemoteNodes = new();
 
-    /// <summary>Broadcasts made so far, over all incarnations: each relayed broadcast carries its number.</summary>
-    public long Broadcasts;
+    /// <summary>
+    /// Deliveries made so far (broadcasts and frames for one member), over all incarnations: in a cluster each carries
+    /// its number, its position, to the client, which hands it back to resume on another node.
+    /// </summary>
+    public long Positions;
+
+    /// <summary>Whether the room runs as a cluster's sharded entity: it then numbers its deliveries and keeps the last ones for replay.</summary>
+    public bool Clustered { get; init; }
+
+    /// <summary>
+    /// In a cluster: the room's last deliveries (as many as a session's resume buffer holds, charged to the memory
+    /// budget), each with whom it was for, replayed to a member that resumes on another node. Made by the room actor.
+    /// </summary>
+    public Sessions.ResumeBuffer? Replay;
+
+    /// <summary>
+    /// In a cluster: members whose session stopped without leaving (its node crashed or stopped), by resume token, with
+    /// until when (a timestamp) their client may still resume into the room from another node.
+    /// </summary>
+    public Dictionary<string, (RoomMember Member, long Until)>? Departed;
 
     /// <summary>The creator's options, given to every incarnation's <see cref="Room.OnCreate"/>.</summary>
     public string OptionsJson { get; } = optionsJson;
@@ -107,6 +125,12 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     protected override void PreStart()
     {
         _runtime.Metrics.RoomStarted();
+        if (_lifetime.Clustered)
+        {
+            var rooms = _runtime.Options.Rooms;
+            // The owner is this actor's ref, the same across restarts: it hears if the memory budget takes the buffer.
+            _lifetime.Replay ??= new Sessions.ResumeBuffer(rooms.ResumeBufferMessages, rooms.ResumeBufferBytes, _runtime.MemoryBudget, Self);
+        }
         _room = _type.Factory();
         _room.Attach(this);
         using (var options = JsonDocument.Parse(_lifetime.OptionsJson))
@@ -218,6 +242,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
                 if (_members.TryGetValue(terminated.ActorRef, out var gone))
                 {
                     Remove(gone);
+                    RememberDeparted(gone);
                     _room.OnLeave(gone, consented: false);
                     CheckEmpty();
                 }
@@ -230,6 +255,15 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
                 return true;
             case Cluster.RoomListingWanted:
                 _listingChanged = true; // reported at the end of this turn
+                return true;
+            case Cluster.ResumeMembership resume:
+                HandleResumeMembership(resume);
+                return true;
+            case Cluster.MemberTokenChanged changed:
+                if (_members.TryGetValue(Sender, out var renewed)) renewed.ResumeToken = changed.Token;
+                return true;
+            case Sessions.ResumeBufferEvicted:
+                OnReplayEvicted();
                 return true;
             default:
                 return _room.OnActorMessage(message);
@@ -263,10 +297,11 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     internal void Broadcast(OutboundFrame frame, WebSocketMessageType type, RoomMember? except, RoomPayload kind)
     {
         frame.Seal(Opcode(type));
-        frame.MarkRoomDelivery(RoomName, kind);
-        long sequence = ++_lifetime.Broadcasts;
+        long position = ++_lifetime.Positions;
         bool exceptIsMember = except is not null && _members.ContainsKey(except.Session);
-        if (_lifetime.RemoteMembers > 0) Relay(frame, sequence, exceptIsMember ? except : null, kind);
+        frame.MarkRoomDelivery(RoomName, kind, _lifetime.Clustered ? position : 0);
+        if (_lifetime.Replay is not null) KeepForReplay(frame, position, exceptIsMember ? new Cluster.ReplayedExcept(except!) : null);
+        if (_lifetime.RemoteMembers > 0) Relay(frame, position, exceptIsMember ? except : null, kind);
         bool exceptIsLocal = exceptIsMember && except!.Relay is null;
         int recipients = _memberList.Count - _lifetime.RemoteMembers - (exceptIsLocal ? 1 : 0);
         if (recipients <= 0)
@@ -291,9 +326,9 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     /// Sends a sealed broadcast, as its encoded bytes with its number, to the relay of every other node with members
     /// (except a node whose only member is <paramref name="except"/>): one remote message per node.
     /// </summary>
-    private void Relay(OutboundFrame frame, long sequence, RoomMember? except, RoomPayload kind)
+    private void Relay(OutboundFrame frame, long position, RoomMember? except, RoomPayload kind)
     {
-        var relayed = new Cluster.RelayedBroadcast(Self, RoomName, sequence, kind, frame.Bytes.ToArray(), except?.Session);
+        var relayed = new Cluster.RelayedBroadcast(Self, RoomName, position, kind, frame.Bytes.ToArray(), except?.Session);
         var self = Self;
         foreach (var (relay, members) in _lifetime.RemoteNodes)
         {
@@ -343,10 +378,12 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     {
         FlushBroadcasts();
         frame.Seal(Opcode(type));
-        frame.MarkRoomDelivery(RoomName, RoomPayload.Data);
+        long position = ++_lifetime.Positions;
+        frame.MarkRoomDelivery(RoomName, RoomPayload.Data, _lifetime.Clustered ? position : 0);
+        KeepForReplay(frame, position, member);
         if (member.Relay is { } relay)
         {
-            relay.Tell(new Cluster.RelayedFrame(Self, RoomName, member.Session, RoomPayload.Data, frame.Bytes.ToArray()), Self);
+            relay.Tell(new Cluster.RelayedFrame(Self, RoomName, member.Session, RoomPayload.Data, frame.Bytes.ToArray(), position), Self);
             frame.Release();
             return;
         }

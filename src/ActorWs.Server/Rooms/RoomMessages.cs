@@ -21,7 +21,8 @@ internal enum MatchmakeKind
 /// <summary>
 /// A session asks the room manager for a seat in a room (and then to be admitted). With clustered rooms,
 /// <c>Relay</c> is the room relay of the session's node (<see cref="Cluster.RoomRelay"/>): a room on another node reaches
-/// this member only through it. Null on a single node.
+/// this member only through it. Null on a single node. <c>ResumeToken</c>, in a cluster, is the resumable session's
+/// current token: the room keeps it so that the client can resume its membership from another node.
 /// </summary>
 internal sealed record JoinRoomRequest(
     MatchmakeKind Kind,
@@ -33,7 +34,8 @@ internal sealed record JoinRoomRequest(
     IActorRef Connection,
     bool Sequenced,
     object? Tag,
-    IActorRef? Relay = null);
+    IActorRef? Relay = null,
+    string? ResumeToken = null);
 
 /// <summary>Manager → room: a seat is reserved for the sender (the session) until <paramref name="ExpiresAt"/> (a timestamp).</summary>
 internal sealed record ReservedJoin(long ReservationId, long ExpiresAt, JoinRoomRequest Request);

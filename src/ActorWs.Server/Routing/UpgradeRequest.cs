@@ -42,13 +42,21 @@ public sealed class UpgradeRequest
     /// <summary>A query parameter's decoded value, or null (first occurrence).</summary>
     public string? GetQueryValue(string name)
     {
+        foreach (var value in QueryValues(name)) return value;
+        return null;
+    }
+
+    /// <summary>Every decoded value of a query parameter given more than once (e.g. <c>?pos=…&amp;pos=…</c>), in order.</summary>
+    public IReadOnlyList<string> GetQueryValues(string name) => QueryValues(name).ToList();
+
+    private IEnumerable<string> QueryValues(string name)
+    {
         foreach (var part in Query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = part.IndexOf('=');
             string key = Uri.UnescapeDataString((eq < 0 ? part : part[..eq]).Replace('+', ' '));
-            if (key == name) return eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
+            if (key == name) yield return eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
         }
-        return null;
     }
 }
 

@@ -6,7 +6,8 @@ namespace ActorWs.Server.Sessions;
 /// <summary>
 /// The room messages a resumable session has sent (or would have sent) and the client has not acknowledged,
 /// newest last, bounded in count and bytes; the oldest are dropped first. What it holds is charged to the server's
-/// <see cref="MemoryBudget"/> while it holds it.
+/// <see cref="MemoryBudget"/> while it holds it. In a cluster a room keeps its last deliveries in one too (numbered by
+/// its positions, each with whom it was for), so that a member resuming on another node gets what it missed.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -26,7 +27,7 @@ internal sealed class ResumeBuffer
     private readonly long _maxBytes;
     private readonly MemoryBudget _budget;
     private readonly IActorRef _owner;
-    private readonly Queue<(long Seq, OutboundFrame Frame)> _entries = new();
+    private readonly Queue<(long Seq, OutboundFrame Frame, object? Addressee)> _entries = new();
     private long _bytes;
 
     /// <summary>The budget account; made only once the charge passes the free allowance (then it holds <see cref="_charged"/>).</summary>
@@ -62,17 +63,18 @@ internal sealed class ResumeBuffer
     public bool Evicted => _holder is { Evicted: true };
 
     /// <summary>
-    /// Keeps <paramref name="frame"/> (taking one reference) as message <paramref name="seq"/>. False when the memory
-    /// budget refused it: then everything is dropped, this message included (<see cref="LostThrough"/> is
-    /// <paramref name="seq"/>), and nothing is charged any more.
+    /// Keeps <paramref name="frame"/> (taking one reference) as message <paramref name="seq"/>, with whom it was for
+    /// (<paramref name="addressee"/>: the owner's business, null for a session). False when the memory budget refused
+    /// it: then everything is dropped, this message included (<see cref="LostThrough"/> is <paramref name="seq"/>), and
+    /// nothing is charged any more.
     /// </summary>
-    public bool Add(long seq, OutboundFrame frame)
+    public bool Add(long seq, OutboundFrame frame, object? addressee = null)
     {
-        _entries.Enqueue((seq, frame));
+        _entries.Enqueue((seq, frame, addressee));
         _bytes += frame.Length;
         while (_entries.Count > _maxMessages || (_bytes > _maxBytes && _entries.Count > 1))
         {
-            var (droppedSeq, dropped) = _entries.Dequeue();
+            var (droppedSeq, dropped, _) = _entries.Dequeue();
             _bytes -= dropped.Length;
             LostThrough = droppedSeq;
             dropped.Release();
@@ -99,11 +101,23 @@ internal sealed class ResumeBuffer
     /// <summary>The kept messages numbered after <paramref name="seq"/>, oldest first (each with a new reference for the caller).</summary>
     public IEnumerable<OutboundFrame> After(long seq)
     {
-        foreach (var (s, frame) in _entries)
+        foreach (var (s, frame, _) in _entries)
         {
             if (s <= seq) continue;
             frame.AddReferences(1);
             yield return frame;
+        }
+    }
+
+    /// <summary>
+    /// The kept messages numbered after <paramref name="seq"/>, oldest first, with their numbers and addressees (no
+    /// reference is added: the caller adds one for each frame it hands on).
+    /// </summary>
+    public IEnumerable<(long Seq, OutboundFrame Frame, object? Addressee)> EntriesAfter(long seq)
+    {
+        foreach (var entry in _entries)
+        {
+            if (entry.Seq > seq) yield return entry;
         }
     }
 

@@ -54,7 +54,11 @@ internal sealed partial class SessionActor
         framed.AddReferences(1);
         if (!buffer.Add(seq, framed))
             SessionLog.LogDebug("Session {Session}: the memory budget cannot hold its resume buffer; its kept messages are dropped", Id);
-        if (_connection is not null)
+        if (_resumingFromAnotherNode)
+        {
+            framed.Release(); // kept: the client gets it after its welcome (SessionActor.FromAnotherNode)
+        }
+        else if (_connection is not null)
         {
             // Attached: the client gets the message whatever became of its copy for a resume.
             _connection.Tell(framed, Self);
@@ -102,24 +106,38 @@ internal sealed partial class SessionActor
         CloseOnce(_lastStatus!, consented: false);
     }
 
-    /// <summary>The delivery as this session's message number <paramref name="seq"/>.</summary>
+    /// <summary>
+    /// The delivery as this session's message number <paramref name="seq"/>; in a cluster with the room's position of it
+    /// too (<see cref="OutboundFrame.RoomPosition"/>), which the client hands back to resume on another node.
+    /// </summary>
     private OutboundFrame Number(OutboundFrame delivery, long seq)
     {
         var payload = delivery.Payload;
-        var frame = OutboundFrame.Rent(payload.Length + 64);
+        long position = delivery.RoomPosition;
+        var frame = OutboundFrame.Rent(payload.Length + (position > 0 ? 96 + RoomNames.MaxBytes * 6 : 64));
         if (delivery.Opcode != WebSocketOpcode.Text)
         {
-            // Binary: the number as 4 bytes, big-endian, then the room's bytes.
-            var span = frame.GetSpan(4 + payload.Length);
+            // Binary: the number as 4 bytes, big-endian; in a cluster then the room's position (4 bytes) and the room's
+            // name (a length byte, UTF-8); then the room's bytes.
+            var span = frame.GetSpan(4);
             BinaryPrimitives.WriteUInt32BigEndian(span, unchecked((uint)seq));
-            payload.CopyTo(span[4..]);
-            frame.Advance(4 + payload.Length);
+            frame.Advance(4);
+            if (position > 0)
+            {
+                span = frame.GetSpan(5 + RoomNames.MaxBytes);
+                BinaryPrimitives.WriteUInt32BigEndian(span, unchecked((uint)position));
+                int nameLength = Encoding.UTF8.GetBytes(delivery.Room ?? "", span[5..]);
+                span[4] = (byte)nameLength;
+                frame.Advance(5 + nameLength);
+            }
+            Write(frame, payload);
         }
         else if (delivery.PayloadKind == RoomPayload.Event && payload.Length >= 2 && payload[0] == (byte)'{')
         {
             // A whole event {…}: {"seq":N, …}
             Write(frame, SeqPrefix);
             WriteNumber(frame, seq);
+            if (position > 0) WritePosition(frame, delivery.Room ?? "", position);
             var rest = payload[1..];
             if (rest[0] != (byte)'}') Write(frame, ","u8);
             Write(frame, rest);
@@ -129,6 +147,7 @@ internal sealed partial class SessionActor
             // Room data: {"seq":N,"op":"message","room":"…","data":<payload>}
             Write(frame, SeqPrefix);
             WriteNumber(frame, seq);
+            if (position > 0) WritePosition(frame, delivery.Room ?? "", position);
             Write(frame, MessagePrefix);
             Write(frame, EncodedRoomName(delivery.Room ?? ""));
             Write(frame, DataPrefix);
@@ -136,8 +155,21 @@ internal sealed partial class SessionActor
             Write(frame, "}"u8);
         }
         frame.Seal(delivery.Opcode);
-        frame.MarkRoomDelivery(delivery.Room ?? "", delivery.PayloadKind);
+        frame.MarkRoomDelivery(delivery.Room ?? "", delivery.PayloadKind, position);
         return frame;
+    }
+
+    private static readonly byte[] PositionPrefix = ",\"pos\":{\"room\":"u8.ToArray();
+    private static readonly byte[] PositionNumberPrefix = ",\"rseq\":"u8.ToArray();
+
+    /// <summary>In a cluster: <c>,"pos":{"room":"…","rseq":P}</c>, the room and its position of this delivery.</summary>
+    private void WritePosition(OutboundFrame frame, string room, long position)
+    {
+        Write(frame, PositionPrefix);
+        Write(frame, EncodedRoomName(room));
+        Write(frame, PositionNumberPrefix);
+        WriteNumber(frame, position);
+        Write(frame, "}"u8);
     }
 
     private static void Write(OutboundFrame frame, ReadOnlySpan<byte> bytes)
@@ -187,6 +219,12 @@ internal sealed partial class SessionActor
             return;
         }
         _seqAtDetach = _seq;
+        WaitForClient();
+    }
+
+    /// <summary>Detached: the session waits for its client (what it has seen is numbered up to <see cref="_seqAtDetach"/>) for the reconnection window.</summary>
+    private void WaitForClient()
+    {
         _detached = true;
         _runtime.Metrics.SessionDetached();
         StartTimer(new ReconnectionWindowExpired(++_detachments), ReconnectionWindow());
@@ -252,9 +290,8 @@ internal sealed partial class SessionActor
             _detached = false;
             _runtime.Metrics.SessionReattached();
         }
-        // The token is spent: the welcome below carries its successor, which the manager learns first.
-        string token = SessionManager.NewToken();
-        Context.Parent.Tell(new TokenRotated(_setup.ResumeToken!, token), Self);
+        // The token is spent: the welcome below carries its successor, which the manager (and in a cluster the rooms) learn first.
+        string token = RotateToken();
         _connection = incoming.Connection;
         _setup = _setup with { Connection = incoming.Connection, Transport = incoming.Transport, ResumeError = null, ResumeToken = token };
         _session.AttachTransport(incoming.Transport);

@@ -5,6 +5,7 @@ using ActorWs.Server.Buffers;
 using ActorWs.Server.Dispatch;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
+using ActorWs.Server.Rooms.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Sessions;
@@ -110,6 +111,7 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
             }
             return;
         }
+        if (_resumingFromAnotherNode && HoldWhileResuming(message)) return;
         switch (message)
         {
             case WebSocketMessage inbound:
@@ -155,6 +157,15 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
             case EndingTimedOut:
                 Context.Stop(Self);
                 break;
+            case MembershipResumed resumed:
+                OnMembershipResumed(resumed);
+                break;
+            case MembershipNotResumed notResumed:
+                OnMembershipNotResumed(notResumed);
+                break;
+            case RoomsAnswerTimedOut:
+                if (_resumingFromAnotherNode) FinishResumeFromAnotherNode();
+                break;
             default:
                 if (_session.HandleRoomMessage(message)) break;
                 if (_session.IsClosed || !_session.DeliverActorMessage(message)) Unhandled(message);
@@ -168,7 +179,8 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
         _connection = setup.Connection;
         _session = new WebSocketSession(_runtime, this, setup);
         _runtime.Metrics.SessionStarted();
-        _session.Open();
+        if (setup.ResumesFromAnotherNode) BeginResumeFromAnotherNode();
+        else _session.Open();
     }
 
     protected override void PostStop()

@@ -15,6 +15,9 @@ namespace ActorWs.Server.Sessions;
 /// possible, gets a fresh session that tells it why. A token works once: the session that accepts a resume rotates it
 /// (<see cref="TokenRotated"/>) and the spent one is forgotten here, so a replay is an unknown token. Sessions of
 /// ordinary routes are not here: they run inside their connection actors.
+/// <para>In a cluster, a token this node does not know may be another node's session's (that node crashed, stopped,
+/// or the client's load balancer picked another): with the positions the client sent, a new session here asks each of
+/// its rooms to take it as that member (<see cref="SessionActor"/>, resuming from another node).</para>
 /// <para>A session that had to end because it can no longer be resumed completely (it lost messages its detached
 /// client has not seen: past its resume buffer's bounds, or given up to the memory budget) leaves its refusal here
 /// (<see cref="SessionEnded.Refusal"/>): for a reconnection window its token, presented once by the session's identity,
@@ -69,7 +72,14 @@ internal sealed class SessionManager : UntypedActor
                         earlier.Tell(new Reattach(setup, start.Handoff), Self);
                         return;
                     }
-                    setup = setup with { ResumeError = UnresumableRefusal(requested, setup.Identity) ?? UnknownToken };
+                    var refusal = UnresumableRefusal(requested, setup.Identity);
+                    if (refusal is null && _runtime.ClusterRooms is not null && setup.ResumePositions is not null)
+                    {
+                        // Not a session of this node: in a cluster it may be another node's; its rooms know its token.
+                        Create(setup with { ResumesFromAnotherNode = true }, start.Handoff);
+                        return;
+                    }
+                    setup = setup with { ResumeError = refusal ?? UnknownToken };
                 }
                 Create(setup, start.Handoff);
                 break;
@@ -141,10 +151,11 @@ internal sealed class SessionManager : UntypedActor
             setup.Connection.Tell(new SessionStarted(handler), Self);
             return;
         }
-        setup = setup with { ResumeToken = NewToken() };
+        // A session resumed from another node answers to the token the client came with until its welcome gives a new one.
+        setup = setup with { ResumeToken = setup.ResumesFromAnotherNode ? setup.ResumeRequestedToken : NewToken() };
         var session = Context.ActorOf(_runtime.SessionProps(setup.Transport.DispatcherId), setup.Id);
         session.Tell(new SessionActor.Begin(setup, handoff), Self);
         setup.Connection.Tell(new SessionStarted(session), Self);
-        _byToken[setup.ResumeToken] = session;
+        _byToken[setup.ResumeToken!] = session;
     }
 }

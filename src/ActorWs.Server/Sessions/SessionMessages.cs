@@ -30,6 +30,51 @@ internal sealed record SessionSetup(
 
     /// <summary>Why the requested resume was refused (then this is a fresh session).</summary>
     public string? ResumeError { get; init; }
+
+    /// <summary>
+    /// In a cluster: the resuming client's rooms, each with the position of the last delivery it processed from it, so
+    /// that a session of another node can be resumed here (null when the client sent none).
+    /// </summary>
+    public IReadOnlyList<ResumePosition>? ResumePositions { get; init; }
+
+    /// <summary>Whether this session resumes, on this node, one that lived on another node (its rooms are asked).</summary>
+    public bool ResumesFromAnotherNode { get; init; }
+}
+
+/// <summary>
+/// A resuming client's place in one of its rooms: the room (type and name) and the room's position of the last
+/// delivery it processed. Sent as <c>pos=&lt;position&gt;:&lt;type&gt;:&lt;room&gt;</c> (type names have no ':';
+/// room names may).
+/// </summary>
+internal readonly record struct ResumePosition(string RoomType, string Room, long Position)
+{
+    /// <summary>The well-formed ones of <paramref name="values"/> (at most <paramref name="max"/>, one per room); others are ignored.</summary>
+    public static IReadOnlyList<ResumePosition>? ParseAll(IReadOnlyList<string> values, int max)
+    {
+        if (values.Count == 0) return null;
+        var positions = new List<ResumePosition>();
+        foreach (var value in values)
+        {
+            if (positions.Count >= max) break;
+            if (TryParse(value, out var position) && !positions.Exists(p => p.Room == position.Room)) positions.Add(position);
+        }
+        return positions.Count == 0 ? null : positions;
+    }
+
+    /// <summary>Parses <c>&lt;position&gt;:&lt;type&gt;:&lt;room&gt;</c>.</summary>
+    public static bool TryParse(string value, out ResumePosition position)
+    {
+        position = default;
+        int first = value.IndexOf(':');
+        if (first <= 0) return false;
+        int second = value.IndexOf(':', first + 1);
+        if (second <= first + 1 || second == value.Length - 1) return false;
+        if (!long.TryParse(value.AsSpan(0, first), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long at)) return false;
+        string room = value[(second + 1)..];
+        if (Rooms.RoomNames.Problem(room) is not null) return false;
+        position = new ResumePosition(value[(first + 1)..second], room, at);
+        return true;
+    }
 }
 
 /// <summary>

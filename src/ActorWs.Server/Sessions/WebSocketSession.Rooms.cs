@@ -29,7 +29,49 @@ internal sealed partial class WebSocketSession
         _rooms is null ? [] : _rooms.Select(r => (r.Key, r.Value.Ref, r.Value.Type));
 
     private JoinRoomRequest Request(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag, IActorRef connection, bool sequenced) =>
-        new(kind, roomType, room, optionsJson, Id, Identity, connection, sequenced, tag, _runtime.RoomRelay);
+        new(kind, roomType, room, optionsJson, Id, Identity, connection, sequenced, tag, _runtime.RoomRelay, RoomKeptToken(sequenced));
+
+    /// <summary>The token a room keeps for this member: a resumable session's, in a cluster only (see <see cref="JoinRoomRequest"/>).</summary>
+    private string? RoomKeptToken(bool sequenced) => sequenced && _runtime.RoomRelay is not null ? _host.ResumeToken : null;
+
+    /// <summary>In a cluster: the request that asks <paramref name="room"/> to take this session as a member resuming from another node.</summary>
+    internal JoinRoomRequest ResumeRequest(string roomType, string room, IActorRef connection) =>
+        Request(MatchmakeKind.ByName, roomType, room, "{}", null, connection, sequenced: true);
+
+    /// <summary>A room took this session as the member it resumed (from another node): it is one of its rooms, with no event for the handler (the client never left it).</summary>
+    internal void RecordResumedRoom(string room, IActorRef roomRef, string roomType)
+    {
+        (_rooms ??= new(StringComparer.Ordinal))[room] = (roomRef, roomType);
+        _currentRoom = roomRef;
+    }
+
+    /// <summary>
+    /// Rooms left without the handler (or the client) hearing of it: a resume from another node that ends as a fresh
+    /// session leaves the rooms it had resumed, which the client does not know it is in.
+    /// </summary>
+    private HashSet<string>? _silentLeaves;
+
+    /// <summary>Leaves <paramref name="room"/> (at <paramref name="roomRef"/>) without the handler hearing of it.</summary>
+    internal void LeaveSilently(string room, IActorRef roomRef)
+    {
+        (_silentLeaves ??= new(StringComparer.Ordinal)).Add(room);
+        if (_rooms is not null && _rooms.Remove(room, out var joined) && joined.Ref.Equals(_currentRoom)) _currentRoom = null;
+        roomRef.Tell(new LeaveRoomRequest(room, null), Self);
+    }
+
+    /// <summary>Leaves every room without the handler hearing of it.</summary>
+    internal void LeaveAllSilently()
+    {
+        if (_rooms is null) return;
+        foreach (var (name, room) in _rooms.ToArray()) LeaveSilently(name, room.Ref);
+    }
+
+    /// <summary>The client believes it is in <paramref name="room"/>, which could not be resumed: the handler hears it closed.</summary>
+    internal void RoomLost(string room, string reason)
+    {
+        if (_rooms is not null && _rooms.Remove(room, out var lost) && lost.Ref.Equals(_currentRoom)) _currentRoom = null;
+        if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(room, reason));
+    }
 
     private void AskManager(MatchmakeKind kind, string roomType, string? room, string optionsJson, object? tag)
     {
@@ -149,6 +191,8 @@ internal sealed partial class WebSocketSession
             case RoomJoinRefused refused:
                 if (_joinsPending > 0) _joinsPending--;
                 if (!_closed) _handler.OnRoomEvent(this, new RoomJoinFailed(refused.Room, refused.Reason, refused.Tag));
+                return true;
+            case RoomLeaveConfirmed left when _silentLeaves is not null && _silentLeaves.Remove(left.Room):
                 return true;
             case RoomLeaveConfirmed left:
                 if (_rooms is not null && _rooms.Remove(left.Room, out var leftRoom) && leftRoom.Ref.Equals(_currentRoom)) _currentRoom = null;

@@ -48,8 +48,8 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
         return [0x81, (byte)payload.Length, .. payload];
     }
 
-    private JoinRoomRequest Join(object? identity = null) =>
-        new(MatchmakeKind.JoinOrCreate, "duel", null, "{\"mode\":\"ranked\"}", "s-17", identity, fixture.Remote, true, "7", fixture.Local);
+    private JoinRoomRequest Join(object? identity = null, string? token = "tok-17") =>
+        new(MatchmakeKind.JoinOrCreate, "duel", null, "{\"mode\":\"ranked\"}", "s-17", identity, fixture.Remote, true, "7", fixture.Local, token);
 
     /// <summary>One example of each type, by manifest.</summary>
     private Dictionary<string, object> Examples()
@@ -93,8 +93,12 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["XJ"] = new RelayMemberJoined(remote, "lobby", local, local, false),
             ["XL"] = new RelayMemberLeft(remote, local),
             ["XB"] = new RelayedBroadcast(remote, "lobby", 1234, RoomPayload.Event, Frame("{\"op\":\"presence\"}"), local),
-            ["XF"] = new RelayedFrame(remote, "lobby", local, RoomPayload.Data, Frame("{}")),
+            ["XF"] = new RelayedFrame(remote, "lobby", local, RoomPayload.Data, Frame("{}"), 77),
             ["XN"] = new RelayedNotice(remote, local, new RoomJoinAccepted("lobby", "chat", remote, ["s-1"], null)),
+            ["RM"] = new ResumeMembership("old-token", 4321, Join(new PlayerIdentity("ada", 3), token: null)),
+            ["RMA"] = new MembershipResumed("duel-1", "duel", remote),
+            ["RMN"] = new MembershipNotResumed("duel-1", "the room is no longer running"),
+            ["TK"] = new MemberTokenChanged("new-token"),
         };
     }
 
@@ -102,6 +106,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
     [
         "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "CR", "T", "C", "N",
         "SR", "MO", "SA", "LW", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
+        "RM", "RMA", "RMN", "TK",
     ];
 
     [Theory]

@@ -92,9 +92,9 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
         relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionS.Ref, connectionS.Ref, Sequenced: true));
 
         // A frame for one member goes to its connection (or, resumable, its session); a notice to its session.
-        relay.Tell(new RelayedFrame(room.Ref, "lobby", sessionA.Ref, RoomPayload.Data, Encoded("just you")));
+        relay.Tell(new RelayedFrame(room.Ref, "lobby", sessionA.Ref, RoomPayload.Data, Encoded("just you"), 3));
         Assert.Equal("just you", Text(connectionA.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
-        relay.Tell(new RelayedFrame(room.Ref, "lobby", sessionS.Ref, RoomPayload.Data, Encoded("and you")));
+        relay.Tell(new RelayedFrame(room.Ref, "lobby", sessionS.Ref, RoomPayload.Data, Encoded("and you"), 4));
         Assert.Equal("and you", Text(sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
         relay.Tell(new RelayedNotice(room.Ref, sessionA.Ref, new RoomLeaveConfirmed("lobby", "9")));
         Assert.Equal(new RoomLeaveConfirmed("lobby", "9"), sessionA.ExpectMsg<RoomLeaveConfirmed>(DispatchTesting.Bound));

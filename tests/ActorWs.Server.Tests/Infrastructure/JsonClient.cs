@@ -6,11 +6,20 @@ using System.Threading.Channels;
 
 namespace ActorWs.Server.Tests.Infrastructure;
 
-/// <summary>One thing the server sent: a JSON object, or a binary message (its sequence number split off).</summary>
-internal sealed record Received(JsonElement? Json, long BinarySeq, byte[] Binary)
+/// <summary>
+/// One thing the server sent: a JSON object, or a binary message (its sequence number split off). From a cluster node, a
+/// room message's position in its room (<c>pos</c>, or the binary prefix's), else null.
+/// </summary>
+internal sealed record Received(JsonElement? Json, long BinarySeq, byte[] Binary, RoomPosition? Position = null)
 {
     public string Op => Json?.GetProperty("op").GetString() ?? "(binary)";
+
+    /// <summary>The session's number of this room message (0 when it has none).</summary>
+    public long Seq => Json is { } json ? (json.TryGetProperty("seq", out var seq) ? seq.GetInt64() : 0) : BinarySeq;
 }
+
+/// <summary>A room and the room's position of one of its deliveries (what a client hands back to resume on another node).</summary>
+internal sealed record RoomPosition(string Room, long Rseq);
 
 /// <summary>A test client for the JSON room protocol: a receive loop into a queue, requests matched by ref.</summary>
 internal sealed class JsonClient : IAsyncDisposable
@@ -37,6 +46,9 @@ internal sealed class JsonClient : IAsyncDisposable
 
     /// <summary>The highest seq seen so far.</summary>
     public long LastSeq { get; private set; }
+
+    /// <summary>Whether the last welcome said the server is a cluster node (room messages then carry their room's position).</summary>
+    public bool IsClusterNode { get; private set; }
 
     public static async Task<JsonClient> ConnectAsync(TestServer server, string pathAndQuery = "/ws", Action<ClientWebSocketOptions>? options = null)
     {
@@ -66,14 +78,30 @@ internal sealed class JsonClient : IAsyncDisposable
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     long seq = BinaryPrimitives.ReadUInt32BigEndian(buffer);
-                    item = new Received(null, seq, buffer.AsSpan(4, count - 4).ToArray());
+                    if (IsClusterNode)
+                    {
+                        // seq, the room's position (4 bytes), the room's name (a length byte, UTF-8), then the payload.
+                        long rseq = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4));
+                        int nameLength = buffer[8];
+                        string room = Encoding.UTF8.GetString(buffer, 9, nameLength);
+                        item = new Received(null, seq, buffer.AsSpan(9 + nameLength, count - 9 - nameLength).ToArray(), new RoomPosition(room, rseq));
+                    }
+                    else
+                    {
+                        item = new Received(null, seq, buffer.AsSpan(4, count - 4).ToArray());
+                    }
                     LastSeq = Math.Max(LastSeq, seq);
                 }
                 else
                 {
                     var json = JsonDocument.Parse(buffer.AsMemory(0, count)).RootElement.Clone();
                     if (json.TryGetProperty("seq", out var seq)) LastSeq = Math.Max(LastSeq, seq.GetInt64());
-                    item = new Received(json, 0, []);
+                    if (json.TryGetProperty("op", out var op) && op.GetString() == "welcome")
+                        IsClusterNode = json.TryGetProperty("cluster", out var cluster) && cluster.GetBoolean();
+                    RoomPosition? position = json.TryGetProperty("pos", out var pos)
+                        ? new RoomPosition(pos.GetProperty("room").GetString()!, pos.GetProperty("rseq").GetInt64())
+                        : null;
+                    item = new Received(json, 0, [], position);
                 }
                 await _received.Writer.WriteAsync(item);
             }

@@ -77,7 +77,15 @@ public static class JsonRoomEvents
     /// <c>{"op":"welcome","session":"s-1","token":"…","resumed":false}</c>, with <c>"resumeError"</c> when a resume was
     /// refused and <c>"lastSeq"</c> when one succeeded.
     /// </summary>
-    public static void WriteWelcome(IBufferWriter<byte> output, string session, string? token, bool resumed, long lastSeq, string? resumeError)
+    public static void WriteWelcome(IBufferWriter<byte> output, string session, string? token, bool resumed, long lastSeq, string? resumeError) =>
+        WriteWelcome(output, session, token, resumed, lastSeq, resumeError, cluster: false);
+
+    /// <summary>
+    /// The welcome; with <paramref name="cluster"/>, <c>"cluster":true</c>: the server is a cluster node, and every
+    /// numbered room message carries the room's position of it (<c>"pos"</c>), which the client hands back to resume on
+    /// another node.
+    /// </summary>
+    public static void WriteWelcome(IBufferWriter<byte> output, string session, string? token, bool resumed, long lastSeq, string? resumeError, bool cluster)
     {
         var writer = Writer(output);
         writer.WriteStartObject();
@@ -88,6 +96,7 @@ public static class JsonRoomEvents
         writer.WriteBoolean("resumed"u8, resumed);
         if (resumed) writer.WriteNumber("lastSeq"u8, lastSeq);
         if (resumeError is not null) writer.WriteString("resumeError"u8, resumeError);
+        if (cluster) writer.WriteBoolean("cluster"u8, true);
         Finish(writer);
     }
 

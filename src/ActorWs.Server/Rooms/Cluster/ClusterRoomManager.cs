@@ -51,6 +51,12 @@ internal sealed class ClusterRoomManager : UntypedActor
                 if (Known(join.RoomType)) ToDirectory(join.RoomType, join);
                 else Sender.Tell(new RoomJoinRefused(join.Room ?? join.RoomType, UnknownType(join.RoomType), join.Tag), Self);
                 break;
+            case ResumeMembership resume:
+                if (Known(resume.Request.RoomType) && resume.Request.Room is { } name)
+                    _cluster.Rooms.Forward(new ShardingEnvelope(ClusterRooms.RoomEntityId(resume.Request.RoomType, name), resume));
+                else
+                    Sender.Tell(new MembershipNotResumed(resume.Request.Room ?? resume.Request.RoomType, UnknownType(resume.Request.RoomType)), Self);
+                break;
             case ListRoomsRequest list when list.RoomType is not null:
                 if (Known(list.RoomType)) ToDirectory(list.RoomType, list);
                 else Sender.Tell(new RoomList([], null, list.Tag), Self);

@@ -77,6 +77,10 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         RelayedBroadcast => "XB",
         RelayedFrame => "XF",
         RelayedNotice => "XN",
+        ResumeMembership => "RM",
+        MembershipResumed => "RMA",
+        MembershipNotResumed => "RMN",
+        MemberTokenChanged => "TK",
         _ => throw new ArgumentException($"{o.GetType()} is not a clustered-rooms message", nameof(o)),
     };
 
@@ -243,7 +247,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             case RelayedBroadcast b:
                 WriteRef(w, b.Room);
                 w.Write(b.RoomName);
-                w.Write(b.Sequence);
+                w.Write(b.Position);
                 w.Write((byte)b.Kind);
                 WriteBytes(w, b.Frame);
                 WriteNullableRef(w, b.Except);
@@ -254,11 +258,29 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 WriteRef(w, f.Session);
                 w.Write((byte)f.Kind);
                 WriteBytes(w, f.Frame);
+                w.Write(f.Position);
                 break;
             case RelayedNotice n:
                 WriteRef(w, n.Room);
                 WriteRef(w, n.Session);
                 WriteObject(w, n.Notice);
+                break;
+            case ResumeMembership m:
+                w.Write(m.Token);
+                w.Write(m.FromPosition);
+                WriteJoin(w, m.Request);
+                break;
+            case MembershipResumed m:
+                w.Write(m.Room);
+                w.Write(m.RoomType);
+                WriteRef(w, m.RoomRef);
+                break;
+            case MembershipNotResumed m:
+                w.Write(m.Room);
+                w.Write(m.Reason);
+                break;
+            case MemberTokenChanged t:
+                w.Write(t.Token);
                 break;
             default:
                 throw new ArgumentException($"{obj.GetType()} is not a clustered-rooms message", nameof(obj));
@@ -306,8 +328,12 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "XJ" => new RelayMemberJoined(ReadRef(r), r.ReadString(), ReadRef(r), ReadRef(r), r.ReadBoolean()),
             "XL" => new RelayMemberLeft(ReadRef(r), ReadRef(r)),
             "XB" => new RelayedBroadcast(ReadRef(r), r.ReadString(), r.ReadInt64(), (RoomPayload)r.ReadByte(), ReadBytes(r), ReadNullableRef(r)),
-            "XF" => new RelayedFrame(ReadRef(r), r.ReadString(), ReadRef(r), (RoomPayload)r.ReadByte(), ReadBytes(r)),
+            "XF" => new RelayedFrame(ReadRef(r), r.ReadString(), ReadRef(r), (RoomPayload)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
             "XN" => new RelayedNotice(ReadRef(r), ReadRef(r), ReadObject(r)!),
+            "RM" => new ResumeMembership(r.ReadString(), r.ReadInt64(), ReadJoin(r)),
+            "RMA" => new MembershipResumed(r.ReadString(), r.ReadString(), ReadRef(r)),
+            "RMN" => new MembershipNotResumed(r.ReadString(), r.ReadString()),
+            "TK" => new MemberTokenChanged(r.ReadString()),
             _ => throw new SerializationException($"unknown clustered-rooms manifest \"{manifest}\""),
         };
     }
@@ -324,11 +350,12 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         w.Write(j.Sequenced);
         WriteObject(w, j.Tag);
         WriteNullableRef(w, j.Relay);
+        WriteNullable(w, j.ResumeToken);
     }
 
     private JoinRoomRequest ReadJoin(BinaryReader r) => new(
         (MatchmakeKind)r.ReadByte(), r.ReadString(), ReadNullable(r), r.ReadString(), r.ReadString(), ReadObject(r),
-        ReadRef(r), r.ReadBoolean(), ReadObject(r), ReadNullableRef(r));
+        ReadRef(r), r.ReadBoolean(), ReadObject(r), ReadNullableRef(r), ReadNullable(r));
 
     private static void WriteListing(BinaryWriter w, RoomListing l)
     {

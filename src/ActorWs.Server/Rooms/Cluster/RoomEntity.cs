@@ -79,7 +79,14 @@ internal sealed class RoomEntity : UntypedActor
     protected override void PostStop()
     {
         if (_type is not null) _type.LiveRooms--;
+        _lifetime?.Replay?.Clear(); // the room actor (its owner) has stopped before its parent
     }
+
+    /// <summary>
+    /// Why a membership cannot be resumed in a room that is not running: it was lost with its node (or stopped), so what
+    /// the member missed is gone; a join starts it afresh.
+    /// </summary>
+    internal const string RoomNotRunning = "the room is no longer running (lost with its node, or stopped); join it again to continue in its new incarnation";
 
     /// <summary>The room's actor, started with <paramref name="optionsJson"/> if it is not running; null for a type this node does not know.</summary>
     private IActorRef? EnsureStarted(string optionsJson)
@@ -87,7 +94,7 @@ internal sealed class RoomEntity : UntypedActor
         if (_room is not null) return _room;
         if (!_runtime.RoomTypes.TryGet(_typeName, out var type)) return null;
         var runtime = _runtime;
-        var lifetime = _lifetime = new RoomLifetime(optionsJson);
+        var lifetime = _lifetime = new RoomLifetime(optionsJson) { Clustered = true };
         string name = _name;
         var props = runtime.OnRoomDispatcher(FactoryActorProducer<RoomActor>.Props(() => new RoomActor(runtime, type, name, lifetime)));
         _room = Context.Watch(Context.ActorOf(props, "room"));
@@ -125,6 +132,18 @@ internal sealed class RoomEntity : UntypedActor
                 // The room reports at the end of the turn in which it is asked (see RoomActor.OnBatchCompleted).
                 _room?.Tell(RoomListingWanted.Instance, Self);
                 if (_room is null) Passivate(); // started by this message alone: there was no room
+                return;
+            case ResumeMembership resume:
+                if (_room is not null)
+                {
+                    _room.Forward(resume);
+                }
+                else
+                {
+                    // Never starts the room: a room that is not running has nothing of the member's to resume.
+                    Sender.Tell(new MembershipNotResumed(_name, RoomNotRunning), Self);
+                    Passivate();
+                }
                 return;
             case MatchmadeRoomOpened opened:
                 EnsureStarted(opened.OptionsJson);

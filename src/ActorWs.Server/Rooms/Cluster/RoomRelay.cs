@@ -18,13 +18,13 @@ internal sealed record RelayMemberLeft(IActorRef Room, IActorRef Session);
 
 /// <summary>
 /// Room → relay: one broadcast for all the room's members on the relay's node: the frame as the room encoded it (header
-/// and payload, as bytes), numbered (<paramref name="Sequence"/>, the room's count of broadcasts), and the member it
-/// is not for (<paramref name="Except"/>, a session, or null).
+/// and payload, as bytes), its <paramref name="Position"/> among the room's deliveries, and the member it is not for
+/// (<paramref name="Except"/>, a session, or null).
 /// </summary>
-internal sealed record RelayedBroadcast(IActorRef Room, string RoomName, long Sequence, RoomPayload Kind, byte[] Frame, IActorRef? Except) : IDeadLetterSuppression;
+internal sealed record RelayedBroadcast(IActorRef Room, string RoomName, long Position, RoomPayload Kind, byte[] Frame, IActorRef? Except) : IDeadLetterSuppression;
 
-/// <summary>Room → relay: an encoded frame for one member (a room's <c>Send</c>).</summary>
-internal sealed record RelayedFrame(IActorRef Room, string RoomName, IActorRef Session, RoomPayload Kind, byte[] Frame) : IDeadLetterSuppression;
+/// <summary>Room → relay: an encoded frame for one member (a room's <c>Send</c>, or a delivery replayed to a member that resumed), with its position.</summary>
+internal sealed record RelayedFrame(IActorRef Room, string RoomName, IActorRef Session, RoomPayload Kind, byte[] Frame, long Position) : IDeadLetterSuppression;
 
 /// <summary>Room → relay: a notice of the room's own for one member's session (join accepted, leave confirmed, a refusal…).</summary>
 internal sealed record RelayedNotice(IActorRef Room, IActorRef Session, object Notice) : IDeadLetterSuppression;
@@ -79,7 +79,7 @@ internal sealed class RoomRelay : TurnBatchingActor
                 {
                     Flush(single.Room, of);
                     var frame = OutboundFrame.FromEncoded(single.Frame);
-                    frame.MarkRoomDelivery(single.RoomName, single.Kind);
+                    frame.MarkRoomDelivery(single.RoomName, single.Kind, single.Position);
                     (target.Sequenced ? target.Session : target.Connection).Tell(frame, single.Room);
                 }
                 break;
@@ -149,7 +149,7 @@ internal sealed class RoomRelay : TurnBatchingActor
         int recipients = room.Members.Count - (except is null ? 0 : 1);
         if (recipients <= 0) return;
         var frame = OutboundFrame.FromEncoded(broadcast.Frame);
-        frame.MarkRoomDelivery(broadcast.RoomName, broadcast.Kind);
+        frame.MarkRoomDelivery(broadcast.RoomName, broadcast.Kind, broadcast.Position);
         frame.AddReferences(recipients - 1);
         var sender = broadcast.Room;
         foreach (var member in room.Members)
