@@ -7,6 +7,7 @@ using ActorWs.Client.Events;
 using ActorWs.Client.Options;
 using ActorWs.Client.Protocol;
 using ActorWs.Client.Requests;
+using ActorWs.Client.Resume;
 
 namespace ActorWs.Client;
 
@@ -36,6 +37,7 @@ public sealed partial class ActorWsClient : IAsyncDisposable
     private readonly object _gate = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SequenceTracker _sequence;
+    private readonly PositionTracker _positions;
     private readonly ConcurrentDictionary<long, PendingRequest> _pending = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _sendBuffer = new(1024);
@@ -54,6 +56,8 @@ public sealed partial class ActorWsClient : IAsyncDisposable
     private long _ignoredMessages;
     private long _duplicateMessages;
     private long _droppedEvents;
+    /// <summary>Whether the last welcome came from a cluster node (or, before one came, positions were given to resume with).</summary>
+    private volatile bool _cluster;
 
     /// <summary>Creates a client for <paramref name="uri"/>; nothing happens until <see cref="ConnectAsync"/>.</summary>
     /// <param name="uri">A <c>ws://</c> or <c>wss://</c> URL of a JSON room route, e.g. <c>ws://127.0.0.1:8080/ws</c>.</param>
@@ -71,6 +75,9 @@ public sealed partial class ActorWsClient : IAsyncDisposable
         _random = _options.Random ?? Random.Shared.NextDouble;
         _token = _options.ResumeToken;
         _sequence = new SequenceTracker(_options.ResumeToken is null ? 0 : _options.ResumeLastSeq);
+        _positions = new PositionTracker(_options.ResumeToken is null ? null : _options.ResumePositions);
+        // Positions come from a cluster node only: with some saved, the first connection resumes as in a cluster.
+        _cluster = !_positions.IsEmpty;
         _sendWriter = new Utf8JsonWriter(_sendBuffer);
         _events = Channel.CreateBounded<ClientEvent>(
             new BoundedChannelOptions(_options.EventCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
@@ -115,6 +122,16 @@ public sealed partial class ActorWsClient : IAsyncDisposable
 
     /// <summary>The last sequence number delivered on <see cref="Events"/> (0: none).</summary>
     public long LastSeq => _sequence.Last;
+
+    /// <summary>Whether the server's last <c>welcome</c> said it is a cluster node (<c>"cluster":true</c>): then the client tracks <see cref="Positions"/>.</summary>
+    public bool IsCluster => _cluster;
+
+    /// <summary>
+    /// On a cluster node, the client's position in each room it is in (ordered by room name): sent on every resume, so
+    /// that another node can take the session over. Keep them with <see cref="ResumeToken"/> and <see cref="LastSeq"/> to
+    /// resume from a later run (<see cref="ActorWsClientOptions.ResumePositions"/>). Empty when the server is not a cluster node.
+    /// </summary>
+    public IReadOnlyList<RoomPosition> Positions => _positions.Snapshot();
 
     /// <summary>The chat rooms the client is in (joined by name), in join order.</summary>
     public IReadOnlyList<string> ChatRooms

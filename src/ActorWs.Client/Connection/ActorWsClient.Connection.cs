@@ -58,11 +58,12 @@ public sealed partial class ActorWsClient
             token = _token;
             lastSeq = _sequence.Last;
         }
+        var positions = _cluster ? _positions.Snapshot() : null;
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _lifetime.Token);
         try
         {
-            await socket.ConnectAsync(ResumeUri.Build(_uri, token, lastSeq), linked.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(ResumeUri.Build(_uri, token, lastSeq, positions), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
         {
@@ -127,7 +128,10 @@ public sealed partial class ActorWsClient
         {
             if (!welcomed)
             {
+                // A server without welcome is no cluster node either: nothing of the old session's numbering applies.
                 _sequence.Reset();
+                _positions.Clear();
+                _cluster = false;
                 sessionLost = "no welcome from the server";
             }
             else if (connection.Welcome.Task.Result.Resumed != true)

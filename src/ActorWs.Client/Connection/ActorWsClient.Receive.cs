@@ -142,7 +142,7 @@ public sealed partial class ActorWsClient
         switch (message.Op)
         {
             case ServerOp.Reply:
-                CompleteRequest(message.Ref, payload);
+                CompleteRequest(message, payload);
                 break;
             case ServerOp.Error:
                 FailRequest(message.Ref, message.Reason ?? "error without a reason");
@@ -151,13 +151,13 @@ public sealed partial class ActorWsClient
                 HandleWelcome(connection, message);
                 break;
             case ServerOp.Message when message.Room is not null && message.Data is not null:
-                if (Accept(message.Seq)) Publish(new RoomMessage(message.Room, message.From, message.Data.Value, message.Seq));
+                if (Accept(message.Seq, message.PosRoom, message.PosRseq)) Publish(new RoomMessage(message.Room, message.From, message.Data.Value, message.Seq));
                 break;
             case ServerOp.Presence when message.Room is not null && message.Member is not null && message.Event is "join" or "leave":
-                if (Accept(message.Seq)) Publish(new PresenceChanged(message.Room, message.Member, message.Event == "join", message.Seq));
+                if (Accept(message.Seq, message.PosRoom, message.PosRseq)) Publish(new PresenceChanged(message.Room, message.Member, message.Event == "join", message.Seq));
                 break;
             case ServerOp.Notice when message.Room is not null && message.Event is not null:
-                if (!Accept(message.Seq)) break;
+                if (!Accept(message.Seq, message.PosRoom, message.PosRseq)) break;
                 if (message.Event == "closed") ForgetRoom(message.Room);
                 Publish(new RoomNotice(message.Room, message.Event, message.Reason, message.Seq));
                 break;
@@ -167,6 +167,10 @@ public sealed partial class ActorWsClient
         }
     }
 
+    /// <summary>
+    /// seq (4 bytes, big-endian) then the room's payload; from a cluster node, the room position (4 bytes) and the room
+    /// name (1 byte of length, then UTF-8) come between them.
+    /// </summary>
     private void DispatchBinary(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < ProtocolConstants.BinarySequencePrefixBytes)
@@ -175,25 +179,50 @@ public sealed partial class ActorWsClient
             return;
         }
         long seq = _sequence.Unwrap(BinaryPrimitives.ReadUInt32BigEndian(payload));
-        if (Accept(seq)) Publish(new BinaryReceived(payload[ProtocolConstants.BinarySequencePrefixBytes..].ToArray(), seq));
+        if (!_cluster)
+        {
+            if (Accept(seq)) Publish(new BinaryReceived(payload[ProtocolConstants.BinarySequencePrefixBytes..].ToArray(), seq));
+            return;
+        }
+        int nameLength = payload.Length >= ProtocolConstants.ClusterBinaryFixedPrefixBytes ? payload[ProtocolConstants.ClusterBinaryFixedPrefixBytes - 1] : -1;
+        if (nameLength is < 1 or > ProtocolConstants.MaxRoomNameBytes || payload.Length < ProtocolConstants.ClusterBinaryFixedPrefixBytes + nameLength
+            || !System.Text.Unicode.Utf8.IsValid(payload.Slice(ProtocolConstants.ClusterBinaryFixedPrefixBytes, nameLength)))
+        {
+            Interlocked.Increment(ref _ignoredMessages);
+            return;
+        }
+        string room = System.Text.Encoding.UTF8.GetString(payload.Slice(ProtocolConstants.ClusterBinaryFixedPrefixBytes, nameLength));
+        long rseq = _positions.Widen(room, BinaryPrimitives.ReadUInt32BigEndian(payload[ProtocolConstants.BinarySequencePrefixBytes..]));
+        if (Accept(seq, room, rseq))
+            Publish(new BinaryReceived(payload[(ProtocolConstants.ClusterBinaryFixedPrefixBytes + nameLength)..].ToArray(), seq) { Room = room });
     }
 
-    /// <summary>Whether a message is new: unnumbered ones always are; numbered ones only past the last delivered.</summary>
-    private bool Accept(long? seq)
+    /// <summary>
+    /// Whether a message is new: unnumbered ones always are; numbered ones only past the last delivered. A new one from
+    /// a cluster node moves the client's position in its room.
+    /// </summary>
+    private bool Accept(long? seq, string? positionRoom = null, long? rseq = null)
     {
-        if (seq is not long number || _sequence.TryAccept(number)) return true;
-        Interlocked.Increment(ref _duplicateMessages);
-        return false;
+        if (seq is long number && !_sequence.TryAccept(number))
+        {
+            Interlocked.Increment(ref _duplicateMessages);
+            return false;
+        }
+        if (_cluster && positionRoom is not null && rseq is long position) _positions.Advance(positionRoom, position);
+        return true;
     }
 
-    private void CompleteRequest(long? reference, ReadOnlySpan<byte> payload)
+    private void CompleteRequest(in ServerMessage message, ReadOnlySpan<byte> payload)
     {
-        if (reference is not long id || !_pending.TryRemove(id, out var pending))
+        if (message.Ref is not long id || !_pending.TryRemove(id, out var pending))
         {
             // A reply nobody waits for: its request timed out, or the server echoes a ref we never sent.
             Interlocked.Increment(ref _ignoredMessages);
             return;
         }
+        // Here rather than after the request's await: the room's first messages may be read before that continuation runs.
+        if (_cluster && pending.Op is "join" or "joinOrCreate" or "create" or "joinById" && message.Room is { } room && message.Type is { } type)
+            _positions.Joined(room, type);
         pending.Reply.TrySetResult(ServerMessage.ParseWhole(payload));
     }
 

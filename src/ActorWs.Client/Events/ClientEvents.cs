@@ -22,7 +22,11 @@ public sealed record ConnectionStateChanged(ConnectionState State, int Attempt, 
 /// <param name="Resumed">Whether the connection resumed the previous session (its rooms and numbering kept).</param>
 /// <param name="LastSeq">On a resume: the last sequence number the server saw the client process.</param>
 /// <param name="ResumeError">When a resume was asked for and refused: the server's reason.</param>
-public sealed record Welcomed(string Session, string? Token, bool Resumed, long? LastSeq, string? ResumeError) : ClientEvent;
+public sealed record Welcomed(string Session, string? Token, bool Resumed, long? LastSeq, string? ResumeError) : ClientEvent
+{
+    /// <summary>Whether the server is a cluster node (<c>"cluster":true</c>): the client then tracks and resumes with room positions.</summary>
+    public bool Cluster { get; init; }
+}
 
 /// <summary>
 /// A reconnection could not resume the previous session (the server refused, sent no welcome, or does not
@@ -70,10 +74,14 @@ public sealed record PresenceChanged(string Room, string Member, bool Joined, lo
 /// <param name="Seq">The session sequence number, when numbered.</param>
 public sealed record RoomNotice(string Room, string Event, string? Reason, long? Seq) : ClientEvent;
 
-/// <summary>A game room sent a binary message; the 4-byte sequence number is already stripped.</summary>
+/// <summary>A game room sent a binary message; the 4-byte sequence number (and a cluster node's room position) is already stripped.</summary>
 /// <param name="Payload">The room's bytes (a copy the application may keep).</param>
 /// <param name="Seq">The session sequence number.</param>
-public sealed record BinaryReceived(ReadOnlyMemory<byte> Payload, long Seq) : ClientEvent;
+public sealed record BinaryReceived(ReadOnlyMemory<byte> Payload, long Seq) : ClientEvent
+{
+    /// <summary>The room that sent it, when the server names it (a cluster node does); null otherwise.</summary>
+    public string? Room { get; init; }
+}
 
 /// <summary>An <c>error</c> from the server that answers no pending request (e.g. <c>rate limit exceeded</c>).</summary>
 /// <param name="Reason">The server's reason.</param>

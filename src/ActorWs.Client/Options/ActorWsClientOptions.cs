@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using ActorWs.Client.Connection;
+using ActorWs.Client.Resume;
 
 namespace ActorWs.Client.Options;
 
@@ -64,6 +65,13 @@ public sealed record ActorWsClientOptions
     /// <summary>With <see cref="ResumeToken"/>: the last sequence number processed in that session.</summary>
     public long ResumeLastSeq { get; init; }
 
+    /// <summary>
+    /// With <see cref="ResumeToken"/>, when that session was on a cluster node: its room positions, as
+    /// <see cref="ActorWsClient.Positions"/> gave them. They let another node resume the session should the first one
+    /// be gone; null or empty for none (a server that is not a cluster node needs none).
+    /// </summary>
+    public IReadOnlyList<RoomPosition>? ResumePositions { get; init; }
+
     /// <summary>Events buffered for the reader of <see cref="ActorWsClient.Events"/>; when full, the oldest is dropped (and counted in <see cref="ActorWsClient.DroppedEvents"/>).</summary>
     public int EventCapacity { get; init; } = DefaultEventCapacity;
 
@@ -91,6 +99,11 @@ public sealed record ActorWsClientOptions
         if (MaxMessageSize < 1024) throw new ArgumentOutOfRangeException(nameof(MaxMessageSize), MaxMessageSize, "The message size limit must be at least 1024 bytes.");
         if (ResumeLastSeq < 0) throw new ArgumentOutOfRangeException(nameof(ResumeLastSeq), ResumeLastSeq, "A sequence number is never negative.");
         if (ResumeToken is { Length: 0 }) throw new ArgumentException("The resume token must not be empty (use null for none).", nameof(ResumeToken));
+        foreach (var position in ResumePositions ?? [])
+        {
+            if (position is null || string.IsNullOrEmpty(position.Room) || string.IsNullOrEmpty(position.Type) || position.Type.Contains(':') || position.Rseq < 0)
+                throw new ArgumentException("Each resume position needs a room, a type without ':' and a position number >= 0.", nameof(ResumePositions));
+        }
         Reconnect.Validate();
     }
 }

@@ -38,9 +38,14 @@ internal sealed class SequenceTracker
     /// The full sequence number whose low 32 bits are <paramref name="low"/> and which lies closest to
     /// <see cref="Last"/> (numbers move forward a little at a time, so that is the one meant).
     /// </summary>
-    public long Unwrap(uint low)
+    public long Unwrap(uint low) => Widen(_last, low);
+
+    /// <summary>
+    /// The number whose low 32 bits are <paramref name="low"/> nearest to <paramref name="last"/>: the rule for every
+    /// counter the protocol cuts to 32 bits on the wire (sequence numbers, room positions).
+    /// </summary>
+    public static long Widen(long last, uint low)
     {
-        long last = _last;
         long candidate = (last & ~(Window - 1)) | low;
         if (candidate <= last - HalfWindow) candidate += Window;
         else if (candidate > last + HalfWindow && candidate >= Window) candidate -= Window;

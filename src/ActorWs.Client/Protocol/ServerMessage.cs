@@ -35,6 +35,14 @@ internal struct ServerMessage
     public bool? Resumed;
     public long? LastSeq;
     public JsonElement? Data;
+    /// <summary>The room type of a join reply.</summary>
+    public string? Type;
+    /// <summary>A welcome's <c>cluster</c>: true only when the server says so.</summary>
+    public bool Cluster;
+    /// <summary>A numbered message's <c>pos.room</c> (cluster nodes only); null unless <see cref="PosRseq"/> is set too.</summary>
+    public string? PosRoom;
+    /// <summary>A numbered message's <c>pos.rseq</c>: the room's position number of the message.</summary>
+    public long? PosRseq;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
@@ -69,6 +77,9 @@ internal struct ServerMessage
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("data"u8)) { reader.Read(); message.Data = JsonElement.ParseValue(ref reader); }
+                else if (reader.ValueTextEquals("type"u8)) message.Type = StringOf(ref reader);
+                else if (reader.ValueTextEquals("cluster"u8)) { reader.Read(); message.Cluster = reader.TokenType == JsonTokenType.True; reader.Skip(); }
+                else if (reader.ValueTextEquals("pos"u8)) { reader.Read(); ReadPosition(ref reader, ref message); }
                 else { reader.Read(); reader.Skip(); }
             }
             if (reader.TokenType != JsonTokenType.EndObject) return false;
@@ -88,6 +99,26 @@ internal struct ServerMessage
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         return JsonElement.ParseValue(ref reader);
+    }
+
+    /// <summary>
+    /// <c>{"room":"lobby","rseq":57}</c>; anything else (another type, a field missing or of the wrong type, a negative
+    /// number) leaves the message without a position.
+    /// </summary>
+    private static void ReadPosition(ref Utf8JsonReader reader, ref ServerMessage message)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) { reader.Skip(); return; }
+        string? room = null;
+        long? rseq = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("room"u8)) room = StringOf(ref reader);
+            else if (reader.ValueTextEquals("rseq"u8)) { reader.Read(); rseq = Int64Of(ref reader) is >= 0 and var r ? r : null; }
+            else { reader.Read(); reader.Skip(); }
+        }
+        if (room is null || rseq is null) return;
+        message.PosRoom = room;
+        message.PosRseq = rseq;
     }
 
     private static ServerOp OpOf(ref Utf8JsonReader reader)

@@ -8,8 +8,9 @@ namespace ActorWs.Client;
 public sealed partial class ActorWsClient
 {
     /// <summary>
-    /// The server's <c>welcome</c>: remember the session and token. A new session numbers its messages from 1
-    /// again, so the numbering is reset here, before the first of its messages is read.
+    /// The server's <c>welcome</c>: remember the session, token and whether the server is a cluster node. A new
+    /// session numbers its messages from 1 again, so the numbering (and the room positions) is reset here, before the
+    /// first of its messages is read.
     /// </summary>
     private void HandleWelcome(ClientConnection connection, in ServerMessage message)
     {
@@ -25,12 +26,15 @@ public sealed partial class ActorWsClient
             _sequence.Reset();
             Volatile.Write(ref _lastAcked, 0);
         }
+        // Positions are kept only while the server numbers rooms, and only for the session they were read in.
+        if (!resumed || !message.Cluster) _positions.Clear();
+        _cluster = message.Cluster;
         lock (_gate)
         {
             _session = message.Session;
             _token = message.Token;
         }
-        Publish(new Welcomed(message.Session, message.Token, resumed, message.LastSeq, message.ResumeError));
+        Publish(new Welcomed(message.Session, message.Token, resumed, message.LastSeq, message.ResumeError) { Cluster = message.Cluster });
         connection.Welcome.TrySetResult(message with { Resumed = resumed });
     }
 
@@ -100,5 +104,6 @@ public sealed partial class ActorWsClient
             _chatRooms.Remove(room);
             _gameRooms.RemoveAll(g => g.Room == room);
         }
+        _positions.Forget(room);
     }
 }

@@ -11,7 +11,8 @@
 // A plain ES module without dependencies or build step. Requests carry a `ref` and return a Promise for the
 // server's reply; the connection is watched by heartbeats, reopened with exponential backoff and full jitter
 // when it drops, and the session is resumed from the last sequence number processed, so that nothing is lost
-// or delivered twice. Nothing the server sends makes the client throw: unknown or malformed messages are counted
+// or delivered twice (from a cluster node, also from the position reached in each room, so that another node can
+// take the session over). Nothing the server sends makes the client throw: unknown or malformed messages are counted
 // in `ignoredMessages` and otherwise ignored. The protocol itself is described in the README ("The JSON room
 // protocol").
 
@@ -39,7 +40,10 @@ export const RequestFailure = Object.freeze({
 // Protocol values (README, "The JSON room protocol"; RFC 6455 section 7.4).
 const MAX_ROOM_NAME_BYTES = 128;
 const SEQ_PREFIX_BYTES = 4;
+/** From a cluster node, a binary message has seq, the room position (4 bytes) and the room name's length (1 byte) before the name. */
+const CLUSTER_PREFIX_BYTES = SEQ_PREFIX_BYTES + 4 + 1;
 const SEQ_WINDOW = 2 ** 32;
+const JOIN_OPS = new Set(["join", "joinOrCreate", "create", "joinById"]);
 const CLOSE_NORMAL = 1000;
 /** Application close code (RFC 6455 7.4.2: 4000-4999 are private) for a connection the client gave up on: not 1000, so the session survives. */
 const CLOSE_CLIENT_DROPPED = 4000;
@@ -57,6 +61,7 @@ const DEFAULTS = Object.freeze({
   finalCloseCodes: [1000, 1002, 1003, 1007, 1008, 1009, 1010],
   resumeToken: null,
   lastSeq: 0,
+  positions: null,
   persistKey: null,
   random: Math.random,
   WebSocket: globalThis.WebSocket,
@@ -115,6 +120,26 @@ function positiveInteger(value) {
 }
 
 /**
+ * The number whose low 32 bits are `low` nearest to `last`: the rule for every counter the protocol cuts to 32 bits
+ * on the wire (sequence numbers, room positions).
+ */
+function widen(last, low) {
+  let candidate = Math.floor(last / SEQ_WINDOW) * SEQ_WINDOW + low;
+  if (candidate <= last - SEQ_WINDOW / 2) candidate += SEQ_WINDOW;
+  else if (candidate > last + SEQ_WINDOW / 2 && candidate >= SEQ_WINDOW) candidate -= SEQ_WINDOW;
+  return candidate;
+}
+
+/** Positions as given by the application or storage: [{room, type, rseq}], kept only where well-formed. */
+function validPositions(list) {
+  if (!Array.isArray(list)) return [];
+  return list.filter(p => p && typeof p.room === "string" && p.room.length > 0 && typeof p.type === "string" && p.type.length > 0
+    && !p.type.includes(":") && Number.isSafeInteger(p.rseq) && p.rseq >= 0);
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
  * A client of the JSON room protocol. Thread-safety is not a concern in a page; the client may be used from any
  * code, and its event handlers run one at a time, in the order the server sent things.
  */
@@ -123,7 +148,7 @@ export class ActorWsClient {
    * @param {string} url  A ws:// or wss:// URL, or a path ("/ws") resolved against the page (http→ws, https→wss).
    * @param {object} [options]  See DEFAULTS above and the README: requestTimeout, connectTimeout, heartbeatInterval,
    *   heartbeatTimeout, ackInterval, reconnect, backoffBase, backoffCap, maxAttempts, finalCloseCodes, resumeToken,
-   *   lastSeq, persistKey, random, WebSocket.
+   *   lastSeq, positions (with resumeToken, from a cluster node: what `client.positions` gave), persistKey, random, WebSocket.
    */
   constructor(url, options = {}) {
     this._options = { ...DEFAULTS, ...options };
@@ -145,6 +170,11 @@ export class ActorWsClient {
     this._session = null;
     this._token = o.resumeToken;
     this._lastSeq = o.resumeToken ? Math.max(0, o.lastSeq | 0) : 0;
+    // From a cluster node only: room -> {type, rseq}, the position reached in each room the client is in (see _accept).
+    this._positions = new Map();
+    if (o.resumeToken) this._setPositions(validPositions(o.positions));
+    // Whether the last welcome said "cluster": positions given to resume with come from one.
+    this._cluster = this._positions.size > 0;
     this._lastAcked = 0;
     this._lastReceived = 0;
     this._chatRooms = [];
@@ -176,6 +206,15 @@ export class ActorWsClient {
   get resumeToken() { return this._token; }
   /** The last sequence number delivered to the application. */
   get lastSeq() { return this._lastSeq; }
+  /** Whether the server's last welcome said it is a cluster node ("cluster": true): then the client tracks positions. */
+  get cluster() { return this._cluster; }
+  /**
+   * From a cluster node, the position reached in each room the client is in, [{room, type, rseq}] ordered by room name:
+   * sent on every resume, so that another node can take the session over. Empty when the server is not a cluster node.
+   */
+  get positions() {
+    return [...this._positions].map(([room, p]) => ({ room, type: p.type, rseq: p.rseq })).sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
+  }
   /** Chat rooms the client is in, in join order. */
   get chatRooms() { return [...this._chatRooms]; }
   /** Game rooms the client is in: [{room, type}]. */
@@ -250,9 +289,12 @@ export class ActorWsClient {
     const url = new URL(this._url);
     url.searchParams.delete("resume");
     url.searchParams.delete("lastSeq");
+    url.searchParams.delete("pos");
     if (this._token) {
       url.searchParams.set("resume", this._token);
       url.searchParams.set("lastSeq", String(this._lastSeq));
+      // The server splits each value at its first two ':' (room names may hold more).
+      if (this._cluster) for (const p of this.positions) url.searchParams.append("pos", `${p.rseq}:${p.type}:${p.room}`);
     }
     return url.toString();
   }
@@ -344,7 +386,10 @@ export class ActorWsClient {
     let sessionLost = null;
     if (conn.askedResume) {
       if (welcome === null) {
+        // A server without welcome is no cluster node either: nothing of the old session's numbering applies.
         this._lastSeq = 0;
+        this._positions.clear();
+        this._cluster = false;
         sessionLost = "no welcome from the server";
       } else if (!welcome.resumed) {
         sessionLost = welcome.resumeError ?? "the server started a new session";
@@ -640,37 +685,68 @@ export class ActorWsClient {
   _forgetRoom(room) {
     this._chatRooms = this._chatRooms.filter(r => r !== room);
     this._gameRooms = this._gameRooms.filter(g => g.room !== room);
+    this._positions.delete(room);
+  }
+
+  _setPositions(list) {
+    this._positions.clear();
+    for (const p of list) this._positions.set(p.room, { type: p.type, rseq: p.rseq });
   }
 
   // ---- receiving ------------------------------------------------------------------------------------------------
 
-  /** Whether a message is new: unnumbered ones always are, numbered ones only past the last delivered. */
-  _accept(seq) {
-    if (seq === null) return true;
-    if (seq <= this._lastSeq) {
-      this.duplicateMessages++;
-      return false;
+  /**
+   * Whether a message is new: unnumbered ones always are, numbered ones only past the last delivered. A new one from
+   * a cluster node moves the client's position in its room (never back; a room without an entry, its type unknown, is
+   * not tracked).
+   */
+  _accept(seq, pos = null) {
+    if (seq !== null) {
+      if (seq <= this._lastSeq) {
+        this.duplicateMessages++;
+        return false;
+      }
+      this._lastSeq = seq;
     }
-    this._lastSeq = seq;
+    const entry = this._cluster && pos ? this._positions.get(pos.room) : undefined;
+    if (entry && pos.rseq > entry.rseq) entry.rseq = pos.rseq;
     return true;
   }
 
-  /** Widens the 32-bit seq of a binary message to the number nearest the last one delivered. */
-  _unwrap(low) {
-    let candidate = Math.floor(this._lastSeq / SEQ_WINDOW) * SEQ_WINDOW + low;
-    if (candidate <= this._lastSeq - SEQ_WINDOW / 2) candidate += SEQ_WINDOW;
-    else if (candidate > this._lastSeq + SEQ_WINDOW / 2 && candidate >= SEQ_WINDOW) candidate -= SEQ_WINDOW;
-    return candidate;
+  /** A message's `pos` ({room, rseq}); null when absent or malformed. */
+  static _position(pos) {
+    if (pos === null || typeof pos !== "object" || typeof pos.room !== "string" || !Number.isSafeInteger(pos.rseq) || pos.rseq < 0) return null;
+    return { room: pos.room, rseq: pos.rseq };
+  }
+
+  /** seq (4 bytes, big-endian) then the payload; from a cluster node, the room position and the room name (1 byte of length, UTF-8) in between. */
+  _dispatchBinary(data) {
+    if (data.byteLength < SEQ_PREFIX_BYTES) {
+      this.ignoredMessages++;
+      return;
+    }
+    const view = new DataView(data);
+    const seq = widen(this._lastSeq, view.getUint32(0, false));
+    if (!this._cluster) {
+      if (this._accept(seq)) this._emit("binary", { data: new Uint8Array(data, SEQ_PREFIX_BYTES), seq });
+      return;
+    }
+    const nameLength = data.byteLength >= CLUSTER_PREFIX_BYTES ? view.getUint8(CLUSTER_PREFIX_BYTES - 1) : -1;
+    let room;
+    try {
+      if (nameLength < 1 || nameLength > MAX_ROOM_NAME_BYTES || data.byteLength < CLUSTER_PREFIX_BYTES + nameLength) throw new RangeError("bad room name");
+      room = strictUtf8.decode(new Uint8Array(data, CLUSTER_PREFIX_BYTES, nameLength));
+    } catch {
+      this.ignoredMessages++;
+      return;
+    }
+    const rseq = widen(this._positions.get(room)?.rseq ?? 0, view.getUint32(SEQ_PREFIX_BYTES, false));
+    if (this._accept(seq, { room, rseq })) this._emit("binary", { data: new Uint8Array(data, CLUSTER_PREFIX_BYTES + nameLength), seq, room });
   }
 
   _dispatch(conn, data) {
     if (data instanceof ArrayBuffer) {
-      if (data.byteLength < SEQ_PREFIX_BYTES) {
-        this.ignoredMessages++;
-        return;
-      }
-      const seq = this._unwrap(new DataView(data).getUint32(0, false));
-      if (this._accept(seq)) this._emit("binary", { data: new Uint8Array(data, SEQ_PREFIX_BYTES), seq });
+      this._dispatchBinary(data);
       return;
     }
     let m;
@@ -685,6 +761,7 @@ export class ActorWsClient {
       return;
     }
     const seq = positiveInteger(m.seq);
+    const pos = ActorWsClient._position(m.pos);
     const str = v => (typeof v === "string" ? v : null);
     switch (m.op) {
       case "reply": {
@@ -695,6 +772,11 @@ export class ActorWsClient {
         }
         this._pending.delete(m.ref);
         clearTimeout(pending.timer);
+        // A join's room gets its position entry here, with the type only the reply gives, before any message from it.
+        if (this._cluster && JOIN_OPS.has(pending.op) && str(m.room) !== null && str(m.type) !== null) {
+          const entry = this._positions.get(m.room);
+          if (!entry || entry.type !== m.type) this._positions.set(m.room, { type: m.type, rseq: 0 });
+        }
         pending.resolve(m);
         return;
       }
@@ -715,15 +797,15 @@ export class ActorWsClient {
         return;
       case "message":
         if (str(m.room) === null || !("data" in m)) break;
-        if (this._accept(seq)) this._emit("message", { room: m.room, from: str(m.from), data: m.data, seq });
+        if (this._accept(seq, pos)) this._emit("message", { room: m.room, from: str(m.from), data: m.data, seq });
         return;
       case "presence":
         if (str(m.room) === null || str(m.member) === null || (m.event !== "join" && m.event !== "leave")) break;
-        if (this._accept(seq)) this._emit("presence", { room: m.room, member: m.member, event: m.event, seq });
+        if (this._accept(seq, pos)) this._emit("presence", { room: m.room, member: m.member, event: m.event, seq });
         return;
       case "notice":
         if (str(m.room) === null || str(m.event) === null) break;
-        if (!this._accept(seq)) return;
+        if (!this._accept(seq, pos)) return;
         if (m.event === "closed") this._forgetRoom(m.room);
         this._emit("notice", { room: m.room, event: m.event, reason: str(m.reason), seq });
         return;
@@ -731,7 +813,10 @@ export class ActorWsClient {
     this.ignoredMessages++;
   }
 
-  /** A new session numbers from 1 again, so the numbering is reset here, before its first message is read. */
+  /**
+   * A new session numbers from 1 again, so the numbering (and the room positions) is reset here, before its first
+   * message is read.
+   */
   _welcome(conn, m) {
     // A route that cannot resume sends a null token: the session is known, resuming it is not possible.
     const tokenOk = m.token === undefined || m.token === null || (typeof m.token === "string" && m.token.length > 0);
@@ -745,6 +830,9 @@ export class ActorWsClient {
       this._lastSeq = 0;
       this._lastAcked = 0;
     }
+    // Positions are kept only while the server numbers rooms, and only for the session they were read in.
+    if (!resumed || m.cluster !== true) this._positions.clear();
+    this._cluster = m.cluster === true;
     this._session = m.session;
     this._token = m.token ?? null;
     const welcome = {
@@ -753,6 +841,7 @@ export class ActorWsClient {
       resumed,
       lastSeq: positiveInteger(m.lastSeq) ?? (m.lastSeq === 0 ? 0 : null),
       resumeError: typeof m.resumeError === "string" ? m.resumeError : null,
+      cluster: this._cluster,
     };
     conn.welcomeDetail = welcome;
     this._persist();
@@ -810,6 +899,8 @@ export class ActorWsClient {
       if (saved && typeof saved.token === "string" && saved.token.length > 0) {
         this._token = saved.token;
         this._lastSeq = Number.isSafeInteger(saved.lastSeq) && saved.lastSeq >= 0 ? saved.lastSeq : 0;
+        this._cluster = saved.cluster === true;
+        this._setPositions(this._cluster ? validPositions(saved.positions) : []);
       }
     } catch {
       // A corrupt entry is as good as none.
@@ -819,7 +910,9 @@ export class ActorWsClient {
   _persist() {
     if (!this._options.persistKey || !this._token) return;
     try {
-      this._storage()?.setItem(this._options.persistKey, JSON.stringify({ token: this._token, lastSeq: this._lastSeq }));
+      const saved = { token: this._token, lastSeq: this._lastSeq };
+      if (this._cluster) Object.assign(saved, { cluster: true, positions: this.positions });
+      this._storage()?.setItem(this._options.persistKey, JSON.stringify(saved));
     } catch {
       // Quota or privacy mode: resume after a reload is simply not available.
     }

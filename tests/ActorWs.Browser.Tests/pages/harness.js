@@ -56,7 +56,7 @@ const harness = {
   },
 
   record(type, detail) {
-    const copy = type === "binary" ? { data: Array.from(detail.data), seq: detail.seq } : detail;
+    const copy = type === "binary" ? { data: Array.from(detail.data), seq: detail.seq, room: detail.room ?? null } : detail;
     harness.events.push({ type, detail: copy });
     switch (type) {
       case "state":

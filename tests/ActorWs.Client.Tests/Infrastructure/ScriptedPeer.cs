@@ -40,7 +40,7 @@ internal sealed class ScriptedPeer
     public async Task<ScriptedConnection> NextConnectionAsync() =>
         await Connections.Reader.ReadAsync().AsTask().WaitAsync(TestServer.Wait);
 
-    public static string WelcomeJson(string session, string token, bool resumed, long? lastSeq = null, string? resumeError = null) =>
+    public static string WelcomeJson(string session, string token, bool resumed, long? lastSeq = null, string? resumeError = null, bool cluster = false) =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["op"] = "welcome",
@@ -49,6 +49,7 @@ internal sealed class ScriptedPeer
             ["resumed"] = resumed,
             ["lastSeq"] = lastSeq,
             ["resumeError"] = resumeError,
+            ["cluster"] = cluster ? true : null,
         }.Where(p => p.Value is not null).ToDictionary());
 
     /// <summary>The default answers: what a v2 server says to well-formed requests.</summary>
@@ -58,8 +59,9 @@ internal sealed class ScriptedPeer
         string type = request.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
         return op switch
         {
-            "ping" or "leave" or "send" when @ref != "null" => $"{{\"op\":\"reply\",\"ref\":{@ref},\"status\":\"ok\"}}",
-            "join" => $"{{\"op\":\"reply\",\"ref\":{@ref},\"status\":\"ok\",\"room\":{JsonSerializer.Serialize(room)},\"members\":[\"{connection.Session}\"]}}",
+            "ping" or "send" when @ref != "null" => $"{{\"op\":\"reply\",\"ref\":{@ref},\"status\":\"ok\"}}",
+            "join" => $"{{\"op\":\"reply\",\"ref\":{@ref},\"status\":\"ok\",\"room\":{JsonSerializer.Serialize(room)},\"type\":\"chat\",\"members\":[\"{connection.Session}\"]}}",
+            "leave" when @ref != "null" => $"{{\"op\":\"reply\",\"ref\":{@ref},\"status\":\"ok\",\"room\":{JsonSerializer.Serialize(room)}}}",
             "joinOrCreate" or "create" => $"{{\"op\":\"reply\",\"ref\":{@ref},\"status\":\"ok\",\"room\":\"{type}-1\",\"type\":\"{type}\",\"members\":[\"{connection.Session}\"]}}",
             "ack" or "send" or "ping" or "leave" => null,
             _ => $"{{\"op\":\"error\",\"ref\":{@ref},\"reason\":\"unknown op \\\"{op}\\\"\"}}",
@@ -133,9 +135,17 @@ internal sealed class ScriptedConnection(int number, IActorRef session, string q
     public Channel<byte[]> BinaryReceived { get; } = Channel.CreateUnbounded<byte[]>();
     public TaskCompletionSource<WebSocketClosed> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The query parameters (resume, lastSeq).</summary>
+    /// <summary>Every value of the query parameter <paramref name="name"/>, decoded, in order (<c>pos</c> comes once per room).</summary>
+    public IReadOnlyList<string> QueryAll(string name) => Query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+        .Select(p => p.Split('=', 2))
+        .Where(p => p[0] == name)
+        .Select(p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "")
+        .ToArray();
+
+    /// <summary>The query parameters (resume, lastSeq); for one that may come more than once, see <see cref="QueryAll"/>.</summary>
     public IReadOnlyDictionary<string, string> QueryValues => Query.Split('&', StringSplitOptions.RemoveEmptyEntries)
         .Select(p => p.Split('=', 2))
+        .DistinctBy(p => p[0])
         .ToDictionary(p => p[0], p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
 
     public void Send(string text) => session.Tell(new ScriptedSend(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text), ActorRefs.NoSender);
@@ -147,6 +157,26 @@ internal sealed class ScriptedConnection(int number, IActorRef session, string q
     /// <summary>A numbered room message, as a v2 server sends it.</summary>
     public void SendMessage(string room, long seq, string dataJson, string from = "s-other") =>
         Send($"{{\"op\":\"message\",\"room\":\"{room}\",\"from\":\"{from}\",\"data\":{dataJson},\"seq\":{seq}}}");
+
+    /// <summary>
+    /// A numbered room message as a cluster node sends it: <paramref name="json"/> (an object) with <c>seq</c> and
+    /// <c>pos</c> put first.
+    /// </summary>
+    public void SendNumbered(string json, long seq, string room, long rseq) =>
+        Send($"{{\"seq\":{seq},\"pos\":{{\"room\":{JsonSerializer.Serialize(room)},\"rseq\":{rseq}}},{json.TrimStart()[1..]}");
+
+    /// <summary>A binary room message in a cluster node's layout: seq, rseq (4 bytes each, big-endian, low 32 bits), the room name (1 byte of length, UTF-8), the payload.</summary>
+    public void SendClusterBinary(long seq, long rseq, string room, params byte[] payload)
+    {
+        byte[] name = Encoding.UTF8.GetBytes(room);
+        var bytes = new byte[9 + name.Length + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)seq);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), (uint)rseq);
+        bytes[8] = (byte)name.Length;
+        name.CopyTo(bytes, 9);
+        payload.CopyTo(bytes, 9 + name.Length);
+        SendBytes(bytes, WebSocketMessageType.Binary);
+    }
 
     /// <summary>The next text message whose op is <paramref name="op"/> (others are skipped).</summary>
     public async Task<JsonElement> NextRequestAsync(string op)

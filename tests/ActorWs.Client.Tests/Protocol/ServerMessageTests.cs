@@ -21,6 +21,27 @@ public class ServerMessageTests
     }
 
     [Fact]
+    public void Reads_a_cluster_position_and_leaves_a_malformed_one_out()
+    {
+        Assert.True(Parse("""{"seq":12,"pos":{"extra":[1],"rseq":57,"room":"lobby"},"op":"message","room":"lobby","data":1}""", out var m));
+        Assert.Equal(("lobby", 57L, 12L), (m.PosRoom, m.PosRseq!.Value, m.Seq!.Value));
+        foreach (var pos in new[] { "\"lobby:57\"", "{\"room\":\"lobby\"}", "{\"room\":\"lobby\",\"rseq\":-1}", "{\"room\":1,\"rseq\":5}", "null" })
+        {
+            Assert.True(Parse($$"""{"op":"message","room":"lobby","data":1,"seq":3,"pos":{{pos}}}""", out var bad), pos);
+            Assert.Equal((null, null, 3L), (bad.PosRoom, bad.PosRseq, bad.Seq!.Value));
+        }
+    }
+
+    [Fact]
+    public void Reads_the_cluster_flag_of_a_welcome_true_only_when_it_says_true()
+    {
+        Assert.True(Parse("""{"op":"welcome","session":"s-1","token":"t","resumed":false,"cluster":true}""", out var yes));
+        Assert.True(yes.Cluster);
+        Assert.True(Parse("""{"op":"welcome","session":"s-1","token":"t","resumed":false,"cluster":"yes"}""", out var no));
+        Assert.False(no.Cluster);
+    }
+
+    [Fact]
     public void Field_order_does_not_matter_and_unknown_fields_are_skipped()
     {
         Assert.True(Parse("""{"extra":{"deep":[{"op":"error"}]},"seq":7,"member":"s-9","event":"leave","room":"r","op":"presence"}""", out var m));
