@@ -89,6 +89,12 @@ internal sealed partial class RoomActor
             session.Tell(new MembershipNotResumed(RoomName, refusal), Self);
             return;
         }
+        if (!departed && member!.Session.Equals(session))
+        {
+            // Asked again by the session that already took the membership over (its first ask was slow): nothing to move or replay.
+            Notify(member, new MembershipResumed(RoomName, RoomType, Self));
+            return;
+        }
         if (departed)
         {
             _lifetime.Departed!.Remove(resume.Token);

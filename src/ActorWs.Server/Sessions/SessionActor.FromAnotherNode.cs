@@ -11,31 +11,37 @@ namespace ActorWs.Server.Sessions;
 /// In a cluster: a client came back to this node with the token of a session of another node (crashed, stopped, or
 /// just not where its load balancer sent it). That session cannot be reached, or may be gone, so this new session asks
 /// each of the client's rooms to take it as the member the token names, from the position the client processed last.
-/// Until they have answered (or <see cref="RoomsAnswerTimeout"/> passed) the client hears nothing: what the rooms replay
-/// is numbered after the client's <c>lastSeq</c> and kept; then comes the welcome (resumed, with a new token), what was
-/// kept, and a <c>closed</c> notice for each room that could not take it back. If no room knows the token the welcome
-/// says what it says for any unknown token, and the session is a fresh one.
+/// Until the first room has taken it back (or all refused, or <see cref="RoomsAnswerTimeout"/> passed) the client hears
+/// nothing: what the rooms replay is numbered after the client's <c>lastSeq</c> and kept; then comes the welcome
+/// (resumed, with a new token), what was kept, and then, as the other rooms answer, what they replay, or a
+/// <c>closed</c> notice for each room that could not take it back. If no room knows the token the welcome says what it
+/// says for any unknown token, and the session is a fresh one.
 /// </summary>
 /// <remarks>
-/// Until the welcome the rooms keep the token the client came back with (the manager here knows it too): if this
-/// connection drops before the welcome, the client's next attempt, here or on any node, still proves who it is.
+/// <para>Until the welcome the rooms keep the token the client came back with (the manager here knows it too): if this
+/// connection drops before the welcome, the client's next attempt, here or on any node, still proves who it is.</para>
+/// <para>A room whose node is gone cannot answer until the cluster has removed that node and its shard lives again on
+/// another (the ask may even be dropped meanwhile), so the rooms that have not answered are asked again every
+/// <see cref="RoomsAnswerTimeout"/>, for one reconnection window; a room still silent then is told to the client as
+/// closed. Everything about a resume from another node is in one object, made only for such a session: the others pay
+/// one field for it.</para>
 /// </remarks>
 internal sealed partial class SessionActor
 {
-    /// <summary>How long the rooms have to answer before the client is welcomed without the ones that did not (their answer is still taken when it comes).</summary>
+    /// <summary>
+    /// How long the rooms have to answer before the client is welcomed as a fresh session if none took it back, and the
+    /// interval at which the rooms that have not answered are asked again.
+    /// </summary>
     internal static readonly TimeSpan RoomsAnswerTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>The rooms did not all answer in time.</summary>
-    private sealed record RoomsAnswerTimedOut
+    /// <summary>Time to welcome without the rooms that have not answered, or to ask them again.</summary>
+    private sealed record RoomsAnswerDue
     {
-        public static readonly RoomsAnswerTimedOut Instance = new();
+        public static readonly RoomsAnswerDue Instance = new();
     }
 
-    private enum FromAnotherNode
+    private enum CrossNodePhase
     {
-        /// <summary>Not a session resumed from another node (or not yet decided).</summary>
-        No,
-
         /// <summary>Asking the rooms; the client has not been welcomed.</summary>
         Asking,
 
@@ -46,36 +52,76 @@ internal sealed partial class SessionActor
         Refused,
     }
 
-    private FromAnotherNode _fromAnotherNode;
+    /// <summary>The state of a resume from another node.</summary>
+    private sealed class CrossNodeResume(IReadOnlyList<ResumePosition> positions)
+    {
+        public CrossNodePhase Phase = CrossNodePhase.Asking;
 
-    private bool _resumingFromAnotherNode => _fromAnotherNode == FromAnotherNode.Asking;
+        /// <summary>Rooms asked that have not answered, by name, with where the client is in each.</summary>
+        public readonly Dictionary<string, ResumePosition> Unanswered = positions.ToDictionary(p => p.Room, StringComparer.Ordinal);
 
-    /// <summary>Rooms asked that have not answered, by name.</summary>
-    private HashSet<string>? _roomsToAnswer;
+        /// <summary>Rooms that would not take the session back while asking, with why (the client hears each closed after its welcome).</summary>
+        public List<MembershipNotResumed>? NotResumed;
 
-    /// <summary>Rooms that would not take the session back, with why (the client hears each closed after its welcome).</summary>
-    private List<MembershipNotResumed>? _roomsNotResumed;
+        /// <summary>What arrived while asking (the client's messages, another resume): handled after the welcome, in order.</summary>
+        public List<(object Message, IActorRef Sender)>? Held;
 
-    /// <summary>What arrived while asking (the client's messages, another resume): handled after the welcome, in order.</summary>
-    private List<(object Message, IActorRef Sender)>? _heldWhileAsking;
+        public bool AnyResumed;
 
-    private bool _anyRoomResumed;
+        /// <summary>Rounds of asking so far.</summary>
+        public int Rounds;
+
+        public ICancelable? Due;
+    }
+
+    private CrossNodeResume? _crossNode;
+
+    private bool _resumingFromAnotherNode => _crossNode is { Phase: CrossNodePhase.Asking };
 
     private void BeginResumeFromAnotherNode()
     {
-        _fromAnotherNode = FromAnotherNode.Asking;
+        var resume = _crossNode = new CrossNodeResume(_setup.ResumePositions!);
         // The client's numbering goes on: what the rooms replay comes after what it has processed.
         _seq = _setup.ResumeLastSeq;
         _seqAtDetach = _seq;
-        _roomsToAnswer = new(StringComparer.Ordinal);
-        foreach (var position in _setup.ResumePositions!)
+        AskRooms(resume);
+    }
+
+    /// <summary>Asks every room that has not answered to take this session as its member, and when to look again.</summary>
+    private void AskRooms(CrossNodeResume resume)
+    {
+        resume.Rounds++;
+        foreach (var position in resume.Unanswered.Values)
         {
-            _roomsToAnswer.Add(position.Room);
             var request = _session.ResumeRequest(position.RoomType, position.Room, _setup.Connection);
             _runtime.RoomManager.Tell(new ResumeMembership(_setup.ResumeRequestedToken!, position.Position, request), Self);
         }
-        StartTimer(RoomsAnswerTimedOut.Instance, RoomsAnswerTimeout);
+        resume.Due = Context.System.Scheduler.ScheduleTellOnceCancelable(RoomsAnswerTimeout, Self, RoomsAnswerDue.Instance, Self);
     }
+
+    private void OnRoomsAnswerDue()
+    {
+        if (_crossNode is not { } resume) return;
+        switch (resume.Phase)
+        {
+            case CrossNodePhase.Asking:
+                FinishResumeFromAnotherNode(); // none took it back in time: a fresh session
+                break;
+            case CrossNodePhase.Resumed when resume.Unanswered.Count > 0:
+                if (RoomsAnswerTimeout * resume.Rounds < ReconnectionWindow())
+                {
+                    AskRooms(resume);
+                    break;
+                }
+                // Silent for a whole reconnection window: whatever became of the room, the client is not in it.
+                foreach (var room in resume.Unanswered.Keys.ToList()) _session.RoomLost(room, RoomDidNotAnswer);
+                resume.Unanswered.Clear();
+                break;
+        }
+    }
+
+    /// <summary>What the client hears of a room that never answered a resume from another node.</summary>
+    internal const string RoomDidNotAnswer = "the room did not answer the resume; join it again";
 
     /// <summary>While asking: holds what must wait for the welcome; true when it did.</summary>
     private bool HoldWhileResuming(object message)
@@ -83,7 +129,7 @@ internal sealed partial class SessionActor
         switch (message)
         {
             case WebSocketMessage or Reattach:
-                (_heldWhileAsking ??= new()).Add((message, Sender));
+                (_crossNode!.Held ??= new()).Add((message, Sender));
                 return true;
             case ConnectionClosed closed when Sender.Equals(_connection):
                 // Nobody to welcome; the rooms still answer, and the session then waits for the client like any other.
@@ -97,21 +143,22 @@ internal sealed partial class SessionActor
 
     private void OnMembershipResumed(MembershipResumed resumed)
     {
-        switch (_fromAnotherNode)
+        // Only the first answer of each room counts (a room asked again may answer twice).
+        if (_crossNode is not { } resume || !resume.Unanswered.Remove(resumed.Room)) return;
+        _session.RecordResumedRoom(resumed.Room, resumed.RoomRef, resumed.RoomType);
+        switch (resume.Phase)
         {
-            case FromAnotherNode.Asking:
-                _anyRoomResumed = true;
-                _session.RecordResumedRoom(resumed.Room, resumed.RoomRef, resumed.RoomType);
-                Answered(resumed.Room);
+            case CrossNodePhase.Asking:
+                // The first room that takes it back proves the token: welcome the client now.
+                resume.AnyResumed = true;
+                FinishResumeFromAnotherNode();
                 break;
-            case FromAnotherNode.Resumed:
-                // Late, after the welcome: the room is the client's again, and keeps the token the client now has.
-                _session.RecordResumedRoom(resumed.Room, resumed.RoomRef, resumed.RoomType);
+            case CrossNodePhase.Resumed:
+                // After the welcome: the room keeps the token the client now has.
                 resumed.RoomRef.Tell(new MemberTokenChanged(_setup.ResumeToken!), Self);
                 break;
-            case FromAnotherNode.Refused:
+            case CrossNodePhase.Refused:
                 // The client was told it has a fresh session, in no room: out again.
-                _session.RecordResumedRoom(resumed.Room, resumed.RoomRef, resumed.RoomType);
                 _session.LeaveSilently(resumed.Room, resumed.RoomRef);
                 break;
         }
@@ -119,13 +166,14 @@ internal sealed partial class SessionActor
 
     private void OnMembershipNotResumed(MembershipNotResumed refused)
     {
-        switch (_fromAnotherNode)
+        if (_crossNode is not { } resume || !resume.Unanswered.Remove(refused.Room)) return;
+        switch (resume.Phase)
         {
-            case FromAnotherNode.Asking:
-                (_roomsNotResumed ??= new()).Add(refused);
-                Answered(refused.Room);
+            case CrossNodePhase.Asking:
+                (resume.NotResumed ??= new()).Add(refused);
+                if (resume.Unanswered.Count == 0) FinishResumeFromAnotherNode();
                 break;
-            case FromAnotherNode.Resumed:
+            case CrossNodePhase.Resumed:
                 _session.RoomLost(refused.Room, RoomLostReason(refused.Reason));
                 break;
         }
@@ -135,20 +183,16 @@ internal sealed partial class SessionActor
     private static string RoomLostReason(string reason) =>
         reason == SessionManager.UnknownToken ? "the room no longer has this session as a member; join it again" : reason;
 
-    private void Answered(string room)
-    {
-        if (_roomsToAnswer!.Remove(room) && _roomsToAnswer.Count == 0) FinishResumeFromAnotherNode();
-    }
-
-    /// <summary>Every room answered, or the time is up: welcome the client (resumed, or as a fresh session), then what was held.</summary>
+    /// <summary>A room took the session back, or all refused, or the time is up: welcome the client (resumed, or as a fresh session), then what was held.</summary>
     private void FinishResumeFromAnotherNode()
     {
-        CancelTimer();
+        var resume = _crossNode!;
+        resume.Due?.Cancel();
         bool complete = _resumeBuffer is null || _resumeBuffer.LostThrough <= _setup.ResumeLastSeq;
-        if (_anyRoomResumed && complete)
+        if (resume.AnyResumed && complete)
         {
-            _fromAnotherNode = FromAnotherNode.Resumed;
-            SessionLog.LogDebug("Session {Session} resumed a session of another node ({Rooms} of its rooms took it back)", Id, _session.JoinedRooms.Count());
+            resume.Phase = CrossNodePhase.Resumed;
+            SessionLog.LogDebug("Session {Session} resumed a session of another node", Id);
             if (_connection is null)
             {
                 // The connection dropped before its welcome: the session waits for the client, which still has the token it came with.
@@ -159,14 +203,16 @@ internal sealed partial class SessionActor
                 _setup = _setup with { ResumeToken = RotateToken() };
                 _session.Reattached(_setup.ResumeLastSeq);
                 foreach (var missed in _resumeBuffer?.After(_setup.ResumeLastSeq) ?? []) _connection.Tell(missed, Self);
-                foreach (var refused in _roomsNotResumed ?? []) _session.RoomLost(refused.Room, RoomLostReason(refused.Reason));
+                foreach (var refused in resume.NotResumed ?? []) _session.RoomLost(refused.Room, RoomLostReason(refused.Reason));
             }
+            // The rooms that have not answered are asked again until they do (or a reconnection window has passed).
+            if (resume.Unanswered.Count > 0) resume.Due = Context.System.Scheduler.ScheduleTellOnceCancelable(RoomsAnswerTimeout, Self, RoomsAnswerDue.Instance, Self);
         }
         else
         {
             // Nothing to resume (no room knows the token), or more was replayed than a session keeps: a fresh session.
-            _fromAnotherNode = FromAnotherNode.Refused;
-            string why = _anyRoomResumed ? MissedMessagesGone : SessionManager.UnknownToken;
+            resume.Phase = CrossNodePhase.Refused;
+            string why = resume.AnyResumed ? MissedMessagesGone : SessionManager.UnknownToken;
             _session.LeaveAllSilently();
             _resumeBuffer?.Clear();
             _resumeBuffer = null;
@@ -175,9 +221,9 @@ internal sealed partial class SessionActor
             if (_connection is null) CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);
             else _session.Open();
         }
-        _roomsNotResumed = null;
-        var held = _heldWhileAsking;
-        _heldWhileAsking = null;
+        resume.NotResumed = null;
+        var held = resume.Held;
+        resume.Held = null;
         foreach (var (message, sender) in held ?? []) Self.Tell(message, sender);
     }
 

@@ -163,8 +163,8 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
             case MembershipNotResumed notResumed:
                 OnMembershipNotResumed(notResumed);
                 break;
-            case RoomsAnswerTimedOut:
-                if (_resumingFromAnotherNode) FinishResumeFromAnotherNode();
+            case RoomsAnswerDue:
+                OnRoomsAnswerDue();
                 break;
             default:
                 if (_session.HandleRoomMessage(message)) break;
@@ -188,6 +188,7 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
         if (_setup is null) return; // stopped before it began
         _runtime.Metrics.SessionStopped(_detached);
         CancelTimer();
+        _crossNode?.Due?.Cancel();
         _resumeBuffer?.Clear();
         if (_setup.ResumeToken is { } token) Context.Parent.Tell(new SessionEnded(token), Self);
         if (!_session.IsClosed)

@@ -60,6 +60,10 @@ internal sealed class TestCluster : IAsyncDisposable
         var nodes = new List<TestServer>();
         foreach (var system in systems) nodes.Add(await TestServer.StartAsync(options, configure, system: system));
         Assert.All(nodes, n => Assert.True(ClusterRooms.IsClustered(n.System)));
+        // Every node's rooms region registered with the coordinator: until then it places no shard on that node.
+        var region = ClusterSharding.Get(systems[0]).ShardRegion(ClusterRooms.RoomsTypeName);
+        await WaitUntilAsync(async () => (await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, TestServer.Wait)).Regions.Count == count,
+            "every node's rooms region to be registered");
         return new TestCluster(nodes);
     }
 
