@@ -42,7 +42,9 @@ public abstract class WebSocketHandler
 
     /// <summary>
     /// A resumable session got a new connection (the client came back with its token): called before the messages it
-    /// missed (numbered after <paramref name="lastSeq"/>) are sent again; a good place to send a welcome.
+    /// missed (numbered after <paramref name="lastSeq"/>) are sent again; a good place to send a welcome. In a cluster a
+    /// client may resume on another node than its session's: a new handler instance there hears this (not
+    /// <see cref="OnOpen"/>) once the session's rooms have taken it back.
     /// </summary>
     public virtual void OnReattached(IWebSocketSession session, long lastSeq)
     {
