@@ -448,6 +448,7 @@ public sealed class ActorWsServer : IAsyncDisposable
         {
             var drained = await runtime.Listener.Ask<Drained>(new Drain(Options.DrainTimeout), Options.DrainTimeout + TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             _drainOutcome = new DrainOutcome(Stopwatch.GetElapsedTime(started), drained.Aborted);
+            if (runtime.IsClusterNode) await WaitForSessionsToMoveAsync(runtime, Stopwatch.GetElapsedTime(started)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or AskTimeoutException or OperationCanceledException)
         {
@@ -455,6 +456,25 @@ public sealed class ActorWsServer : IAsyncDisposable
             _log.LogWarning("ActorWs drain did not answer in time; stopping anyway");
         }
     }
+
+    /// <summary>
+    /// A cluster node that leaves waits, after closing its WebSockets with 1012, for its clients to resume their sessions
+    /// on other nodes (each session here ends once its rooms have taken its client's new session), within what is left
+    /// of the drain timeout and at most <see cref="MoveWait"/>: the rooms here are handed off only after that, so that a
+    /// client resuming gets what it missed from the room itself.
+    /// </summary>
+    private async Task WaitForSessionsToMoveAsync(ServerRuntime runtime, TimeSpan drainTook)
+    {
+        var left = Options.DrainTimeout - drainTook;
+        var wait = left < MoveWait ? left : MoveWait;
+        long started = Stopwatch.GetTimestamp();
+        while (runtime.Metrics.ActiveSessions > 0 && Stopwatch.GetElapsedTime(started) < wait) await Task.Delay(50).ConfigureAwait(false);
+        if (runtime.Metrics.ActiveSessions > 0)
+            _log.LogInformation("ActorWs: {Sessions} sessions still wait for their clients to resume elsewhere; leaving the cluster anyway", runtime.Metrics.ActiveSessions);
+    }
+
+    /// <summary>The longest a leaving cluster node waits for its clients to resume elsewhere.</summary>
+    private static readonly TimeSpan MoveWait = TimeSpan.FromSeconds(5);
 
     private Task StopActorsOnceAsync()
     {

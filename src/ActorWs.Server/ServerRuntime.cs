@@ -152,17 +152,20 @@ internal sealed class ServerRuntime
     /// <summary>
     /// The close code of the WebSockets still open when the server stops: 1001 (going away) on a single node; 1012
     /// (service restart) on a cluster node, which tells clients the service goes on and they should reconnect (a load
-    /// balancer then takes them to another node; both clients reconnect on 1012). A session does not yet resume on
-    /// another node: the client starts a new one there and joins its rooms again.
+    /// balancer then takes them to another node; both clients reconnect on 1012), where they resume their sessions.
     /// </summary>
     public ushort ShutdownCloseCode { get; private set; } = ActorWs.Protocol.Frames.WebSocketCloseCode.GoingAway;
 
     /// <summary>The reason sent with <see cref="ShutdownCloseCode"/>.</summary>
     public string ShutdownCloseReason { get; private set; } = "server shutting down";
 
+    /// <summary>Whether this server is a cluster node (set as it starts).</summary>
+    public bool IsClusterNode { get; private set; }
+
     /// <summary>This server is a node of a cluster: a stopping node's clients are told to reconnect (1012).</summary>
     public void CloseAsClusterNodeOnShutdown()
     {
+        IsClusterNode = true;
         ShutdownCloseCode = ActorWs.Protocol.Frames.WebSocketCloseCode.ServiceRestart;
         ShutdownCloseReason = "node leaving the cluster; reconnect";
     }

@@ -27,6 +27,9 @@ public sealed class ChatRoom : Room
     protected internal override void OnLeave(RoomMember member, bool consented) =>
         BroadcastEvent((Name, member.Id), static (w, s) => JsonRoomEvents.WritePresence(w, s.Name, joined: false, s.Id));
 
+    /// <summary>Nothing but its members, which move with the room: it goes on on its new node without re-announcing them.</summary>
+    protected internal override string? OnSnapshot() => "{}";
+
     /// <summary>The message's payload is the raw JSON <c>data</c> of the member's <c>send</c>.</summary>
     protected internal override void OnMessage(RoomMember member, WebSocketMessage message)
     {

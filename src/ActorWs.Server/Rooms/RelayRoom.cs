@@ -11,6 +11,9 @@ public sealed class RelayRoom : Room
     /// <summary>The name this room type is registered under by default.</summary>
     public const string TypeName = "relay";
 
+    /// <summary>Nothing but its members, which move with the room: it goes on on its new node without re-announcing them.</summary>
+    protected internal override string? OnSnapshot() => "{}";
+
     /// <inheritdoc />
     protected internal override void OnMessage(RoomMember member, WebSocketMessage message) =>
         Broadcast(message.Span, message.Type);

@@ -140,6 +140,24 @@ public abstract class Room
     {
     }
 
+    /// <summary>
+    /// In a cluster, the room is moving to another node (its node is leaving the cluster): the logic's state as a JSON
+    /// text, which the room's next instance there gets in <see cref="OnRestore"/>. Its members, their resume tokens and the
+    /// room's numbering move with it whatever this returns (<see cref="RoomMember.State"/> does not: keep what a member
+    /// needs in this state, by <see cref="RoomMember.Id"/>). Null (the default) when the logic keeps nothing worth
+    /// moving: there it starts afresh (<see cref="OnCreate"/>, each member joins it again, and the members are told the
+    /// room restarted).
+    /// </summary>
+    protected internal virtual string? OnSnapshot() => null;
+
+    /// <summary>
+    /// The room continues on this node with the state <see cref="OnSnapshot"/> gave on its old node, instead of
+    /// <see cref="OnCreate"/>: <see cref="Members"/> are already its members (no <see cref="OnJoin"/>).
+    /// </summary>
+    protected internal virtual void OnRestore(JsonElement state)
+    {
+    }
+
     /// <summary>Sends <paramref name="payload"/> to every member (but <paramref name="except"/>), encoded once.</summary>
     /// <remarks>JSON-protocol clients get text as <c>{"op":"message","room":…,"data":&lt;payload&gt;}</c>, so text must be JSON.</remarks>
     protected void Broadcast(ReadOnlySpan<byte> payload, WebSocketMessageType type, RoomMember? except = null)

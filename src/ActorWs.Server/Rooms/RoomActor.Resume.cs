@@ -104,6 +104,7 @@ internal sealed partial class RoomActor
             // The member's old session (on a node that is gone, or that the client left) is no longer this member.
             Remove(member!);
             Context.Unwatch(member!.Session);
+            member.Session.Tell(new MembershipMovedAway(RoomName, Self), Self);
         }
         var relay = request.Relay is { } remote && !remote.IsLocalRef() ? remote : null;
         member!.MoveTo(session, request.Connection, relay, request.ResumeToken);

@@ -6,6 +6,7 @@ using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
 using ActorWs.Server.Dispatch;
 using ActorWs.Server.Messaging;
+using ActorWs.Server.Rooms.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms;
@@ -51,6 +52,37 @@ internal sealed class RoomLifetime(string optionsJson)
     /// until when (a timestamp) their client may still resume into the room from another node.
     /// </summary>
     public Dictionary<string, (RoomMember Member, long Until)>? Departed;
+
+    /// <summary>In a cluster: what the room brought from its old node (taken, once, by the room actor as it starts).</summary>
+    public Cluster.RoomSnapshot? Restored;
+
+    /// <summary>
+    /// The lifetime of a room that moved here from another node: its numbering and its members as they were there (a
+    /// member whose session is on this node is reached directly, the others through their node's relay).
+    /// </summary>
+    public static RoomLifetime FromSnapshot(Cluster.RoomSnapshot snapshot)
+    {
+        var lifetime = new RoomLifetime(snapshot.OptionsJson) { Clustered = true, Restored = snapshot };
+        lifetime.Positions = snapshot.Positions;
+        lifetime.JoinsProcessed = snapshot.JoinsProcessed;
+        foreach (var m in snapshot.Members)
+        {
+            var relay = m.Relay.IsLocalRef() ? null : m.Relay;
+            var member = new RoomMember(m.Id, m.Identity, m.Session, m.Connection, m.Sequenced, relay) { ResumeToken = m.ResumeToken, JoinedAt = m.JoinedAt };
+            if (!lifetime.Members.TryAdd(m.Session, member)) continue;
+            lifetime.MemberList.Add(member);
+            if (relay is not null)
+            {
+                lifetime.RemoteMembers++;
+                lifetime.RemoteNodes[relay] = lifetime.RemoteNodes.GetValueOrDefault(relay) + 1;
+            }
+            else if (!m.Sequenced)
+            {
+                lifetime.ConnectionMembers++;
+            }
+        }
+        return lifetime;
+    }
 
     /// <summary>The creator's options, given to every incarnation's <see cref="Room.OnCreate"/>.</summary>
     public string OptionsJson { get; } = optionsJson;
@@ -133,8 +165,19 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         }
         _room = _type.Factory();
         _room.Attach(this);
-        using (var options = JsonDocument.Parse(_lifetime.OptionsJson))
+        var restored = _lifetime.Restored;
+        _lifetime.Restored = null;
+        if (restored?.LogicState is { } state)
+        {
+            using var saved = JsonDocument.Parse(state);
+            _room.OnRestore(saved.RootElement.Clone());
+        }
+        else
+        {
+            using var options = JsonDocument.Parse(_lifetime.OptionsJson);
             _room.OnCreate(options.RootElement.Clone());
+        }
+        if (restored is not null) TakeOverMembers(logicKept: restored.LogicState is not null);
     }
 
     protected override void PostStop()
@@ -197,6 +240,12 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
 
     protected override void OnReceive(object message)
     {
+        if (_handedOff)
+        {
+            // Moving to another node: nothing more is taken here (a member's message is not accepted, and not answered).
+            if (message is WebSocketMessage dropped) dropped.Release();
+            return;
+        }
         if (_backingOff) BackingOff(message);
         else if (!Active(message)) Unhandled(message);
     }
@@ -264,6 +313,9 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
                 return true;
             case Sessions.ResumeBufferEvicted:
                 OnReplayEvicted();
+                return true;
+            case RoomSnapshotWanted:
+                HandOff();
                 return true;
             default:
                 return _room.OnActorMessage(message);

@@ -166,6 +166,15 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
             case RoomsAnswerDue:
                 OnRoomsAnswerDue();
                 break;
+            case MembershipMovedAway away:
+                _session.HandleRoomMessage(away);
+                // Waiting for a client that has resumed elsewhere, in no room any more: nothing is left to come back to.
+                if (_detached && !_session.JoinedRooms.Any())
+                {
+                    SessionLog.LogDebug("Session {Session}: its client resumed on another node; ending it", Id);
+                    CloseOnce(_lastStatus ?? new WebSocketClosed(WebSocketCloseCode.AbnormalClosure, "", ByPeer: true), consented: false);
+                }
+                break;
             default:
                 if (_session.HandleRoomMessage(message)) break;
                 if (_session.IsClosed || !_session.DeliverActorMessage(message)) Unhandled(message);

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Akka.Actor;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
+using ActorWs.Server.Rooms.Cluster;
 
 namespace ActorWs.Server.Sessions;
 
@@ -212,6 +213,22 @@ internal sealed partial class WebSocketSession
                 {
                     _handler.OnRoomEvent(this, new RoomsListed(
                         list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Tag) { Next = list.Next });
+                }
+                return true;
+            case RoomMoved moved:
+                // The room goes on on another node: the same room, at a new address.
+                if (_rooms is not null && _rooms.TryGetValue(moved.Room, out var before))
+                {
+                    if (before.Ref.Equals(_currentRoom)) _currentRoom = moved.RoomRef;
+                    _rooms[moved.Room] = (moved.RoomRef, before.Type);
+                }
+                return true;
+            case MembershipMovedAway away:
+                // The client resumed elsewhere; this session is no longer the member.
+                if (_rooms is not null && _rooms.TryGetValue(away.Room, out var movedFrom) && movedFrom.Ref.Equals(away.RoomRef))
+                {
+                    _rooms.Remove(away.Room);
+                    if (movedFrom.Ref.Equals(_currentRoom)) _currentRoom = null;
                 }
                 return true;
             case RoomStopped stopped:

@@ -102,23 +102,24 @@ public sealed partial class ClusterCrashTests
             await stopped.JoinAsync(room, connecting.Token);
         }
 
-        // The sender keeps sending into every room, one message at a time per room, recording what each room accepted;
-        // a room that is lost (the sender is told it closed, or a send fails) is no longer written to.
+        // The sender keeps sending into every room, one message at a time per room, recording what each room accepted
+        // (its ok). A send that gets no answer (the room was moving, or its node died) was not taken: the same number is
+        // sent again. A room the sender is told closed (lost with its node) is no longer written to.
         var accepted = rooms.ToDictionary(r => r, _ => new List<int>());
-        var lost = new ConcurrentDictionary<string, bool>();
         using var stopSending = new CancellationTokenSource();
         var sending = rooms.Select(room => Task.Run(async () =>
         {
-            for (int n = 1; !stopSending.IsCancellationRequested && !lost.ContainsKey(room) && !ofSender.Closed.Contains(room); n++)
+            for (int n = 1; !stopSending.IsCancellationRequested && !ofSender.Closed.Contains(room);)
             {
                 try
                 {
                     await sender.SendConfirmedAsync(room, new { n });
                     lock (accepted[room]) accepted[room].Add(n);
+                    n++;
                 }
                 catch (Exception ex) when (ex is ActorWsRequestException or TimeoutException or OperationCanceledException)
                 {
-                    lost[room] = true;
+                    // not taken; again (or stop, if the room is gone)
                 }
                 await Task.Delay(20);
             }
@@ -139,6 +140,8 @@ public sealed partial class ClusterCrashTests
         await Task.Delay(1000);
         Assert.Equal(0, kill(node3.Process.Id, SIGKILL));
         await ResumedAsync(ofKilled, "the killed node's client");
+        // Once the cluster has removed the killed node, the stopped node's rooms can only move to node1.
+        await WaitForUpMembersAsync(node1, 2);
         await Task.Delay(1000);
         Assert.Equal(0, kill(node2.Process.Id, SIGTERM));
         await ResumedAsync(ofStopped, "the stopped node's client");
@@ -147,10 +150,11 @@ public sealed partial class ClusterCrashTests
         stopSending.Cancel();
         await Task.WhenAll(sending).WaitAsync(Wait);
 
-        // Every room the sender could still write to at the end (it lives on node1) holds what both resumed clients got.
-        var survived = rooms.Where(r => !lost.ContainsKey(r) && !ofSender.Closed.Contains(r)).ToArray();
+        // Every room the sender could still write to at the end (it lives on node1 now: its own, and node2's, which moved
+        // there as node2 left) holds what both resumed clients got; only the killed node's rooms were lost.
+        var survived = rooms.Where(r => !ofSender.Closed.Contains(r)).ToArray();
         output.WriteLine($"rooms that survived: {string.Join(", ", survived)}; lost: {string.Join(", ", rooms.Except(survived))}");
-        Assert.NotEmpty(survived); // nine rooms over three nodes: some live on node1
+        Assert.True(survived.Length >= 2, "nine rooms over three nodes: node1's and node2's survive");
         foreach (var room in survived)
         {
             int[] sent;

@@ -99,6 +99,14 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["RMA"] = new MembershipResumed("duel-1", "duel", remote),
             ["RMN"] = new MembershipNotResumed("duel-1", "the room is no longer running"),
             ["TK"] = new MemberTokenChanged("new-token"),
+            ["SN"] = new RoomSnapshot("{\"mode\":\"ranked\"}", 812, 40,
+                [
+                    new RoomSnapshotMember("s-1", new PlayerIdentity("ada", 3), local, local, true, remote, "tok-1", 17),
+                    new RoomSnapshotMember("s-2", null, remote, remote, false, local, null, 0),
+                ], "{\"score\":[3,1]}"),
+            ["XH"] = new RelayRoomHandedOff(remote),
+            ["MV"] = new RoomMoved("duel-1", "duel", remote),
+            ["MA"] = new MembershipMovedAway("duel-1", remote),
         };
     }
 
@@ -106,7 +114,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
     [
         "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "CR", "T", "C", "N",
         "SR", "MO", "SA", "LW", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
-        "RM", "RMA", "RMN", "TK",
+        "RM", "RMA", "RMN", "TK", "SN", "XH", "MV", "MA",
     ];
 
     [Theory]

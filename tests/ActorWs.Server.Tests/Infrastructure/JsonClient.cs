@@ -123,7 +123,10 @@ internal sealed class JsonClient : IAsyncDisposable
     }
 
     /// <summary>The next message matching <paramref name="match"/> (others are kept for later calls).</summary>
-    public async Task<Received> NextAsync(Func<Received, bool> match)
+    public Task<Received> NextAsync(Func<Received, bool> match) => NextAsync(match, TestServer.Wait);
+
+    /// <summary>The next message matching <paramref name="match"/> within <paramref name="within"/> (OperationCanceledException after).</summary>
+    public async Task<Received> NextAsync(Func<Received, bool> match, TimeSpan within)
     {
         for (int i = 0; i < _skipped.Count; i++)
         {
@@ -132,7 +135,7 @@ internal sealed class JsonClient : IAsyncDisposable
             _skipped.RemoveAt(i);
             return found;
         }
-        using var cts = new CancellationTokenSource(TestServer.Wait);
+        using var cts = new CancellationTokenSource(within);
         while (true)
         {
             var item = await _received.Reader.ReadAsync(cts.Token);
@@ -169,11 +172,14 @@ internal sealed class JsonClient : IAsyncDisposable
     public Task SendBinaryAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, new CancellationTokenSource(TestServer.Wait).Token);
 
     /// <summary>Sends <paramref name="fields"/> (JSON members without braces) with a fresh ref; returns the reply or error for it.</summary>
-    public async Task<JsonElement> RequestAsync(string op, string fields = "")
+    public Task<JsonElement> RequestAsync(string op, string fields = "") => RequestAsync(op, fields, TestServer.Wait);
+
+    /// <summary>As <see cref="RequestAsync(string, string)"/>, waiting at most <paramref name="within"/> for the reply (OperationCanceledException after).</summary>
+    public async Task<JsonElement> RequestAsync(string op, string fields, TimeSpan within)
     {
         int @ref = Interlocked.Increment(ref _nextRef);
         await SendAsync($"{{\"op\":\"{op}\",\"ref\":{@ref}{(fields.Length > 0 ? "," + fields : "")}}}");
-        var reply = await NextAsync(r => r.Json is { } j && j.TryGetProperty("ref", out var x) && x.ValueKind == JsonValueKind.Number && x.GetInt32() == @ref);
+        var reply = await NextAsync(r => r.Json is { } j && j.TryGetProperty("ref", out var x) && x.ValueKind == JsonValueKind.Number && x.GetInt32() == @ref, within);
         return reply.Json!.Value;
     }
 

@@ -59,6 +59,9 @@ internal sealed class ClusterRooms
     public static async Task<ClusterRooms> StartAsync(ActorSystem system, ServerRuntime runtime)
     {
         var sharding = ClusterSharding.Get(system);
+        // Distributed Data's replicator runs on every node from the start: a room's entity reads (and, handed off,
+        // writes) its snapshot on a majority of the nodes, and a replicator that was never asked for does not exist.
+        Akka.DistributedData.DistributedData.Get(system);
         var settings = Settings(system);
         var extractor = new RoomShardExtractor(runtime.Options.Cluster.RoomShards);
         var rooms = new ClusterRooms(system);
@@ -66,7 +69,9 @@ internal sealed class ClusterRooms
         // Each entity is made by a plain constructor call (FactoryActorProducer), not by Props.Create's expression,
         // which evaluates its arguments and constructs through reflection for every room and directory.
         await sharding.StartAsync(DirectoriesTypeName, type => FactoryActorProducer<RoomTypeDirectory>.Props(() => new RoomTypeDirectory(runtime, rooms, type)), settings, extractor).ConfigureAwait(false);
-        await sharding.StartAsync(RoomsTypeName, entityId => FactoryActorProducer<RoomEntity>.Props(() => new RoomEntity(runtime, rooms, entityId)), settings, extractor).ConfigureAwait(false);
+        // A room entity asked to stop because its node leaves first hands the room's snapshot to its next node.
+        await sharding.StartAsync(RoomsTypeName, entityId => FactoryActorProducer<RoomEntity>.Props(() => new RoomEntity(runtime, rooms, entityId)), settings, extractor,
+            sharding.DefaultShardAllocationStrategy(settings), HandOffRoom.Instance).ConfigureAwait(false);
         return rooms;
     }
 

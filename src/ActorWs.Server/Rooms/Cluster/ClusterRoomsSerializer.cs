@@ -37,6 +37,9 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
     /// <inheritdoc />
     public override int Identifier => Id;
 
+    /// <summary>The manifest of a <see cref="RoomSnapshot"/> (kept in Distributed Data as this serializer's bytes).</summary>
+    public const string SnapshotManifest = "SN";
+
     /// <inheritdoc />
     public override string Manifest(object o) => o switch
     {
@@ -81,6 +84,10 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         MembershipResumed => "RMA",
         MembershipNotResumed => "RMN",
         MemberTokenChanged => "TK",
+        RoomSnapshot => SnapshotManifest,
+        RelayRoomHandedOff => "XH",
+        RoomMoved => "MV",
+        MembershipMovedAway => "MA",
         _ => throw new ArgumentException($"{o.GetType()} is not a clustered-rooms message", nameof(o)),
     };
 
@@ -282,6 +289,36 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             case MemberTokenChanged t:
                 w.Write(t.Token);
                 break;
+            case RoomSnapshot snapshot:
+                w.Write(snapshot.OptionsJson);
+                w.Write(snapshot.Positions);
+                w.Write(snapshot.JoinsProcessed);
+                w.Write(snapshot.Members.Count);
+                foreach (var m in snapshot.Members)
+                {
+                    w.Write(m.Id);
+                    WriteObject(w, m.Identity);
+                    WriteRef(w, m.Session);
+                    WriteRef(w, m.Connection);
+                    w.Write(m.Sequenced);
+                    WriteRef(w, m.Relay);
+                    WriteNullable(w, m.ResumeToken);
+                    w.Write(m.JoinedAt);
+                }
+                WriteNullable(w, snapshot.LogicState);
+                break;
+            case RelayRoomHandedOff h:
+                WriteRef(w, h.Room);
+                break;
+            case RoomMoved m:
+                w.Write(m.Room);
+                w.Write(m.RoomType);
+                WriteRef(w, m.RoomRef);
+                break;
+            case MembershipMovedAway m:
+                w.Write(m.Room);
+                WriteRef(w, m.RoomRef);
+                break;
             default:
                 throw new ArgumentException($"{obj.GetType()} is not a clustered-rooms message", nameof(obj));
         }
@@ -334,6 +371,10 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "RMA" => new MembershipResumed(r.ReadString(), r.ReadString(), ReadRef(r)),
             "RMN" => new MembershipNotResumed(r.ReadString(), r.ReadString()),
             "TK" => new MemberTokenChanged(r.ReadString()),
+            SnapshotManifest => ReadSnapshot(r),
+            "XH" => new RelayRoomHandedOff(ReadRef(r)),
+            "MV" => new RoomMoved(r.ReadString(), r.ReadString(), ReadRef(r)),
+            "MA" => new MembershipMovedAway(r.ReadString(), ReadRef(r)),
             _ => throw new SerializationException($"unknown clustered-rooms manifest \"{manifest}\""),
         };
     }
@@ -356,6 +397,17 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
     private JoinRoomRequest ReadJoin(BinaryReader r) => new(
         (MatchmakeKind)r.ReadByte(), r.ReadString(), ReadNullable(r), r.ReadString(), r.ReadString(), ReadObject(r),
         ReadRef(r), r.ReadBoolean(), ReadObject(r), ReadNullableRef(r), ReadNullable(r));
+
+    private RoomSnapshot ReadSnapshot(BinaryReader r)
+    {
+        string options = r.ReadString();
+        long positions = r.ReadInt64();
+        long joins = r.ReadInt64();
+        var members = new RoomSnapshotMember[r.ReadInt32()];
+        for (int i = 0; i < members.Length; i++)
+            members[i] = new RoomSnapshotMember(r.ReadString(), ReadObject(r), ReadRef(r), ReadRef(r), r.ReadBoolean(), ReadRef(r), ReadNullable(r), r.ReadInt64());
+        return new RoomSnapshot(options, positions, joins, members, ReadNullable(r));
+    }
 
     private static void WriteListing(BinaryWriter w, RoomListing l)
     {

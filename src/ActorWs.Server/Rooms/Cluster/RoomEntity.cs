@@ -41,7 +41,7 @@ internal sealed record RoomStopApproved
 /// <para>An idle room asks its directory before it stops (the directory knows of joins on their way); once approved,
 /// the entity passivates through its shard, which holds any message for it until it is gone and then starts it again.</para>
 /// </remarks>
-internal sealed class RoomEntity : UntypedActor
+internal sealed partial class RoomEntity : UntypedActor, IWithUnboundedStash
 {
     /// <summary>Shard → entity (the passivation's stop message).</summary>
     private sealed record StopRoomEntity
@@ -78,6 +78,7 @@ internal sealed class RoomEntity : UntypedActor
 
     protected override void PostStop()
     {
+        _handingOff?.Cancel();
         if (_type is not null) _type.LiveRooms--;
         _lifetime?.Replay?.Clear(); // the room actor (its owner) has stopped before its parent
     }
@@ -89,12 +90,15 @@ internal sealed class RoomEntity : UntypedActor
     internal const string RoomNotRunning = "the room is no longer running (lost with its node, or stopped); join it again to continue in its new incarnation";
 
     /// <summary>The room's actor, started with <paramref name="optionsJson"/> if it is not running; null for a type this node does not know.</summary>
-    private IActorRef? EnsureStarted(string optionsJson)
+    private IActorRef? EnsureStarted(string optionsJson) => EnsureStarted(() => new RoomLifetime(optionsJson) { Clustered = true });
+
+    /// <summary>The room's actor, started with the lifetime <paramref name="makeLifetime"/> gives if it is not running; null for a type this node does not know.</summary>
+    private IActorRef? EnsureStarted(Func<RoomLifetime> makeLifetime)
     {
         if (_room is not null) return _room;
         if (!_runtime.RoomTypes.TryGet(_typeName, out var type)) return null;
         var runtime = _runtime;
-        var lifetime = _lifetime = new RoomLifetime(optionsJson) { Clustered = true };
+        var lifetime = _lifetime = makeLifetime();
         string name = _name;
         var props = runtime.OnRoomDispatcher(FactoryActorProducer<RoomActor>.Props(() => new RoomActor(runtime, type, name, lifetime)));
         _room = Context.Watch(Context.ActorOf(props, "room"));
@@ -107,6 +111,21 @@ internal sealed class RoomEntity : UntypedActor
 
     protected override void OnReceive(object message)
     {
+        if (_loading)
+        {
+            Loading(message);
+            return;
+        }
+        if (_handingOff is not null)
+        {
+            HandingOff(message);
+            return;
+        }
+        if (message is HandOffRoom)
+        {
+            BeginHandOff();
+            return;
+        }
         if (_passivating && message is not StopRoomEntity and not Terminated)
         {
             // Sent before the shard saw the passivation: back through the region, which holds it until this entity is

@@ -103,6 +103,14 @@ internal sealed class RoomRelay : TurnBatchingActor
                     }
                 }
                 break;
+            case RelayRoomHandedOff handedOff:
+                // The room moves to another node and goes on there: what it sent goes out, and its members hear nothing.
+                if (_rooms.Remove(handedOff.Room, out var moving))
+                {
+                    Flush(handedOff.Room, moving);
+                    Context.Unwatch(handedOff.Room);
+                }
+                break;
             case Terminated terminated:
                 if (_rooms.Remove(terminated.ActorRef, out var stopped)) RoomLost(terminated.ActorRef, stopped, terminated.AddressTerminated);
                 break;
