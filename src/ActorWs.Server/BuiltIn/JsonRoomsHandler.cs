@@ -100,8 +100,8 @@ public sealed class JsonRoomsHandler : WebSocketHandler
         switch (roomEvent)
         {
             case RoomJoined joined:
-                session.Send((Ref: RefBytes(joined.Tag), joined.Room, joined.RoomType, joined.Members),
-                    static (w, s) => JsonRoomEvents.WriteJoined(w, s.Ref, s.Room, s.RoomType, s.Members), WebSocketMessageType.Text);
+                session.Send((Ref: RefBytes(joined.Tag), joined.Room, joined.RoomType, joined.Members, joined.Incarnation),
+                    static (w, s) => JsonRoomEvents.WriteJoined(w, s.Ref, s.Room, s.RoomType, s.Members, s.Incarnation), WebSocketMessageType.Text);
                 break;
             case RoomJoinFailed failed:
                 Reply(session, RefBytes(failed.Tag), failed.Reason);

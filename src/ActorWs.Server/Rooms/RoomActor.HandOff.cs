@@ -38,7 +38,7 @@ internal sealed partial class RoomActor
         foreach (var relay in _lifetime.RemoteNodes.Keys) relay.Tell(handedOff, Self);
         _handedOff = true;
         StopTicking();
-        Context.Parent.Tell(new RoomSnapshot(_lifetime.OptionsJson, _lifetime.Positions, _lifetime.JoinsProcessed, members, state), Self);
+        Context.Parent.Tell(new RoomSnapshot(_lifetime.OptionsJson, _lifetime.Incarnation, _lifetime.Positions, _lifetime.JoinsProcessed, members, state), Self);
     }
 
     /// <summary>
@@ -62,6 +62,7 @@ internal sealed partial class RoomActor
             _room.OnJoin(member);
         }
         _listingChanged = true;
+        CheckEmpty(); // a room that moved without members lingers and stops here as it would have there
         Log.LogInformation("Room {Room} ({Type}) moved here with {Members} members{State}", RoomNames.ForLog(RoomName), RoomType, _memberList.Count, logicKept ? " and its state" : " (its logic started afresh)");
     }
 }

@@ -16,7 +16,7 @@ internal sealed partial class RoomActor
         if (_members.TryGetValue(session, out var already))
         {
             Context.Parent.Tell(new SeatSettled(join.ReservationId), Self);
-            Notify(already, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag));
+            Notify(already, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag, _lifetime.Incarnation));
             return;
         }
         string? refusal = null;
@@ -51,7 +51,7 @@ internal sealed partial class RoomActor
             return;
         }
         Admit(member);
-        Notify(member, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag));
+        Notify(member, new RoomJoinAccepted(RoomName, RoomType, Self, MemberIds(), request.Tag, _lifetime.Incarnation));
         _room.OnJoin(member);
     }
 

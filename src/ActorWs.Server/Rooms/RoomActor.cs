@@ -38,6 +38,14 @@ internal sealed class RoomLifetime(string optionsJson)
     /// </summary>
     public long Positions;
 
+    /// <summary>
+    /// In a cluster: the room's current life, a number that changes each time the room starts afresh (lost with its
+    /// node, or stopped, then joined again) and moves with it to another node (the time it started, in milliseconds
+    /// since the Unix epoch); 0 on a single node. Join replies carry it, so a client that joins a room again can tell a
+    /// new life from the one it was in.
+    /// </summary>
+    public long Incarnation { get; init; }
+
     /// <summary>Whether the room runs as a cluster's sharded entity: it then numbers its deliveries and keeps the last ones for replay.</summary>
     public bool Clustered { get; init; }
 
@@ -62,7 +70,7 @@ internal sealed class RoomLifetime(string optionsJson)
     /// </summary>
     public static RoomLifetime FromSnapshot(Cluster.RoomSnapshot snapshot)
     {
-        var lifetime = new RoomLifetime(snapshot.OptionsJson) { Clustered = true, Restored = snapshot };
+        var lifetime = new RoomLifetime(snapshot.OptionsJson) { Clustered = true, Restored = snapshot, Incarnation = snapshot.Incarnation };
         lifetime.Positions = snapshot.Positions;
         lifetime.JoinsProcessed = snapshot.JoinsProcessed;
         foreach (var m in snapshot.Members)

@@ -5,7 +5,15 @@ namespace ActorWs.Server.Rooms;
 public abstract record RoomEvent(string Room);
 
 /// <summary>The session is now a member of <paramref name="Room"/> (of <paramref name="RoomType"/>); <paramref name="Members"/> are the ids of all members, itself included.</summary>
-public sealed record RoomJoined(string Room, string RoomType, IReadOnlyList<string> Members, object? Tag) : RoomEvent(Room);
+public sealed record RoomJoined(string Room, string RoomType, IReadOnlyList<string> Members, object? Tag) : RoomEvent(Room)
+{
+    /// <summary>
+    /// In a cluster: the room's incarnation, a number that changes when the room starts afresh (it was lost with its
+    /// node, or stopped) and stays the same while it lives, also when it moves to another node with its state; null on a
+    /// single node.
+    /// </summary>
+    public long? Incarnation { get; init; }
+}
 
 /// <summary>A join was refused (unknown room type, the room refused it, or the room failed).</summary>
 public sealed record RoomJoinFailed(string Room, string Reason, object? Tag) : RoomEvent(Room);

@@ -61,8 +61,11 @@ internal sealed record RoomList(IReadOnlyList<RoomListing> Rooms, string? Next, 
 /// <summary>A session asks to leave.</summary>
 internal sealed record LeaveRoomRequest(string Room, object? Tag) : IDeadLetterSuppression;
 
-/// <summary>Room → session: the join went through.</summary>
-internal sealed record RoomJoinAccepted(string Room, string RoomType, IActorRef RoomRef, IReadOnlyList<string> Members, object? Tag) : IDeadLetterSuppression;
+/// <summary>
+/// Room → session: the join went through. In a cluster, <c>Incarnation</c> names the room's current life (see
+/// <see cref="RoomLifetime.Incarnation"/>); 0 on a single node.
+/// </summary>
+internal sealed record RoomJoinAccepted(string Room, string RoomType, IActorRef RoomRef, IReadOnlyList<string> Members, object? Tag, long Incarnation = 0) : IDeadLetterSuppression;
 
 /// <summary>Room or manager → session: the join was refused.</summary>
 internal sealed record RoomJoinRefused(string Room, string Reason, object? Tag);

@@ -187,7 +187,7 @@ internal sealed partial class WebSocketSession
                 if (_joinsPending > 0) _joinsPending--;
                 (_rooms ??= new(StringComparer.Ordinal))[joined.Room] = (joined.RoomRef, joined.RoomType);
                 _currentRoom = joined.RoomRef;
-                if (!_closed) _handler.OnRoomEvent(this, new RoomJoined(joined.Room, joined.RoomType, joined.Members, joined.Tag));
+                if (!_closed) _handler.OnRoomEvent(this, new RoomJoined(joined.Room, joined.RoomType, joined.Members, joined.Tag) { Incarnation = joined.Incarnation > 0 ? joined.Incarnation : null });
                 return true;
             case RoomJoinRefused refused:
                 if (_joinsPending > 0) _joinsPending--;

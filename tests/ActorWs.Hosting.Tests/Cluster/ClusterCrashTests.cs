@@ -189,11 +189,15 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output) : IDispo
             return await NextAsync(m => m.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.Number && r.GetInt32() == reference, Wait);
         }
 
+        /// <summary>The room's incarnation, as the last join reply gave it.</summary>
+        public long JoinedIncarnation { get; private set; }
+
         /// <summary>Joins <paramref name="room"/>; returns the members the reply lists.</summary>
         public async Task<string[]> JoinAsync(string room)
         {
             var reply = await RequestAsync("join", $"\"room\":\"{room}\"");
             Assert.Equal("ok", reply.GetProperty("status").GetString());
+            JoinedIncarnation = reply.GetProperty("incarnation").GetInt64();
             return reply.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).ToArray();
         }
 
@@ -231,6 +235,7 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output) : IDispo
         await using var carol = await Client.ConnectAsync("carol@node3", node3.Ws);
         Assert.Equal(3, new[] { alice.SessionId, bob.SessionId, carol.SessionId }.Distinct().Count()); // ids unique across nodes
         await alice.JoinAsync("lobby");
+        long firstLife = alice.JoinedIncarnation;
         await bob.JoinAsync("lobby");
         Assert.Equal([alice.SessionId, bob.SessionId, carol.SessionId], await carol.JoinAsync("lobby"));
 
@@ -249,9 +254,10 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output) : IDispo
         Assert.Equal(toldAlice.GetProperty("op").GetString(), toldBob.GetProperty("op").GetString());
         if (toldAlice.GetProperty("op").GetString() == "notice")
         {
-            // The room was on node3: a join starts it afresh on a survivor.
+            // The room was on node3: a join starts it afresh on a survivor, a new life of it.
             Assert.Contains("lost with its node", toldAlice.GetProperty("reason").GetString());
             Assert.Equal([alice.SessionId], await alice.JoinAsync("lobby"));
+            Assert.NotEqual(firstLife, alice.JoinedIncarnation);
             await bob.JoinAsync("lobby");
         }
         await WaitForUpMembersAsync(node1, 2);

@@ -93,7 +93,7 @@ public sealed class ClusterHandOffTests
         string room = await RoomOnNode0Async(cluster, "counting");
         await using var a = await JsonClient.ConnectAsync(cluster[1]);
         await using var b = await JsonClient.ConnectAsync(cluster[2]);
-        await a.OkAsync("joinById", $"\"room\":\"{room}\"");
+        long incarnation = (await a.OkAsync("joinById", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64();
         await b.OkAsync("joinById", $"\"room\":\"{room}\"");
         var before = new List<Received>();
         for (int i = 1; i <= 3; i++)
@@ -116,8 +116,11 @@ public sealed class ClusterHandOffTests
         // Nobody was told it closed, restarted, or left and joined.
         var others = (await a.DrainAsync(TimeSpan.FromMilliseconds(300))).Concat(await b.DrainAsync(TimeSpan.FromMilliseconds(300)));
         Assert.DoesNotContain(others, r => r.Op is "notice" or "presence");
+        // The same life of the room: a newcomer joins the incarnation the others are in.
+        await using var c = await JsonClient.ConnectAsync(cluster[2]);
+        Assert.Equal(incarnation, (await c.OkAsync("joinById", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64());
         var listing = await a.OkAsync("listRooms", "\"type\":\"counting\"");
-        Assert.Equal(2, listing.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("room").GetString() == room).GetProperty("clients").GetInt32());
+        Assert.Equal(3, listing.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("room").GetString() == room).GetProperty("clients").GetInt32());
     }
 
     [Fact]

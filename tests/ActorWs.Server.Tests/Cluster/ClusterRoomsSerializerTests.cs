@@ -63,7 +63,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["LS"] = new RoomList([Listing("duel-1"), Listing("duel-2")], "ZHVlbDpkdWVsLTI", 9L),
             ["RL"] = Listing("duel-3"),
             ["LV"] = new LeaveRoomRequest("lobby", null),
-            ["JA"] = new RoomJoinAccepted("lobby", "chat", remote, ["s-1", "s-2"], "3"),
+            ["JA"] = new RoomJoinAccepted("lobby", "chat", remote, ["s-1", "s-2"], "3", 1_733_000_000_123),
             ["JR"] = new RoomJoinRefused("duel-1", "room is full", 12),
             ["LC"] = new RoomLeaveConfirmed("lobby", "4"),
             ["MR"] = new RoomMessageRefused("lobby", "rate limit exceeded", "5"),
@@ -99,7 +99,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["RMA"] = new MembershipResumed("duel-1", "duel", remote),
             ["RMN"] = new MembershipNotResumed("duel-1", "the room is no longer running"),
             ["TK"] = new MemberTokenChanged("new-token"),
-            ["SN"] = new RoomSnapshot("{\"mode\":\"ranked\"}", 812, 40,
+            ["SN"] = new RoomSnapshot("{\"mode\":\"ranked\"}", 1_733_000_000_123, 812, 40,
                 [
                     new RoomSnapshotMember("s-1", new PlayerIdentity("ada", 3), local, local, true, remote, "tok-1", 17),
                     new RoomSnapshotMember("s-2", null, remote, remote, false, local, null, 0),

@@ -101,7 +101,11 @@ public static class JsonRoomEvents
     }
 
     /// <summary><c>{"op":"reply","ref":R,"status":"ok","room":"arena-3","type":"arena","members":[…]}</c> for a join.</summary>
-    public static void WriteJoined(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, string room, string type, IReadOnlyList<string> members)
+    public static void WriteJoined(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, string room, string type, IReadOnlyList<string> members) =>
+        WriteJoined(output, @ref, room, type, members, incarnation: null);
+
+    /// <summary>The reply to a join; on a cluster node with the room's <c>"incarnation"</c> after its members.</summary>
+    public static void WriteJoined(IBufferWriter<byte> output, ReadOnlySpan<byte> @ref, string room, string type, IReadOnlyList<string> members, long? incarnation)
     {
         var writer = Writer(output);
         writer.WriteStartObject();
@@ -113,6 +117,7 @@ public static class JsonRoomEvents
         writer.WriteStartArray("members"u8);
         foreach (var member in members) writer.WriteStringValue(member);
         writer.WriteEndArray();
+        if (incarnation is { } life) writer.WriteNumber("incarnation"u8, life);
         Finish(writer);
     }
 

@@ -136,6 +136,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 w.Write(a.Members.Count);
                 foreach (var member in a.Members) w.Write(member);
                 WriteObject(w, a.Tag);
+                w.Write(a.Incarnation);
                 break;
             case RoomJoinRefused r:
                 w.Write(r.Room);
@@ -291,6 +292,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 break;
             case RoomSnapshot snapshot:
                 w.Write(snapshot.OptionsJson);
+                w.Write(snapshot.Incarnation);
                 w.Write(snapshot.Positions);
                 w.Write(snapshot.JoinsProcessed);
                 w.Write(snapshot.Members.Count);
@@ -401,12 +403,13 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
     private RoomSnapshot ReadSnapshot(BinaryReader r)
     {
         string options = r.ReadString();
+        long incarnation = r.ReadInt64();
         long positions = r.ReadInt64();
         long joins = r.ReadInt64();
         var members = new RoomSnapshotMember[r.ReadInt32()];
         for (int i = 0; i < members.Length; i++)
             members[i] = new RoomSnapshotMember(r.ReadString(), ReadObject(r), ReadRef(r), ReadRef(r), r.ReadBoolean(), ReadRef(r), ReadNullable(r), r.ReadInt64());
-        return new RoomSnapshot(options, positions, joins, members, ReadNullable(r));
+        return new RoomSnapshot(options, incarnation, positions, joins, members, ReadNullable(r));
     }
 
     private static void WriteListing(BinaryWriter w, RoomListing l)
@@ -436,7 +439,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         var roomRef = ReadRef(r);
         var members = new string[r.ReadInt32()];
         for (int i = 0; i < members.Length; i++) members[i] = r.ReadString();
-        return new RoomJoinAccepted(room, type, roomRef, members, ReadObject(r));
+        return new RoomJoinAccepted(room, type, roomRef, members, ReadObject(r), r.ReadInt64());
     }
 
     private static RoomBroadcast ReadBroadcast(BinaryReader r)

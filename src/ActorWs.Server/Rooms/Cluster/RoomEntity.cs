@@ -90,7 +90,8 @@ internal sealed partial class RoomEntity : UntypedActor, IWithUnboundedStash
     internal const string RoomNotRunning = "the room is no longer running (lost with its node, or stopped); join it again to continue in its new incarnation";
 
     /// <summary>The room's actor, started with <paramref name="optionsJson"/> if it is not running; null for a type this node does not know.</summary>
-    private IActorRef? EnsureStarted(string optionsJson) => EnsureStarted(() => new RoomLifetime(optionsJson) { Clustered = true });
+    private IActorRef? EnsureStarted(string optionsJson) =>
+        EnsureStarted(() => new RoomLifetime(optionsJson) { Clustered = true, Incarnation = _runtime.Time.GetUtcNow().ToUnixTimeMilliseconds() });
 
     /// <summary>The room's actor, started with the lifetime <paramref name="makeLifetime"/> gives if it is not running; null for a type this node does not know.</summary>
     private IActorRef? EnsureStarted(Func<RoomLifetime> makeLifetime)

@@ -30,7 +30,7 @@ internal sealed record RoomSnapshotMember(string Id, object? Identity, IActorRef
 /// the logic keeps none). Saved in Distributed Data by the room's entity before it stops, read by the room's next entity
 /// before it starts.
 /// </summary>
-internal sealed record RoomSnapshot(string OptionsJson, long Positions, long JoinsProcessed, IReadOnlyList<RoomSnapshotMember> Members, string? LogicState);
+internal sealed record RoomSnapshot(string OptionsJson, long Incarnation, long Positions, long JoinsProcessed, IReadOnlyList<RoomSnapshotMember> Members, string? LogicState);
 
 /// <summary>Room → the relays of its members' nodes, as it moves to another node: forget me without telling my members I closed (I go on elsewhere).</summary>
 internal sealed record RelayRoomHandedOff(IActorRef Room) : IDeadLetterSuppression;
