@@ -112,6 +112,9 @@ public sealed class JsonRoomsHandler : WebSocketHandler
             case RoomsListed listed:
                 session.Send((Ref: RefBytes(listed.Tag), listed.Rooms, listed.Next), static (w, s) => JsonRoomEvents.WriteRoomList(w, s.Ref, s.Rooms, s.Next), WebSocketMessageType.Text);
                 break;
+            case RoomListFailed failed:
+                Reply(session, RefBytes(failed.Tag), failed.Reason);
+                break;
             case RoomMessageAccepted accepted:
                 ReplyOk(session, RefBytes(accepted.Tag), default);
                 break;

@@ -48,6 +48,12 @@ public sealed record RoomMessageRejected(string Room, string Reason) : RoomEvent
 /// <param name="Tag">The tag the message was sent with.</param>
 public sealed record RoomMessageAccepted(string Room, object? Tag) : RoomEvent(Room);
 
+/// <summary>
+/// The answer to <c>IWebSocketSession.ListRooms</c> when no listing could be made (in a cluster, a room type's directory
+/// did not answer in time): why.
+/// </summary>
+public sealed record RoomListFailed(string Reason, object? Tag) : RoomEvent("");
+
 /// <summary>The answer to <c>IWebSocketSession.ListRooms</c>: one page of a listing.</summary>
 public sealed record RoomsListed(IReadOnlyList<RoomInfo> Rooms, object? Tag) : RoomEvent("")
 {

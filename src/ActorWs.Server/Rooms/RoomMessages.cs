@@ -55,6 +55,9 @@ internal sealed record RoomListing(string Room, string Type, int Clients, int Ma
 /// </summary>
 internal sealed record ListRoomsRequest(string? RoomType, string? FilterJson, int Limit, string? AfterKey, object? Tag);
 
+/// <summary>Manager → session: no listing could be made (a directory did not answer in time), and why.</summary>
+internal sealed record RoomListRefused(string Reason, object? Tag);
+
 /// <summary>Manager → session: a page of the rooms that matched, and the cursor of the next page (null: this is the last).</summary>
 internal sealed record RoomList(IReadOnlyList<RoomListing> Rooms, string? Next, object? Tag);
 

@@ -215,6 +215,9 @@ internal sealed partial class WebSocketSession
                         list.Rooms.Select(r => new RoomInfo(r.Room, r.Type, r.Clients, r.MaxClients, r.Locked, r.MetadataJson)).ToArray(), list.Tag) { Next = list.Next });
                 }
                 return true;
+            case RoomListRefused refused:
+                if (!_closed) _handler.OnRoomEvent(this, new RoomListFailed(refused.Reason, refused.Tag));
+                return true;
             case RoomMoved moved:
                 // The room goes on on another node: the same room, at a new address.
                 if (_rooms is not null && _rooms.TryGetValue(moved.Room, out var before))

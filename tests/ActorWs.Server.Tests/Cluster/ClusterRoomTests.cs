@@ -352,4 +352,29 @@ public sealed class ClusterRoomTests
             (await cluster[asked].Server.Rooms.ListAsync("chat")).Select(r => r.Room).SequenceEqual(all),
             "the new directory to list every room: " + string.Join(", ", all));
     }
+
+    [Fact]
+    public async Task AListingOfEveryType_WhoseDirectoryCannotAnswer_GetsAnErrorReply_NotSilence()
+    {
+        // A system that terminates does not leave the cluster first: it just goes, as a crashed process does.
+        await using var cluster = await TestCluster.StartAsync(akka: "akka.coordinated-shutdown.run-by-actor-system-terminate = off\n");
+        await cluster[0].Server.Rooms.GetOrCreateAsync("chat", "lobby");
+        int directoryNode = -1;
+        for (int i = 0; i < 3; i++)
+        {
+            var region = ClusterSharding.Get(cluster[i].System).ShardRegion(ClusterRooms.DirectoriesTypeName);
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TestServer.Wait);
+            if (state.Shards.Any(shard => shard.EntityIds.Contains("chat"))) directoryNode = i;
+        }
+        Assert.NotEqual(-1, directoryNode);
+        int asking = (directoryNode + 1) % 3;
+        await using var client = await JsonClient.ConnectAsync(cluster[asking]);
+
+        // The directory's node stops answering (its remoting is gone; the cluster has not removed it yet).
+        await cluster[directoryNode].System.Terminate();
+        var reply = await client.RequestAsync("listRooms", "", TestServer.Wait);
+        Assert.Equal("error", reply.GetProperty("op").GetString());
+        Assert.Contains("could not be made", reply.GetProperty("reason").GetString());
+        Assert.Equal("ok", (await client.RequestAsync("ping")).GetProperty("status").GetString()); // the session goes on
+    }
 }

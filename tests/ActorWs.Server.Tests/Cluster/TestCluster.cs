@@ -49,11 +49,12 @@ internal sealed class TestCluster : IAsyncDisposable
         .WithFallback(ActorWsDispatch.DefaultConfig);
 
     /// <summary>Starts <paramref name="count"/> systems, forms the cluster (every member Up on every node), then starts a server on each.</summary>
-    public static async Task<TestCluster> StartAsync(int count = 3, Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null)
+    /// <param name="akka">Extra Akka settings for every node.</param>
+    public static async Task<TestCluster> StartAsync(int count = 3, Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, string akka = "")
     {
         // Members of one cluster share the system name; a name per cluster keeps parallel test classes apart.
         string name = "cluster-" + Interlocked.Increment(ref s_clusters);
-        var systems = Enumerable.Range(0, count).Select(_ => ActorSystem.Create(name, NodeConfig())).ToArray();
+        var systems = Enumerable.Range(0, count).Select(_ => ActorSystem.Create(name, NodeConfig(akka))).ToArray();
         var seed = Akka.Cluster.Cluster.Get(systems[0]).SelfAddress;
         foreach (var system in systems) Akka.Cluster.Cluster.Get(system).Join(seed);
         await WaitUntilAsync(() => systems.All(s => Akka.Cluster.Cluster.Get(s).State.Members.Count(m => m.Status == MemberStatus.Up) == count), "every member Up on every node");

@@ -37,6 +37,9 @@ internal sealed class ClusterRoomManager : UntypedActor
 
     private bool Known(string type) => _runtime.RoomTypes.TryGet(type, out _);
 
+    /// <summary>What a session hears when a listing of every type could not be made.</summary>
+    internal const string ListingFailed = "the room listing could not be made (a room type's directory did not answer in time); try again";
+
     private static string UnknownType(string type) => $"unknown room type \"{type}\"";
 
     private void ToDirectory(string type, object message) => _cluster.Directories.Forward(new ShardingEnvelope(type, message));
@@ -62,7 +65,7 @@ internal sealed class ClusterRoomManager : UntypedActor
                 else Sender.Tell(new RoomList([], null, list.Tag), Self);
                 break;
             case ListRoomsRequest all:
-                ListEveryTypeAsync(all).PipeTo(Sender, Self);
+                ListEveryTypeAsync(all).PipeTo(Sender, Self, failure: _ => new RoomListRefused(ListingFailed, all.Tag));
                 break;
             case GetRoom get:
                 if (Known(get.Type)) ToDirectory(get.Type, get);
