@@ -38,7 +38,8 @@ internal sealed partial class RoomActor
         foreach (var relay in _lifetime.RemoteNodes.Keys) relay.Tell(handedOff, Self);
         _handedOff = true;
         StopTicking();
-        Context.Parent.Tell(new RoomSnapshot(_lifetime.OptionsJson, _lifetime.Incarnation, _lifetime.Positions, _lifetime.JoinsProcessed, members, state), Self);
+        Context.Parent.Tell(new RoomSnapshot(_lifetime.OptionsJson, _lifetime.Incarnation, _lifetime.Positions, _lifetime.JoinsProcessed, members, state,
+            _runtime.Time.GetUtcNow().ToUnixTimeMilliseconds()), Self);
     }
 
     /// <summary>

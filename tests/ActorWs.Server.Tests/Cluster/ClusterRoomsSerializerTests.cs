@@ -103,7 +103,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
                 [
                     new RoomSnapshotMember("s-1", new PlayerIdentity("ada", 3), local, local, true, remote, "tok-1", 17),
                     new RoomSnapshotMember("s-2", null, remote, remote, false, local, null, 0),
-                ], "{\"score\":[3,1]}"),
+                ], "{\"score\":[3,1]}", 1_733_000_009_999),
             ["XH"] = new RelayRoomHandedOff(remote),
             ["MV"] = new RoomMoved("duel-1", "duel", remote),
             ["MA"] = new MembershipMovedAway("duel-1", remote),

@@ -308,6 +308,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                     w.Write(m.JoinedAt);
                 }
                 WriteNullable(w, snapshot.LogicState);
+                w.Write(snapshot.SavedAt);
                 break;
             case RelayRoomHandedOff h:
                 WriteRef(w, h.Room);
@@ -409,7 +410,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         var members = new RoomSnapshotMember[r.ReadInt32()];
         for (int i = 0; i < members.Length; i++)
             members[i] = new RoomSnapshotMember(r.ReadString(), ReadObject(r), ReadRef(r), ReadRef(r), r.ReadBoolean(), ReadRef(r), ReadNullable(r), r.ReadInt64());
-        return new RoomSnapshot(options, incarnation, positions, joins, members, ReadNullable(r));
+        return new RoomSnapshot(options, incarnation, positions, joins, members, ReadNullable(r), r.ReadInt64());
     }
 
     private static void WriteListing(BinaryWriter w, RoomListing l)

@@ -19,6 +19,9 @@ internal sealed partial class RoomEntity
 {
     private static readonly TimeSpan DataTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>A snapshot older than this is not a hand-off in progress but one whose room never started again: ignored.</summary>
+    private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromMinutes(5);
+
     /// <summary>Reading whether the room comes with a snapshot from its old node; everything else waits.</summary>
     private bool _loading = true;
 
@@ -86,8 +89,17 @@ internal sealed partial class RoomEntity
             _log.LogError(ex, "Room {Room} ({Type}): its snapshot from its old node could not be read; it starts afresh", RoomNames.ForLog(_name), _typeName);
             return;
         }
-        EnsureStarted(() => RoomLifetime.FromSnapshot(snapshot));
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        long age = _runtime.Time.GetUtcNow().ToUnixTimeMilliseconds() - snapshot.SavedAt;
+        if (age > MaxSnapshotAge.TotalMilliseconds)
+        {
+            // Left behind by a hand-off whose room never started on its next node: its members and state are long gone.
+            _log.LogInformation("Room {Room} ({Type}): a snapshot {Age:0} s old is ignored; the room starts afresh", RoomNames.ForLog(_name), _typeName, age / 1000.0);
+        }
+        else
+        {
+            EnsureStarted(() => RoomLifetime.FromSnapshot(snapshot));
+        }
         string entityId = _entityId;
         Replicator.Tell(Dsl.Update(HandOffKey, LWWDictionary<string, byte[]>.Empty, new WriteMajority(DataTimeout), map => map.Remove(cluster, entityId)), ActorRefs.NoSender);
     }

@@ -27,10 +27,10 @@ internal sealed record RoomSnapshotMember(string Id, object? Identity, IActorRef
 /// <summary>
 /// What a room takes to its next node when its node leaves the cluster: how it was created, its numbering, its members
 /// (with their sessions, relays and resume tokens) and its logic's own state (<see cref="Room.OnSnapshot"/>; null when
-/// the logic keeps none). Saved in Distributed Data by the room's entity before it stops, read by the room's next entity
-/// before it starts.
+/// the logic keeps none). Saved in Distributed Data by the room's entity before it stops (<c>SavedAt</c>: when, in ms
+/// since the Unix epoch), read by the room's next entity before it starts.
 /// </summary>
-internal sealed record RoomSnapshot(string OptionsJson, long Incarnation, long Positions, long JoinsProcessed, IReadOnlyList<RoomSnapshotMember> Members, string? LogicState);
+internal sealed record RoomSnapshot(string OptionsJson, long Incarnation, long Positions, long JoinsProcessed, IReadOnlyList<RoomSnapshotMember> Members, string? LogicState, long SavedAt);
 
 /// <summary>Room → the relays of its members' nodes, as it moves to another node: forget me without telling my members I closed (I go on elsewhere).</summary>
 internal sealed record RelayRoomHandedOff(IActorRef Room) : IDeadLetterSuppression;
