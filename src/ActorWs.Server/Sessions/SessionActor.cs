@@ -227,8 +227,18 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
         }
         finally
         {
-            if (consented) LeaveAllThenStop();
-            else Context.Stop(Self); // rooms watching the session see it leave (not consented)
+            if (consented)
+            {
+                LeaveAllThenStop();
+            }
+            else
+            {
+                // In a cluster the rooms would keep the member's token for a resume from another node: this session is
+                // over (its window expired, or it cannot be resumed), so nothing may resume it anywhere.
+                if (_runtime.ClusterRooms is not null)
+                    foreach (var (_, room, _) in _session.JoinedRooms) room.Tell(MemberTokenChanged.Ended, Self);
+                Context.Stop(Self); // rooms watching the session see it leave (not consented)
+            }
         }
     }
 

@@ -193,4 +193,26 @@ public sealed class ClusterResumeTests
         Assert.True(binary.Position.Rseq > 0);
         Assert.True(binary.Seq > 0);
     }
+
+    [Fact]
+    public async Task ASessionWhoseWindowExpired_CannotBeResumedFromAnotherNodeEither()
+    {
+        await using var cluster = await TestCluster.StartAsync(options: o => o.Rooms.ReconnectionWindow = TimeSpan.FromSeconds(1));
+        await using var sender = await JsonClient.ConnectAsync(cluster[1]);
+        var client = await JsonClient.ConnectAsync(cluster[0]);
+        await client.OkAsync("join", "\"room\":\"lobby\"");
+        await sender.OkAsync("join", "\"room\":\"lobby\"");
+        await SendNumberedAsync(sender, "lobby", "1");
+        var one = await client.NextAsync(r => r.Op == "message");
+        string token = client.Token;
+        await client.DisposeAsync();
+
+        // The window passes: the session ends on its node, and its rooms forget its token (they saw it leave).
+        await TestCluster.WaitUntilAsync(() => cluster[0].Server.Metrics.ActiveSessions == 0, "the session to end after its window");
+        await sender.NextAsync(r => r.Op == "presence" && r.Json!.Value.GetProperty("event").GetString() == "leave");
+
+        await using var late = await JsonClient.ConnectAsync(cluster[2], ResumeQuery(token, one.Seq, [("lobby", one.Position!.Rseq)]));
+        Assert.False(late.Welcome.GetProperty("resumed").GetBoolean(), late.Welcome.ToString());
+        Assert.Equal("unknown or expired token", late.Welcome.GetProperty("resumeError").GetString());
+    }
 }

@@ -146,6 +146,14 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
     }
 
     [Fact]
+    public void TheEndOfASessionsToken_RoundTripsAsNoToken()
+    {
+        var serializer = fixture.System.Serialization.FindSerializerFor(MemberTokenChanged.Ended);
+        var back = (MemberTokenChanged)fixture.System.Serialization.Deserialize(serializer.ToBinary(MemberTokenChanged.Ended), serializer.Identifier, "TK");
+        Assert.Null(back.Token);
+    }
+
+    [Fact]
     public void RelayedBroadcast_CarriesTheEncodedFrameAsRawBytes()
     {
         var frame = Frame("{\"op\":\"message\",\"data\":42}");

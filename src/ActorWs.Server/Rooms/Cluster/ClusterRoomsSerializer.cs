@@ -288,7 +288,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 w.Write(m.Reason);
                 break;
             case MemberTokenChanged t:
-                w.Write(t.Token);
+                WriteNullable(w, t.Token);
                 break;
             case RoomSnapshot snapshot:
                 w.Write(snapshot.OptionsJson);
@@ -373,7 +373,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "RM" => new ResumeMembership(r.ReadString(), r.ReadInt64(), ReadJoin(r)),
             "RMA" => new MembershipResumed(r.ReadString(), r.ReadString(), ReadRef(r)),
             "RMN" => new MembershipNotResumed(r.ReadString(), r.ReadString()),
-            "TK" => new MemberTokenChanged(r.ReadString()),
+            "TK" => new MemberTokenChanged(ReadNullable(r)),
             SnapshotManifest => ReadSnapshot(r),
             "XH" => new RelayRoomHandedOff(ReadRef(r)),
             "MV" => new RoomMoved(r.ReadString(), r.ReadString(), ReadRef(r)),

@@ -25,10 +25,15 @@ internal sealed record MembershipResumed(string Room, string RoomType, IActorRef
 internal sealed record MembershipNotResumed(string Room, string Reason) : IDeadLetterSuppression;
 
 /// <summary>
-/// Session → each of its rooms (in a cluster): its resume token changed (a resume rotated it). A client resuming on
-/// another node proves who it is with this token, and the rooms are where such a resume asks.
+/// Session → each of its rooms (in a cluster): its resume token changed (a resume rotated it), or, null, the session is
+/// over and can be resumed nowhere (its reconnection window expired). A client resuming on another node proves who it
+/// is with this token, and the rooms are where such a resume asks.
 /// </summary>
-internal sealed record MemberTokenChanged(string Token) : IDeadLetterSuppression;
+internal sealed record MemberTokenChanged(string? Token) : IDeadLetterSuppression
+{
+    /// <summary>The session is over: no resume of it, here or from another node.</summary>
+    public static readonly MemberTokenChanged Ended = new((string?)null);
+}
 
 /// <summary>A room's delivery kept for replay that went to every member but <paramref name="Member"/>.</summary>
 internal sealed record ReplayedExcept(RoomMember Member);
