@@ -159,6 +159,8 @@ public sealed partial class ActorWsClient
             case ServerOp.Notice when message.Room is not null && message.Event is not null:
                 if (!Accept(message.Seq, message.PosRoom, message.PosRseq)) break;
                 if (message.Event == "closed") ForgetRoom(message.Room);
+                // A room lost with its node that took the session into its next life numbers its positions from 0 again.
+                else if (message.Event == "restarted" && message.Incarnation is not null) _positions.Restarted(message.Room);
                 Publish(new RoomNotice(message.Room, message.Event, message.Reason, message.Seq));
                 break;
             default:

@@ -60,6 +60,15 @@ internal sealed class PositionTracker
         return SequenceTracker.Widen(last, low);
     }
 
+    /// <summary>The room started again as a new incarnation (it was lost with its node): its positions start again from 0.</summary>
+    public void Restarted(string room)
+    {
+        lock (_rooms)
+        {
+            if (_rooms.TryGetValue(room, out var entry)) _rooms[room] = (entry.Type, 0);
+        }
+    }
+
     public void Forget(string room)
     {
         lock (_rooms) _rooms.Remove(room);

@@ -43,6 +43,8 @@ internal struct ServerMessage
     public string? PosRoom;
     /// <summary>A numbered message's <c>pos.rseq</c>: the room's position number of the message.</summary>
     public long? PosRseq;
+    /// <summary>A notice's <c>incarnation</c>: the room was lost with its node and this is its next life.</summary>
+    public long? Incarnation;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
@@ -66,6 +68,7 @@ internal struct ServerMessage
                 else if (reader.ValueTextEquals("member"u8)) message.Member = StringOf(ref reader);
                 else if (reader.ValueTextEquals("event"u8)) message.Event = StringOf(ref reader);
                 else if (reader.ValueTextEquals("reason"u8)) message.Reason = StringOf(ref reader);
+                else if (reader.ValueTextEquals("incarnation"u8)) { reader.Read(); message.Incarnation = Int64Of(ref reader); }
                 else if (reader.ValueTextEquals("session"u8)) message.Session = StringOf(ref reader);
                 else if (reader.ValueTextEquals("token"u8)) message.Token = StringOf(ref reader);
                 else if (reader.ValueTextEquals("resumeError"u8)) message.ResumeError = StringOf(ref reader);

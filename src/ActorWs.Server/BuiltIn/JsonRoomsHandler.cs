@@ -122,7 +122,7 @@ public sealed class JsonRoomsHandler : WebSocketHandler
                 Reply(session, RefBytes(rejected.Tag), rejected.Reason);
                 break;
             case RoomRestarted restarted:
-                session.Send(restarted, static (w, s) => JsonRoomEvents.WriteRoomNotice(w, s.Room, restarted: true, s.Reason), WebSocketMessageType.Text);
+                session.Send(restarted, static (w, s) => JsonRoomEvents.WriteRoomNotice(w, s.Room, restarted: true, s.Reason, s.Incarnation), WebSocketMessageType.Text);
                 break;
             case RoomClosed closed:
                 session.Send(closed, static (w, s) => JsonRoomEvents.WriteRoomNotice(w, s.Room, restarted: false, s.Reason), WebSocketMessageType.Text);

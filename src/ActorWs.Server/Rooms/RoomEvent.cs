@@ -22,7 +22,14 @@ public sealed record RoomJoinFailed(string Room, string Reason, object? Tag) : R
 public sealed record RoomLeft(string Room, object? Tag) : RoomEvent(Room);
 
 /// <summary>The room's logic failed and was restarted; the session is still a member (of the fresh logic).</summary>
-public sealed record RoomRestarted(string Room, string Reason) : RoomEvent(Room);
+public sealed record RoomRestarted(string Room, string Reason) : RoomEvent(Room)
+{
+    /// <summary>
+    /// In a cluster, set when the room was lost with its node and the session is now in its next incarnation (started
+    /// afresh, empty, on another node; its positions start again); null when the same room restarted its logic.
+    /// </summary>
+    public long? Incarnation { get; init; }
+}
 
 /// <summary>The room stopped (it failed too often, or was shut down); the session is no longer a member.</summary>
 public sealed record RoomClosed(string Room, string Reason) : RoomEvent(Room);

@@ -100,8 +100,11 @@ internal sealed record RoomStopped(string Room, IActorRef RoomRef, string Reason
     /// <summary>The reason of a room that stopped after failing too often.</summary>
     public const string StoppedForGood = "the room stopped";
 
-    /// <summary>The reason of a room lost with the node it lived on.</summary>
+    /// <summary>The reason of a room lost with the node it lived on (its members then join its next incarnation by themselves).</summary>
     public const string NodeLost = "the room was lost with its node; join it again to continue in its new incarnation";
+
+    /// <summary>What a member is told when the room it was in was lost with its node and it is in the room's next incarnation.</summary>
+    public const string CameBackEmpty = "the room was lost with its node and started again, empty, on another node; this is its new incarnation";
 }
 
 /// <summary>

@@ -46,6 +46,29 @@ internal sealed partial class WebSocketSession
         _currentRoom = roomRef;
     }
 
+    /// <summary>Rooms lost with their node that this session is joining again (their next incarnation), by name, with their type and the attempts so far.</summary>
+    private Dictionary<string, (string Type, int Attempts)>? _rejoinsAfterLoss;
+
+    /// <summary>Rooms rejoined after a loss with more than one ask: a second answer may still come, and is not the client's.</summary>
+    private HashSet<string>? _answeredTwice;
+
+    /// <summary>Time to ask again to join a room's next incarnation (the first ask may have gone to a shard's old home, which is gone).</summary>
+    internal sealed record RejoinAfterLossDue(string Room);
+
+    /// <summary>How long an ask to join a lost room's next incarnation waits for its answer before it is made again.</summary>
+    private static readonly TimeSpan RejoinRetry = TimeSpan.FromSeconds(3);
+
+    /// <summary>Asks made to join a lost room's next incarnation before the client is told it closed.</summary>
+    private const int MaxRejoinAttempts = 10;
+
+    private void AskToRejoin(string room, string type)
+    {
+        var attempts = (_rejoinsAfterLoss ??= new(StringComparer.Ordinal)).TryGetValue(room, out var before) ? before.Attempts + 1 : 1;
+        _rejoinsAfterLoss[room] = (type, attempts);
+        _runtime.RoomManager.Tell(Request(MatchmakeKind.ByName, type, room, "{}", null, _host.Connection, _host.SequencedDeliveries), Self);
+        Context.System.Scheduler.ScheduleTellOnce(RejoinRetry, Self, new RejoinAfterLossDue(room), Self);
+    }
+
     /// <summary>
     /// Rooms left without the handler (or the client) hearing of it: a resume from another node that ends as a fresh
     /// session leaves the rooms it had resumed, which the client does not know it is in.
@@ -183,6 +206,30 @@ internal sealed partial class WebSocketSession
     {
         switch (message)
         {
+            case RejoinAfterLossDue due:
+                if (_rejoinsAfterLoss is null || !_rejoinsAfterLoss.TryGetValue(due.Room, out var pending) || _closed) return true;
+                if (pending.Attempts < MaxRejoinAttempts)
+                {
+                    AskToRejoin(due.Room, pending.Type);
+                }
+                else
+                {
+                    _rejoinsAfterLoss.Remove(due.Room);
+                    _handler.OnRoomEvent(this, new RoomClosed(due.Room, $"{RoomStopped.NodeLost} (its next incarnation did not answer)"));
+                }
+                return true;
+            case RoomJoinAccepted joined when _rejoinsAfterLoss is not null && _rejoinsAfterLoss.Remove(joined.Room, out var asked):
+                // The room's next incarnation took this session back: the client is told it restarted, as a new life.
+                (_rooms ??= new(StringComparer.Ordinal))[joined.Room] = (joined.RoomRef, joined.RoomType);
+                if (asked.Attempts > 1) (_answeredTwice ??= new(StringComparer.Ordinal)).Add(joined.Room);
+                if (!_closed) _handler.OnRoomEvent(this, new RoomRestarted(joined.Room, RoomStopped.CameBackEmpty) { Incarnation = joined.Incarnation });
+                return true;
+            case RoomJoinRefused refused when _rejoinsAfterLoss is not null && _rejoinsAfterLoss.Remove(refused.Room):
+                if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(refused.Room, $"{RoomStopped.NodeLost} (joining it again failed: {refused.Reason})"));
+                return true;
+            case RoomJoinAccepted again when _answeredTwice is not null && _rooms is not null && _rooms.TryGetValue(again.Room, out var current)
+                                              && current.Ref.Equals(again.RoomRef) && _answeredTwice.Remove(again.Room):
+                return true; // a slow answer to an earlier ask to rejoin the same next incarnation
             case RoomJoinAccepted joined:
                 if (_joinsPending > 0) _joinsPending--;
                 (_rooms ??= new(StringComparer.Ordinal))[joined.Room] = (joined.RoomRef, joined.RoomType);
@@ -238,6 +285,13 @@ internal sealed partial class WebSocketSession
                 if (_rooms is null || !_rooms.TryGetValue(stopped.Room, out var room) || !room.Ref.Equals(stopped.RoomRef)) return true;
                 _rooms.Remove(stopped.Room);
                 if (room.Ref.Equals(_currentRoom)) _currentRoom = null;
+                if (stopped.Reason == RoomStopped.NodeLost && !_closed)
+                {
+                    // Lost with its node: the room comes back on a survivor with this member in it (its next incarnation,
+                    // empty of anything else); the client hears which when it is in.
+                    AskToRejoin(stopped.Room, room.Type);
+                    return true;
+                }
                 if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(stopped.Room, stopped.Reason));
                 return true;
             default:

@@ -807,6 +807,11 @@ export class ActorWsClient {
         if (str(m.room) === null || str(m.event) === null) break;
         if (!this._accept(seq, pos)) return;
         if (m.event === "closed") this._forgetRoom(m.room);
+        // A room lost with its node that took the session into its next life numbers its positions from 0 again.
+        else if (m.event === "restarted" && Number.isSafeInteger(m.incarnation)) {
+          const entry = this._positions.get(m.room);
+          if (entry) entry.rseq = 0;
+        }
         this._emit("notice", { room: m.room, event: m.event, reason: str(m.reason), seq });
         return;
     }

@@ -179,4 +179,28 @@ public class ClusterPositionTests : IAsyncLifetime
         await events.WaitAsync<BinaryReceived>();
         Assert.Equal([new RoomPosition("arena-2", "arena", 8), new RoomPosition("lobby", "chat", 40)], client.Positions);
     }
+
+    [Fact]
+    public async Task A_room_back_as_a_new_life_after_its_node_was_lost_starts_its_position_again_at_zero()
+    {
+        _server.Scripted.Welcome = ClusterWelcome;
+        var (client, events, first) = await ConnectAsync();
+        await using var _ = client;
+        await events.WaitAsync<Welcomed>();
+        await client.JoinAsync("lobby").WaitAsync(TestServer.Wait);
+        await client.JoinAsync("calm").WaitAsync(TestServer.Wait);
+        first.SendNumbered("""{"op":"message","room":"lobby","data":1}""", seq: 1, "lobby", rseq: 400);
+        first.SendNumbered("""{"op":"message","room":"calm","data":1}""", seq: 2, "calm", rseq: 30);
+        // The same room restarting its logic keeps its numbering; one lost with its node and back as a new life does not.
+        first.Send("""{"op":"notice","room":"calm","event":"restarted","reason":"the room failed"}""");
+        first.Send("""{"op":"notice","room":"lobby","event":"restarted","reason":"the room was lost with its node and started again","incarnation":1733000000123}""");
+        first.SendNumbered("""{"op":"presence","room":"lobby","event":"join","member":"s-1"}""", seq: 3, "lobby", rseq: 2);
+        await events.WaitCountAsync<RoomNotice>(2);
+        await events.WaitAsync<PresenceChanged>();
+        Assert.Equal([new RoomPosition("calm", "chat", 30), new RoomPosition("lobby", "chat", 2)], client.Positions);
+
+        _server.Cutter.CutAll();
+        var second = await _server.Scripted.NextConnectionAsync();
+        Assert.Equal(["30:chat:calm", "2:chat:lobby"], second.QueryAll("pos"));
+    }
 }

@@ -377,4 +377,45 @@ public sealed class ClusterRoomTests
         Assert.Contains("could not be made", reply.GetProperty("reason").GetString());
         Assert.Equal("ok", (await client.RequestAsync("ping")).GetProperty("status").GetString()); // the session goes on
     }
+
+    [Fact]
+    public async Task ARoomLostWithItsNode_ComesBackOnASurvivor_WithItsMembersOnTheOtherNodes_WhoAreToldItsNewIncarnation()
+    {
+        // Node 2 will go without leaving (as a crash does); the survivors down it two seconds after they stop hearing it.
+        await using var cluster = await TestCluster.StartAsync(akka: """
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
+            akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+            akka.cluster.split-brain-resolver.active-strategy = keep-majority
+            akka.cluster.split-brain-resolver.stable-after = 2s
+
+            """);
+        string? room = null;
+        for (int i = 1; i <= 60 && room is null; i++)
+            if (cluster.HostOf(await cluster[0].Server.Rooms.GetOrCreateAsync("chat", "lost-" + i), 0) == 2) room = "lost-" + i;
+        Assert.NotNull(room);
+        await using var a = await JsonClient.ConnectAsync(cluster[0]);
+        await using var b = await JsonClient.ConnectAsync(cluster[1]);
+        long firstLife = (await a.OkAsync("join", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64();
+        await b.OkAsync("join", $"\"room\":\"{room}\"");
+
+        await cluster[2].System.Terminate();
+
+        // Each member hears, once the cluster has removed the node (failure detection, then the resolver's two seconds;
+        // in this process, beside two other nodes on two cores, that can take twenty), that it is in the room's next life.
+        long? nextLife = null;
+        foreach (var member in new[] { a, b })
+        {
+            var notice = await member.NextAsync(r => r.Op == "notice" && r.Json!.Value.GetProperty("room").GetString() == room, TimeSpan.FromSeconds(60));
+            Assert.Equal("restarted", notice.Json!.Value.GetProperty("event").GetString());
+            long life = notice.Json!.Value.GetProperty("incarnation").GetInt64();
+            Assert.NotEqual(firstLife, life);
+            Assert.True(nextLife is null || nextLife == life, "both are in the same next life");
+            nextLife = life;
+        }
+        // And it works: a message from one reaches the other, in a room that lives on a survivor.
+        await a.OkAsync("send", $"\"room\":\"{room}\",\"data\":{{\"text\":\"back\"}}");
+        var heard = await b.NextAsync(r => r.Op == "message" && r.Json!.Value.GetProperty("data").GetProperty("text").GetString() == "back");
+        Assert.Equal(a.SessionId, heard.Json!.Value.GetProperty("from").GetString());
+        Assert.NotEqual(2, cluster.HostOf((await cluster[0].Server.Rooms.FindAsync("chat", room!))!, 0));
+    }
 }

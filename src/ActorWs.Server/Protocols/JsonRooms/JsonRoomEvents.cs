@@ -196,7 +196,11 @@ public static class JsonRoomEvents
     /// <c>{"op":"notice","room":"r","event":"restarted"|"closed","reason":"…"}</c>: the room failed and was
     /// restarted (the member is re-joined) or stopped (the member is out).
     /// </summary>
-    public static void WriteRoomNotice(IBufferWriter<byte> output, string room, bool restarted, string reason)
+    public static void WriteRoomNotice(IBufferWriter<byte> output, string room, bool restarted, string reason) =>
+        WriteRoomNotice(output, room, restarted, reason, incarnation: null);
+
+    /// <summary>A room notice; with <paramref name="incarnation"/>, the room's next incarnation the member is now in (after a loss).</summary>
+    public static void WriteRoomNotice(IBufferWriter<byte> output, string room, bool restarted, string reason, long? incarnation)
     {
         var writer = Writer(output);
         writer.WriteStartObject();
@@ -204,6 +208,7 @@ public static class JsonRoomEvents
         writer.WriteString("room"u8, room);
         writer.WriteString("event"u8, restarted ? "restarted"u8 : "closed"u8);
         writer.WriteString("reason"u8, reason);
+        if (incarnation is { } life) writer.WriteNumber("incarnation"u8, life);
         Finish(writer);
     }
 
