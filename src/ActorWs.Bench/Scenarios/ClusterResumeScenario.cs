@@ -30,8 +30,14 @@ public sealed class ClusterResumeScenario : Scenario
     /// <summary>How long the cluster's members may take to see each other Up.</summary>
     public static readonly TimeSpan UpTimeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>How long the killed node's clients may take to come back (a client that has not by then counts as not resumed).</summary>
-    public static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long after the kill the scenario waits for the killed node's clients to come back and for the survivors to
+    /// remove the node (a client that has not come back by then counts as not resumed).
+    /// </summary>
+    public static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Sending goes on this long after node 3 is removed, for the lost rooms' <c>closed</c> notices to arrive.</summary>
+    public static readonly TimeSpan NoticeGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>How long the members may take to receive the last accepted messages after the senders stop.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
@@ -49,15 +55,18 @@ public sealed class ClusterResumeScenario : Scenario
     [
         new("clients", "clients (nodes 2 and 3)", BetterDirection.Neither, 0),
         new("victims", "clients on the killed node (3)", BetterDirection.Neither, 0),
+        new("victims_resumable", "of those, in rooms that survived", BetterDirection.Neither, 0),
         new("resumed", "of those, resumed on another node (welcome resumed:true)", BetterDirection.Higher, 0),
         new("resume_p50_ms", "kill → resumed p50 (ms)", BetterDirection.Lower, 0),
         new("resume_p99_ms", "kill → resumed p99 (ms)", BetterDirection.Lower, 0),
         new("resume_max_ms", "kill → resumed max (ms)", BetterDirection.Lower, 0),
-        new("resumes_refused", "resumes refused (new session, or resume failed)", BetterDirection.Lower, 0),
+        new("resumes_refused", "of those, resumes refused (welcome resumed:false)", BetterDirection.Lower, 0),
+        new("victims_stranded", "clients on the killed node in rooms lost with it", BetterDirection.Neither, 0),
+        new("victims_stranded_told", "of those, told (closed, or a fresh session)", BetterDirection.Higher, 0),
         new("rooms", "rooms", BetterDirection.Neither, 0),
         new("rooms_lost", "rooms lost with the node", BetterDirection.Neither, 0),
-        new("lost_room_members_told", "members of lost rooms told `closed`", BetterDirection.Higher, 0),
-        new("lost_room_members", "members of lost rooms", BetterDirection.Neither, 0),
+        new("lost_room_members", "members of lost rooms on node 2", BetterDirection.Neither, 0),
+        new("lost_room_members_told", "of those, told `closed`", BetterDirection.Higher, 0),
         new("accepted", "messages accepted in surviving rooms", BetterDirection.Neither, 0),
         new("checked", "deliveries checked (accepted × members)", BetterDirection.Neither, 0),
         new("lost", "messages lost (must be 0)", BetterDirection.Lower, 0),
@@ -257,16 +266,27 @@ public sealed class ClusterResumeScenario : Scenario
                 return ServerRun.Failed(ServerKind.ActorWs, "node 3 did not die within 10 s of SIGKILL");
             }
 
-            // Sending goes on for --duration, and until every victim has its welcome back (at most ResumeTimeout).
+            // Sending goes on for --duration, until every victim has its welcome back, and until the survivors have removed
+            // node 3 (failure detection, then the split-brain resolver's stable-after: ~25 s with the server's defaults),
+            // after which the rooms that lived there are known lost and their members told; at most ResumeTimeout.
             var minimum = TimeSpan.FromSeconds(o.DurationSeconds);
+            var removed = false;
             while (!cancellationToken.IsCancellationRequested)
             {
                 var elapsed = context.Time.GetElapsedTime(killedAtTime);
+                if (!removed && await cluster.UpMembersSeenByAsync(0, cancellationToken).ConfigureAwait(false) == BenchOptions.ClusterNodeCount - 1)
+                {
+                    removed = true;
+                    context.Log($"node 1 sees node 3 removed, {elapsed.TotalSeconds:0.0} s after the kill");
+                }
+
                 var allBack = victims.All(v => v.Welcomes.Count > welcomesBefore[v]);
-                if ((allBack && elapsed >= minimum) || elapsed >= ResumeTimeout + minimum) break;
-                await Task.Delay(TimeSpan.FromMilliseconds(100), context.Time, cancellationToken).ConfigureAwait(false);
+                if ((allBack && removed && elapsed >= minimum) || elapsed >= ResumeTimeout) break;
+                await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken).ConfigureAwait(false);
             }
 
+            // The relays tell a lost room's members once they see it gone: give the notices a moment.
+            await Task.Delay(NoticeGrace, context.Time, cancellationToken).ConfigureAwait(false);
             await stopSending.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(sending).WaitAsync(TimeSpan.FromSeconds(30), context.Time, CancellationToken.None).ConfigureAwait(false);
 
@@ -382,26 +402,38 @@ public sealed class ClusterResumeScenario : Scenario
                 }
             }
 
+            // A victim whose room survived must resume (the room knows its token and position). One whose room was lost with
+            // the node cannot: no room knows it any more, so it gets a fresh session (resumed:false) or a closed notice.
             var resumeMs = new List<double>();
+            var notBack = new List<string>();
             var refused = 0;
-            foreach (var victim in victims)
+            var resumable = victims.Where(v => !lostRooms.Contains(v.Room)).ToArray();
+            var strandedVictims = victims.Where(v => lostRooms.Contains(v.Room)).ToArray();
+            foreach (var victim in resumable)
             {
                 var after = victim.Welcomes.Skip(welcomesBefore[victim]).ToArray();
                 if (after.Length > 0 && after[0].Welcome.Resumed)
                 {
                     resumeMs.Add(Stopwatch.GetElapsedTime(killedAt, after[0].At).TotalMilliseconds);
+                    continue;
                 }
-                else if (after.Length > 0)
-                {
-                    refused++;
-                }
+
+                if (after.Length > 0) refused++;
+                notBack.Add(after.Length == 0
+                    ? $"{victim.Room}: no welcome since the kill ({victim.Client.State}, {victim.Client.CurrentUri})"
+                    : string.Create(CultureInfo.InvariantCulture, $"{victim.Room}: welcome resumed:false ({after[0].Welcome.ResumeError ?? "no reason given"}) ")
+                      + string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(killedAt, after[0].At).TotalMilliseconds:0} ms after the kill at {victim.Client.CurrentUri}"));
             }
 
-            refused += _members.Sum(m => Volatile.Read(ref m.ResumesFailed));
+            foreach (var line in notBack.Take(5)) context.Log($"not resumed: {line}");
+            var strandedAccountedFor = strandedVictims.Count(v =>
+                v.Closed.Contains(v.Room) || v.Welcomes.Skip(welcomesBefore[v]).Any(w => !w.Welcome.Resumed));
             resumeMs.Sort();
-            var lostRoomMembers = _members.Where(m => lostRooms.Contains(m.Room)).ToArray();
+            var survivorsOfLostRooms = _members.Where(m => lostRooms.Contains(m.Room) && !victims.Contains(m)).ToArray();
+            var told = survivorsOfLostRooms.Count(m => m.Closed.Contains(m.Room));
             metrics["clients"] = _members.Count;
             metrics["victims"] = victims.Length;
+            metrics["victims_resumable"] = resumable.Length;
             metrics["resumed"] = resumeMs.Count;
             if (resumeMs.Count > 0)
             {
@@ -411,10 +443,12 @@ public sealed class ClusterResumeScenario : Scenario
             }
 
             metrics["resumes_refused"] = refused;
+            metrics["victims_stranded"] = strandedVictims.Length;
+            metrics["victims_stranded_told"] = strandedAccountedFor;
             metrics["rooms"] = rooms.Length;
             metrics["rooms_lost"] = lostRooms.Count;
-            metrics["lost_room_members"] = lostRoomMembers.Length;
-            metrics["lost_room_members_told"] = lostRoomMembers.Count(m => m.Closed.Contains(m.Room));
+            metrics["lost_room_members"] = survivorsOfLostRooms.Length;
+            metrics["lost_room_members_told"] = told;
             metrics["accepted"] = acceptedTotal;
             metrics["checked"] = checkedDeliveries;
             metrics["lost"] = lost;
@@ -423,14 +457,18 @@ public sealed class ClusterResumeScenario : Scenario
             metrics["unconfirmed_sends"] = Volatile.Read(ref _unconfirmed);
             metrics["events_dropped"] = _members.Concat(_senders).Sum(m => m.Client.DroppedEvents);
             context.Log(string.Create(CultureInfo.InvariantCulture,
-                $"{resumeMs.Count} of {victims.Length} resumed; rooms lost {lostRooms.Count} of {rooms.Length} ({string.Join(", ", lostRooms.Order(StringComparer.Ordinal))}); "
-                + $"{acceptedTotal} accepted in surviving rooms, {checkedDeliveries} deliveries checked, {lost} lost, {duplicates} duplicated"));
+                $"{resumeMs.Count} of {resumable.Length} resumed (of {victims.Length} on node 3; {strandedVictims.Length} were in rooms lost with it); "
+                + $"rooms lost {lostRooms.Count} of {rooms.Length} ({string.Join(", ", lostRooms.Order(StringComparer.Ordinal))}), {told} of {survivorsOfLostRooms.Length} "
+                + $"of their members on node 2 told closed; {acceptedTotal} accepted in surviving rooms, {checkedDeliveries} deliveries checked, "
+                + $"{lost} lost, {duplicates} duplicated"));
 
             var problems = new List<string>();
             if (lost > 0) problems.Add($"{lost} accepted messages never reached a member");
             if (duplicates > 0) problems.Add($"{duplicates} messages delivered twice");
             if (victims.Length == 0) problems.Add("no client was on the killed node");
-            if (resumeMs.Count < victims.Length) problems.Add($"{victims.Length - resumeMs.Count} of {victims.Length} clients of the killed node did not resume");
+            if (resumeMs.Count < resumable.Length) problems.Add($"{resumable.Length - resumeMs.Count} of {resumable.Length} clients of the killed node in surviving rooms did not resume");
+            if (told < survivorsOfLostRooms.Length) problems.Add($"{survivorsOfLostRooms.Length - told} members of lost rooms were not told closed");
+            if (strandedAccountedFor < strandedVictims.Length) problems.Add($"{strandedVictims.Length - strandedAccountedFor} clients of the killed node in lost rooms heard nothing of it");
             if (acceptedTotal == 0) problems.Add("no room survived with accepted messages to check");
             return new ServerRun(ServerKind.ActorWs, metrics, [], problems.Count == 0 ? null : string.Join("; ", problems));
         }

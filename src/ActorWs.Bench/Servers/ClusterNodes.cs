@@ -119,6 +119,13 @@ public sealed class ClusterNodes : IAsyncDisposable
         return $"the {_nodes.Count} nodes were not all Up within {timeout} (last GET {ClusterPath}: {last})";
     }
 
+    /// <summary>How many members node <paramref name="index"/> sees Up (see <see cref="UpMembers"/>); 0 when it does not answer.</summary>
+    /// <param name="index">The node (0-based).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The count.</returns>
+    public async Task<int> UpMembersSeenByAsync(int index, CancellationToken cancellationToken) =>
+        await GetOrNullAsync(_nodes[index], ClusterPath, cancellationToken).ConfigureAwait(false) is { } json ? UpMembers(json) : 0;
+
     /// <summary>The relay counters of every node added up (sent, received); null when a node did not answer or has none.</summary>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <returns>The sums, or null.</returns>
