@@ -224,12 +224,20 @@ public sealed class ClusterNodes : IAsyncDisposable
         return sent is null && received is null ? null : (sent ?? 0, received ?? 0);
     }
 
-    /// <summary>Stops every node still running (SIGTERM, killed after the grace period), all at once.</summary>
+    /// <summary>
+    /// Stops every node still running, the last started first, one after the other (SIGTERM: each drains and leaves the
+    /// cluster while the others can still confirm it; killed after the grace period).
+    /// </summary>
     /// <returns>Whether every node exited on SIGTERM.</returns>
     public async Task<bool> StopAsync()
     {
-        var graceful = await Task.WhenAll(_nodes.Select(n => n.StopAsync())).ConfigureAwait(false);
-        return graceful.All(g => g);
+        var graceful = true;
+        for (var i = _nodes.Count - 1; i >= 0; i--)
+        {
+            graceful &= await _nodes[i].StopAsync().ConfigureAwait(false);
+        }
+
+        return graceful;
     }
 
     /// <summary>Stops the nodes and releases them.</summary>
