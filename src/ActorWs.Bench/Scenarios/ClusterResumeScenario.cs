@@ -426,6 +426,8 @@ public sealed class ClusterResumeScenario : Scenario
             }
 
             foreach (var line in notBack.Take(5)) context.Log($"not resumed: {line}");
+            context.Log($"the killed node's clients are now on node 1: {victims.Count(v => v.Client.CurrentUri == UriOf(0))}, "
+                + $"node 2: {victims.Count(v => v.Client.CurrentUri == UriOf(1))}");
             var strandedAccountedFor = strandedVictims.Count(v =>
                 v.Closed.Contains(v.Room) || v.Welcomes.Skip(welcomesBefore[v]).Any(w => !w.Welcome.Resumed));
             resumeMs.Sort();
