@@ -141,7 +141,10 @@ public sealed class BenchRunner
             }
 
             _console.WriteLine($"{tag} {scenario.Describe(options)}");
-            var context = new ScenarioContext(options, process, loadGenerator, _time, line => _console.WriteLine($"{tag} {line}"));
+            var context = new ScenarioContext(options, process, loadGenerator, _time, line => _console.WriteLine($"{tag} {line}"))
+            {
+                ServerAssembly = launch.AssemblyPath,
+            };
             ServerRun run;
             try
             {

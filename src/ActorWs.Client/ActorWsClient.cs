@@ -29,7 +29,10 @@ namespace ActorWs.Client;
 /// </remarks>
 public sealed partial class ActorWsClient : IAsyncDisposable
 {
-    private readonly Uri _uri;
+    /// <summary>The client's URL first, then <see cref="ActorWsClientOptions.FailoverUris"/>.</summary>
+    private readonly Uri[] _uris;
+    /// <summary>The index in <see cref="_uris"/> of the URL the next connection goes to.</summary>
+    private volatile int _uriIndex;
     private readonly ActorWsClientOptions _options;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
@@ -70,7 +73,7 @@ public sealed partial class ActorWsClient : IAsyncDisposable
             throw new ArgumentException($"Expected an absolute ws:// or wss:// URL, got \"{uri}\".", nameof(uri));
         _options = options ?? new ActorWsClientOptions();
         _options.Validate();
-        _uri = uri;
+        _uris = [uri, .. _options.FailoverUris ?? []];
         _time = _options.TimeProvider;
         _random = _options.Random ?? Random.Shared.NextDouble;
         _token = _options.ResumeToken;

@@ -61,6 +61,18 @@ public sealed record BenchOptions
     /// <summary>Default payload of each flood message (a 7-byte frame).</summary>
     public const int DefaultFairnessFloodBytes = 1;
 
+    /// <summary>Default nodes of the cluster scenarios.</summary>
+    public const int ClusterNodeCount = 3;
+
+    /// <summary>Default clients of the cluster-resume scenario (spread over nodes 2 and 3).</summary>
+    public const int DefaultClusterResumeClients = 300;
+
+    /// <summary>Default rooms of the cluster-resume scenario (each client is in one, round-robin).</summary>
+    public const int DefaultClusterResumeRooms = 6;
+
+    /// <summary>Default numbered messages per second the sender of each room sends in the cluster-resume scenario.</summary>
+    public const int DefaultClusterResumeRate = 20;
+
     /// <summary>Default seconds to let a server settle before its memory is read.</summary>
     public const double DefaultSettleSeconds = 2;
 
@@ -140,6 +152,15 @@ public sealed record BenchOptions
     /// <summary>Payload bytes of each flood message (0 or 1).</summary>
     public int FairnessFloodBytes { get; init; } = DefaultFairnessFloodBytes;
 
+    /// <summary>Clients of the cluster-resume scenario.</summary>
+    public int ClusterResumeClients { get; init; } = DefaultClusterResumeClients;
+
+    /// <summary>Rooms of the cluster-resume scenario.</summary>
+    public int ClusterResumeRooms { get; init; } = DefaultClusterResumeRooms;
+
+    /// <summary>Messages per second per room in the cluster-resume scenario.</summary>
+    public int ClusterResumeRate { get; init; } = DefaultClusterResumeRate;
+
     /// <summary>Seconds to wait before reading a server's memory.</summary>
     public double SettleSeconds { get; init; } = DefaultSettleSeconds;
 
@@ -182,5 +203,6 @@ public sealed record BenchOptions
         BroadcastSenders = 4,
         TickWarmupSeconds = 1,
         SettleSeconds = 0.5,
+        ClusterResumeClients = 60,
     };
 }

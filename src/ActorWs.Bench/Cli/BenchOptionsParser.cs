@@ -31,6 +31,15 @@ public static partial class BenchOptionsParser
     /// </summary>
     public const int MaxFloodBytes = 1;
 
+    /// <summary>Most clients of the cluster-resume scenario (each is a .NET client in this process).</summary>
+    public const int MaxClusterResumeClients = 5_000;
+
+    /// <summary>Most rooms of the cluster-resume scenario.</summary>
+    public const int MaxClusterResumeRooms = 100;
+
+    /// <summary>Most messages per second per room in the cluster-resume scenario (each waits for its confirmation).</summary>
+    public const int MaxClusterResumeRate = 200;
+
     /// <summary>Messages in flight per echo connection with <c>--pipelined</c>.</summary>
     public const int PipelinedEchoDepth = 16;
 
@@ -38,11 +47,14 @@ public static partial class BenchOptionsParser
     public const string Usage = """
         usage: dotnet run -c Release --project src/ActorWs.Bench -- [options]
 
-          --scenarios LIST          echo,hold,hold-deflate,broadcast,tick,fairness (default: all six)
+          --scenarios LIST          echo,hold,hold-deflate,broadcast,tick,fairness (default: these six),
+                                    cluster-broadcast,cluster-resume (ActorWs clusters; run only when named)
           --servers LIST            actorws,kestrel (default: both)
           --quick                   smoke test: 1 s warm-up, 2 s measured, fewer connections
-          --warmup S                seconds of load before measuring echo, broadcast and fairness (default 20)
-          --duration S              seconds measured for echo, broadcast and tick, and for each fairness window (default 10)
+          --warmup S                seconds of load before measuring echo, broadcast, cluster-broadcast and fairness,
+                                    and of sending before cluster-resume kills a node (default 20)
+          --duration S              seconds measured for echo, broadcast, cluster-broadcast and tick, for each fairness
+                                    window, and at least of sending after cluster-resume's kill (default 10)
           --echo-connections N      (default 100)
           --echo-size BYTES         (default 32)
           --echo-depth N            messages in flight per connection (default 1)
@@ -62,6 +74,9 @@ public static partial class BenchOptionsParser
           --fairness-size BYTES     fairness: canary message size (default 32)
           --fairness-flooders N     fairness: connections flooding tiny messages (default 4)
           --fairness-flood-size B   fairness: flood message payload, 0 or 1 byte (default 1)
+          --cluster-resume-clients N  cluster-resume: clients on nodes 2 and 3 (default 300)
+          --cluster-resume-rooms N  cluster-resume: rooms, one per client round-robin (default 6)
+          --cluster-resume-rate HZ  cluster-resume: numbered messages per second per room (default 20)
           --settle S                seconds before reading server memory (default 2)
           --startup-timeout S       seconds to wait for GET /health (default 30)
           --server-cpus LIST        taskset CPU list for the servers (default 0)
@@ -121,6 +136,12 @@ public static partial class BenchOptionsParser
             {
                 return BenchOptionsParseResult.Failed(error);
             }
+        }
+
+        if (options.ClusterResumeRooms > options.ClusterResumeClients)
+        {
+            return BenchOptionsParseResult.Failed(
+                $"--cluster-resume-rooms ({options.ClusterResumeRooms}) cannot exceed --cluster-resume-clients ({options.ClusterResumeClients})");
         }
 
         if (options.BroadcastSenders > options.BroadcastMembers)
@@ -207,6 +228,15 @@ public static partial class BenchOptionsParser
                 break;
             case "--fairness-flood-size":
                 options = options with { FairnessFloodBytes = ParseInt(name, value, 0, MaxFloodBytes, ref error) };
+                break;
+            case "--cluster-resume-clients":
+                options = options with { ClusterResumeClients = ParseInt(name, value, 2, MaxClusterResumeClients, ref error) };
+                break;
+            case "--cluster-resume-rooms":
+                options = options with { ClusterResumeRooms = ParseInt(name, value, 1, MaxClusterResumeRooms, ref error) };
+                break;
+            case "--cluster-resume-rate":
+                options = options with { ClusterResumeRate = ParseInt(name, value, 1, MaxClusterResumeRate, ref error) };
                 break;
             case "--server-cpus":
                 options = options with { ServerCpus = ParseCpuList(name, value, ref error) };

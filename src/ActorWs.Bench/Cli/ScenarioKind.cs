@@ -20,4 +20,10 @@ public enum ScenarioKind
 
     /// <summary>Per-client fairness: canaries' echo latency quiet, then while a few connections flood tiny frames.</summary>
     Fairness,
+
+    /// <summary>The broadcast scenario on one node, then with its members spread over a 3-node cluster (ActorWs only; not in the default list).</summary>
+    ClusterBroadcast,
+
+    /// <summary>Clients of a 3-node cluster in a few rooms; one node is killed and its clients resume on the others (ActorWs only; not in the default list).</summary>
+    ClusterResume,
 }

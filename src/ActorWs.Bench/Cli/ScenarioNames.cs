@@ -12,6 +12,8 @@ public static class ScenarioNames
         (ScenarioKind.Broadcast, "broadcast"),
         (ScenarioKind.Tick, "tick"),
         (ScenarioKind.Fairness, "fairness"),
+        (ScenarioKind.ClusterBroadcast, "cluster-broadcast"),
+        (ScenarioKind.ClusterResume, "cluster-resume"),
     ];
 
     /// <summary>Every name, in scenario order.</summary>

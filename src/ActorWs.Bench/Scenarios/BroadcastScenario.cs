@@ -46,18 +46,46 @@ public sealed class BroadcastScenario : Scenario
     {
         ArgumentNullException.ThrowIfNull(context);
         var o = context.Options;
-        string[] arguments =
-        [
-            "broadcast", "--port", Arg(context.Server.Port), "--room", Room,
-            "--members", Arg(o.BroadcastMembers), "--senders", Arg(o.BroadcastSenders), "--size", Arg(o.BroadcastMessageBytes),
-            "--concurrency", Arg(o.ConnectConcurrency), "--warmup", Arg(o.WarmupSeconds), "--duration", Arg(o.DurationSeconds),
-        ];
-        var window = await MeasuredWindow.ObserveAsync(context, arguments, o.WarmupSeconds, cancellationToken).ConfigureAwait(false);
+        var window = await MeasuredWindow.ObserveAsync(context, GeneratorArguments(o, [context.Server.Port]), o.WarmupSeconds, cancellationToken)
+            .ConfigureAwait(false);
         if (window.Result is not { } result)
         {
             return ServerRun.Failed(context.Server.Kind, window.Failure ?? "no result", window.Records);
         }
 
+        return new ServerRun(context.Server.Kind, Figures(window, result), window.Records, window.Failure);
+    }
+
+    /// <summary>
+    /// The generator's arguments for the broadcast: members, senders, size, warm-up and window from the options, to one
+    /// server (<c>--port</c>) or, with several ports, spread round-robin over them (<c>--target</c> each; member i joins
+    /// through port i mod count).
+    /// </summary>
+    /// <param name="options">The run's options.</param>
+    /// <param name="ports">The servers' ports on 127.0.0.1 (at least one).</param>
+    /// <returns>The arguments.</returns>
+    internal static string[] GeneratorArguments(BenchOptions options, IReadOnlyList<int> ports)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ports);
+        if (ports.Count == 0) throw new ArgumentException("at least one port", nameof(ports));
+        string[] address = ports.Count == 1
+            ? ["--port", Arg(ports[0])]
+            : ports.SelectMany(p => new[] { "--target", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{p}") }).ToArray();
+        return
+        [
+            "broadcast", .. address, "--room", Room,
+            "--members", Arg(options.BroadcastMembers), "--senders", Arg(options.BroadcastSenders), "--size", Arg(options.BroadcastMessageBytes),
+            "--concurrency", Arg(options.ConnectConcurrency), "--warmup", Arg(options.WarmupSeconds), "--duration", Arg(options.DurationSeconds),
+        ];
+    }
+
+    /// <summary>The broadcast figures (the keys of this scenario's rows) from a generator's result and the server readings.</summary>
+    /// <param name="window">What was observed around the window.</param>
+    /// <param name="result">The generator's result record.</param>
+    /// <returns>The figures.</returns>
+    internal static Dictionary<string, double> Figures(MeasuredWindow window, LoadGeneration.LoadGenRecord result)
+    {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         CopyField(metrics, "deliveries_per_sec", result, "deliveries_per_sec");
         CopyField(metrics, "latency_p50_us", result, "latency_p50_us");
@@ -66,6 +94,6 @@ public sealed class BroadcastScenario : Scenario
         AddServerReadings(metrics, window, result, "server_cpu_us_per_delivery", "deliveries");
 
         metrics["errors"] = result.Sum(ConnectionErrorKeys) + result.Sum("bad_messages", "gaps", "stalls");
-        return new ServerRun(context.Server.Kind, metrics, window.Records, window.Failure);
+        return metrics;
     }
 }

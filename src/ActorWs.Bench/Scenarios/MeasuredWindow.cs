@@ -36,15 +36,34 @@ public sealed record MeasuredWindow(
     /// <param name="warmupSeconds">The warm-up the generator was given, for the time limit.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>What was observed.</returns>
+    public static Task<MeasuredWindow> ObserveAsync(
+        ScenarioContext context, IReadOnlyList<string> arguments, double warmupSeconds, CancellationToken cancellationToken) =>
+        ObserveAsync(context, arguments, warmupSeconds, null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ObserveAsync(ScenarioContext, IReadOnlyList{string}, double, CancellationToken)"/>, against several
+    /// server processes (the nodes of a cluster): their CPU time, context switches and RSS are summed, and any of them
+    /// exiting fails the run. <paramref name="atEdge"/> runs right after each edge is sampled, with
+    /// <see cref="LoadGenRecord.MeasureStart"/> or <see cref="LoadGenRecord.MeasureEnd"/> (to read counters of the servers' own).
+    /// </summary>
+    /// <param name="context">The generator and options (its server is used when <paramref name="servers"/> is null).</param>
+    /// <param name="arguments">The generator's mode and options.</param>
+    /// <param name="warmupSeconds">The warm-up the generator was given, for the time limit.</param>
+    /// <param name="servers">The server processes measured; null for the context's server.</param>
+    /// <param name="atEdge">Called at each edge of the window; null for nothing.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>What was observed.</returns>
     public static async Task<MeasuredWindow> ObserveAsync(
-        ScenarioContext context, IReadOnlyList<string> arguments, double warmupSeconds, CancellationToken cancellationToken)
+        ScenarioContext context, IReadOnlyList<string> arguments, double warmupSeconds, IReadOnlyList<Servers.ServerProcess>? servers,
+        Func<string, CancellationToken, Task>? atEdge, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var processes = servers ?? [context.Server];
+        int[] pids = processes.Select(p => p.Pid).ToArray();
         var limit = TimeSpan.FromSeconds(warmupSeconds + context.Options.DurationSeconds) + Slack;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
         var records = new List<LoadGenRecord>();
-        var pid = context.Server.Pid;
         TimeSpan? cpuAtStart = null;
         TimeSpan? cpu = null;
         long? rss = null;
@@ -63,15 +82,17 @@ public sealed record MeasuredWindow(
                 switch (record.Event)
                 {
                     case LoadGenRecord.MeasureStart:
-                        cpuAtStart = ProcessProbe.ReadCpuTime(pid);
+                        cpuAtStart = SumCpu(pids);
                         coresAtStart = CpuCoreProbe.Read(serverCpus);
-                        switchesAtStart = ProcessProbe.ReadVoluntaryContextSwitches(pid);
+                        switchesAtStart = Sum(pids, ProcessProbe.ReadVoluntaryContextSwitches);
+                        if (atEdge is not null) await atEdge(record.Event, timeout.Token).ConfigureAwait(false);
                         break;
                     case LoadGenRecord.MeasureEnd:
-                        cpu = ProcessProbe.ReadCpuTime(pid) - cpuAtStart;
-                        switches = ProcessProbe.ReadVoluntaryContextSwitches(pid) - switchesAtStart;
-                        rss = ProcessProbe.ReadResidentBytes(pid);
+                        cpu = SumCpu(pids) - cpuAtStart;
+                        switches = Sum(pids, ProcessProbe.ReadVoluntaryContextSwitches) - switchesAtStart;
+                        rss = Sum(pids, ProcessProbe.ReadResidentBytes);
                         coresBusy = coresAtStart is null ? null : CpuCoreProbe.Read(serverCpus)?.BusyPercentSince(coresAtStart);
+                        if (atEdge is not null) await atEdge(record.Event, timeout.Token).ConfigureAwait(false);
                         break;
                     case LoadGenRecord.Result:
                         result = record;
@@ -89,9 +110,9 @@ public sealed record MeasuredWindow(
             {
                 failure = "load generator printed no result";
             }
-            else if (context.Server.HasExited)
+            else if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
             {
-                failure = $"{context.Server.Kind} exited during the run:\n{context.Server.RecentOutput}";
+                failure = $"{exited.Kind} (pid {exited.Pid}) exited during the run:\n{exited.RecentOutput}";
             }
 
             return new MeasuredWindow(result, cpu, rss, coresBusy, switches, records, failure);
@@ -100,5 +121,31 @@ public sealed record MeasuredWindow(
         {
             return new MeasuredWindow(result, cpu, rss, coresBusy, switches, records, $"load generator did not finish within {limit}");
         }
+    }
+
+    /// <summary>The CPU time of every process together; null when one could not be read.</summary>
+    private static TimeSpan? SumCpu(int[] pids)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var pid in pids)
+        {
+            if (ProcessProbe.ReadCpuTime(pid) is not { } cpu) return null;
+            total += cpu;
+        }
+
+        return total;
+    }
+
+    /// <summary>A reading of every process added up; null when one could not be read.</summary>
+    private static long? Sum(int[] pids, Func<int, long?> read)
+    {
+        long total = 0;
+        foreach (var pid in pids)
+        {
+            if (read(pid) is not { } value) return null;
+            total += value;
+        }
+
+        return total;
     }
 }

@@ -63,6 +63,8 @@ public abstract class Scenario
         ScenarioKind.Broadcast => new BroadcastScenario(),
         ScenarioKind.Tick => new TickScenario(),
         ScenarioKind.Fairness => new FairnessScenario(),
+        ScenarioKind.ClusterBroadcast => new ClusterBroadcastScenario(),
+        ScenarioKind.ClusterResume => new ClusterResumeScenario(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown scenario"),
     };
 

@@ -17,6 +17,22 @@ public sealed record ServerLaunch(string AssemblyPath, IReadOnlyList<string> Lea
     /// <returns>The launch.</returns>
     public static ServerLaunch Plain(string assemblyPath) => new(assemblyPath, [], []);
 
+    /// <summary>
+    /// An ActorWs node of a cluster on loopback: the cluster provider, remoting on <paramref name="clusterPort"/>, and the
+    /// seed node's remoting port (none for the node that founds the cluster), as <c>scripts/cluster.sh</c> starts them.
+    /// </summary>
+    /// <param name="assemblyPath">ActorWs's assembly.</param>
+    /// <param name="clusterPort">This node's remoting port.</param>
+    /// <param name="seedPort">The founding node's remoting port; null for the founding node itself.</param>
+    /// <returns>The launch.</returns>
+    public static ServerLaunch ClusterNode(string assemblyPath, int clusterPort, int? seedPort) => new(
+        assemblyPath,
+        [],
+        [
+            "--akka:actor:provider=cluster", "--cluster-host", "127.0.0.1", "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture),
+            .. seedPort is { } seed ? (string[])["--cluster-seed", "127.0.0.1:" + seed.ToString(CultureInfo.InvariantCulture)] : [],
+        ]);
+
     /// <summary>The arguments given to <c>dotnet</c>.</summary>
     /// <param name="host">The address to listen on.</param>
     /// <param name="port">The port to listen on.</param>

@@ -229,6 +229,33 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the server at once with SIGKILL (a crash: no drain, no leaving the cluster) and waits until it is gone.</summary>
+    /// <param name="timeout">The longest wait for the process to be reaped.</param>
+    /// <returns>Whether it was seen gone within <paramref name="timeout"/>.</returns>
+    public async Task<bool> KillAsync(TimeSpan timeout)
+    {
+        try
+        {
+            // On Unix, Process.Kill sends SIGKILL; taskset exec'd the server, so this is the server itself.
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // It had exited already.
+        }
+
+        using var wait = new CancellationTokenSource(timeout, _time);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Stops the server if it still runs and releases the process handle.</summary>
     /// <returns>Completes when the process is gone.</returns>
     public async ValueTask DisposeAsync()

@@ -199,7 +199,7 @@ int run_broadcast(const options_t *opt)
         m.senders[slot].member = member;
         m.members[member].sender_slot = slot;
     }
-    engine_init(e, &opt->address, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &broadcast_ops, &m);
+    engine_init(e, opt->targets, opt->ntargets, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &broadcast_ops, &m);
 
     engine_connect_range(e, 0, n, opt->path);
     while (engine_connecting(e) && !g_stop_requested) {

@@ -150,7 +150,7 @@ int run_echo(const options_t *opt)
     if (e == NULL) {
         fatal("out of memory for the engine");
     }
-    engine_init(e, &opt->address, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &echo_ops, &m);
+    engine_init(e, opt->targets, opt->ntargets, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &echo_ops, &m);
     engine_offer_deflate(e, opt->deflate);
     engine_coalesce_writes(e, opt->coalesce);
 

@@ -235,7 +235,7 @@ static void on_connected(conn_t *c)
                        "Sec-WebSocket-Version: 13\r\n"
                        "%s"
                        "\r\n",
-                       e->path, e->host_header, key, e->offer_deflate ? "Sec-WebSocket-Extensions: " WS_DEFLATE_OFFER "\r\n" : "");
+                       e->path, e->host_headers[engine_target_index(c->id, e->ntargets)], key, e->offer_deflate ? "Sec-WebSocket-Extensions: " WS_DEFLATE_OFFER "\r\n" : "");
     if (len < 0 || (size_t)len >= sizeof request) {
         fatal("handshake request for path '%s' is too long", e->path);
     }
@@ -348,6 +348,7 @@ static void feed_handshake(conn_t *c, const uint8_t *data, size_t len)
     e->pump_inflight--;
     e->open_count++;
     e->counters.opened++;
+    e->opened_by_target[engine_target_index(c->id, e->ntargets)]++;
     e->last_open_ns = now;
     hist_record(&e->handshake_ns, now - c->started_ns);
     if (e->offer_deflate) {
@@ -433,7 +434,8 @@ static void conn_start(engine_t *e, conn_t *c)
     int one = 1;
     /* Small frames must leave at once: Nagle would hold them for the previous ACK. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd, (const struct sockaddr *)&e->address, sizeof e->address) != 0 && errno != EINPROGRESS) {
+    const struct sockaddr_in *target = &e->targets[engine_target_index(c->id, e->ntargets)];
+    if (connect(fd, (const struct sockaddr *)target, sizeof *target) != 0 && errno != EINPROGRESS) {
         e->counters.err_connect++;
         log_error(e, KIND_CONNECT, c, strerror(errno));
         close(fd);
@@ -490,7 +492,45 @@ static void read_stdin(engine_t *e)
     }
 }
 
-void engine_init(engine_t *e, const struct sockaddr_in *address, uint32_t nconns, uint32_t connect_concurrency,
+int engine_parse_target(const char *text, struct sockaddr_in *out)
+{
+    const char *colon = strrchr(text, ':');
+    if (colon == NULL || colon == text || (size_t)(colon - text) >= INET_ADDRSTRLEN) {
+        return -1;
+    }
+    char ip[INET_ADDRSTRLEN];
+    memcpy(ip, text, (size_t)(colon - text));
+    ip[colon - text] = '\0';
+    const char *digits = colon + 1;
+    if (*digits == '\0' || strlen(digits) > 5) {
+        return -1;
+    }
+    unsigned long port = 0;
+    for (const char *d = digits; *d != '\0'; d++) {
+        if (*d < '0' || *d > '9') {
+            return -1;
+        }
+        port = port * 10 + (unsigned long)(*d - '0');
+    }
+    if (port < 1 || port > 65535) {
+        return -1;
+    }
+    struct sockaddr_in address;
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, ip, &address.sin_addr) != 1) {
+        return -1;
+    }
+    /* The benchmark must never generate traffic beyond this machine. */
+    if ((ntohl(address.sin_addr.s_addr) >> 24) != 127) {
+        return -2;
+    }
+    *out = address;
+    return 0;
+}
+
+void engine_init(engine_t *e, const struct sockaddr_in *targets, uint32_t ntargets, uint32_t nconns, uint32_t connect_concurrency,
                  uint64_t connect_timeout_ns, const mode_ops_t *ops, void *mode)
 {
     memset(e, 0, sizeof *e);
@@ -498,10 +538,16 @@ void engine_init(engine_t *e, const struct sockaddr_in *address, uint32_t nconns
     if (e->epfd < 0) {
         fatal("epoll_create1 failed: %s", strerror(errno));
     }
-    e->address = *address;
-    char ip[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &address->sin_addr, ip, sizeof ip);
-    snprintf(e->host_header, sizeof e->host_header, "%s:%u", ip, (unsigned)ntohs(address->sin_port));
+    if (ntargets == 0 || ntargets > ENGINE_MAX_TARGETS) {
+        fatal("%u targets given, 1..%u allowed", ntargets, ENGINE_MAX_TARGETS);
+    }
+    e->ntargets = ntargets;
+    for (uint32_t t = 0; t < ntargets; t++) {
+        e->targets[t] = targets[t];
+        char ip[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &targets[t].sin_addr, ip, sizeof ip);
+        snprintf(e->host_headers[t], sizeof e->host_headers[t], "%s:%u", ip, (unsigned)ntohs(targets[t].sin_port));
+    }
     e->nconns = nconns;
     e->conns = calloc(nconns, sizeof *e->conns);
     e->read_buffer = malloc(ENGINE_READ_BUFFER_BYTES);
@@ -677,4 +723,9 @@ void engine_print_counters(const engine_t *e)
            (unsigned long long)k->deflate_agreed, (unsigned long long)k->deflate_declined,
            (unsigned long long)k->deflate_server_no_takeover, (unsigned long long)k->deflate_client_no_takeover,
            (unsigned long long)k->compressed_messages);
+    /* Handshakes completed per target, in --target order ("334,333,333"): the spread over a cluster's nodes. */
+    printf(" targets=%u opened_by_target=", e->ntargets);
+    for (uint32_t t = 0; t < e->ntargets; t++) {
+        printf("%s%llu", t == 0 ? "" : ",", (unsigned long long)e->opened_by_target[t]);
+    }
 }

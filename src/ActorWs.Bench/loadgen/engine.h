@@ -23,6 +23,8 @@
 #define ENGINE_MAX_PENDING_OUTPUT (16u * 1024 * 1024)
 /* How many failures of each kind are described on stderr before the rest are only counted. */
 #define ENGINE_ERRORS_LOGGED_PER_KIND 3
+/* Most servers one run connects to (--target given several times: the nodes of a cluster). */
+#define ENGINE_MAX_TARGETS 16
 
 typedef enum conn_state {
     CONN_IDLE = 0,    /* never started */
@@ -103,8 +105,10 @@ typedef struct engine {
     int epfd;
     conn_t *conns;
     uint32_t nconns;
-    struct sockaddr_in address;
-    char host_header[64];
+    struct sockaddr_in targets[ENGINE_MAX_TARGETS]; /* connection i goes to targets[i % ntargets] */
+    char host_headers[ENGINE_MAX_TARGETS][32];
+    uint32_t ntargets;
+    uint64_t opened_by_target[ENGINE_MAX_TARGETS]; /* handshakes completed per target */
     const mode_ops_t *ops;
     void *mode;
     uint64_t connect_timeout_ns;
@@ -137,9 +141,24 @@ typedef struct engine {
     struct epoll_event events[ENGINE_MAX_EVENTS];
 } engine_t;
 
-/* Sets up the engine for nconns connections to 127.0.0.x:port. Exits via fatal() on setup failure. */
-void engine_init(engine_t *e, const struct sockaddr_in *address, uint32_t nconns, uint32_t connect_concurrency,
+/*
+ * Sets up the engine for nconns connections spread round-robin over ntargets (1..ENGINE_MAX_TARGETS) addresses
+ * 127.0.0.x:port: connection i goes to targets[engine_target_index(i, ntargets)]. Exits via fatal() on setup failure.
+ */
+void engine_init(engine_t *e, const struct sockaddr_in *targets, uint32_t ntargets, uint32_t nconns, uint32_t connect_concurrency,
                  uint64_t connect_timeout_ns, const mode_ops_t *ops, void *mode);
+
+/* Which target connection conn_id goes to: round-robin over the targets in the order they were given. */
+static inline uint32_t engine_target_index(uint32_t conn_id, uint32_t ntargets)
+{
+    return ntargets > 1 ? conn_id % ntargets : 0;
+}
+
+/*
+ * Parses "A.B.C.D:PORT" (an IPv4 loopback address, 127.x.x.x, and a port 1..65535) into out.
+ * Returns 0, -1 when the text is not of that form, -2 when the address is not loopback.
+ */
+int engine_parse_target(const char *text, struct sockaddr_in *out);
 void engine_free(engine_t *e);
 
 /* Starts connecting conns[first .. first+count) to path, at most connect_concurrency handshakes at a time. */

@@ -358,7 +358,7 @@ int run_fairness(const options_t *opt)
     if (e == NULL) {
         fatal("out of memory for the engine");
     }
-    engine_init(e, &opt->address, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &fairness_ops, &m);
+    engine_init(e, opt->targets, opt->ntargets, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &fairness_ops, &m);
     engine_connect_range(e, 0, n, opt->path);
     while (engine_connecting(e) && !g_stop_requested) {
         engine_poll(e, now_ns() + ENGINE_TICK_NS);

@@ -117,7 +117,7 @@ int run_hold(const options_t *opt)
         fatal("out of memory for the engine");
     }
     /* Warm-up connections live after the N held ones in the same table. */
-    engine_init(e, &opt->address, n + warm, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &hold_ops, &m);
+    engine_init(e, opt->targets, opt->ntargets, n + warm, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &hold_ops, &m);
     engine_offer_deflate(e, opt->deflate);
     engine_watch_stdin(e);
     uint64_t wait_ns = (uint64_t)(opt->wait_timeout_s * NS_PER_SEC);

@@ -13,7 +13,10 @@
 #include <sys/resource.h>
 
 #include "common.h"
+#include "engine.h"
 #include "options.h"
+
+_Static_assert(MAX_TARGETS == ENGINE_MAX_TARGETS, "the options hold as many targets as the engine");
 
 #define EXIT_USAGE 2
 #define LOOPBACK_FIRST_OCTET 127
@@ -21,8 +24,10 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: loadgen <echo|hold|broadcast|tick|fairness|selftest> --port P [options]\n"
+            "usage: loadgen <echo|hold|broadcast|tick|fairness|selftest> (--port P | --target A:P ...) [options]\n"
             "  --host A             IPv4 loopback address (127.x.x.x), default 127.0.0.1\n"
+            "  --target A:P         a server to connect to, instead of --host/--port; give it up to %d times\n"
+            "                       (the nodes of a cluster): connection i goes to the (i mod count)-th target\n"
             "  --path /p            echo/hold route, default %s; tick: the JSON room protocol, default %s\n"
             "  --room NAME          broadcast room (joins /rooms/NAME), default %s\n"
             "  --room-type NAME     tick: the room type joined with joinOrCreate, default %s\n"
@@ -45,7 +50,7 @@ static void usage(FILE *out)
             "  --close-timeout S    closing handshake, default %.0f\n"
             "  --wait-timeout S     hold: longest wait for a stdin line, default %.0f\n"
             "  --stall-timeout S    a message not back after S counts as stalled, default %.0f\n",
-            DEFAULT_ECHO_PATH, DEFAULT_ROOMS_PATH, DEFAULT_ROOM, DEFAULT_TICK_ROOM_TYPE, DEFAULT_ECHO_CONNECTIONS,
+            MAX_TARGETS, DEFAULT_ECHO_PATH, DEFAULT_ROOMS_PATH, DEFAULT_ROOM, DEFAULT_TICK_ROOM_TYPE, DEFAULT_ECHO_CONNECTIONS,
             DEFAULT_HOLD_CONNECTIONS, DEFAULT_BROADCAST_MEMBERS, DEFAULT_TICK_CLIENTS, DEFAULT_FAIRNESS_CANARIES, DEFAULT_SENDERS,
             DEFAULT_MESSAGE_BYTES, BROADCAST_HEADER_BYTES, DEFAULT_TICK_BYTES, TICK_TIMESTAMP_BYTES, DEFAULT_TICK_HZ, DEFAULT_DEPTH,
             DEFAULT_FLOODERS, DEFAULT_FLOOD_BYTES, MAX_FLOOD_BYTES, DEFAULT_CONCURRENCY,
@@ -143,6 +148,7 @@ static void parse_options(int argc, char **argv, options_t *opt)
     const char *room = DEFAULT_ROOM;
     const char *room_type = DEFAULT_TICK_ROOM_TYPE;
     int port = -1;
+    int host_given = 0;
     opt->senders = DEFAULT_SENDERS;
     opt->hz = DEFAULT_TICK_HZ;
     opt->flooders = DEFAULT_FLOODERS;
@@ -175,6 +181,18 @@ static void parse_options(int argc, char **argv, options_t *opt)
         const char *value = argv[i + 1];
         if (strcmp(name, "--host") == 0) {
             host = value;
+            host_given = 1;
+        } else if (strcmp(name, "--target") == 0) {
+            if (opt->ntargets == MAX_TARGETS) {
+                usage_error("--target given more than 16 times (at '%s')", value);
+            }
+            int parsed = engine_parse_target(value, &opt->targets[opt->ntargets]);
+            if (parsed == -2) {
+                usage_error("--target '%s' is not an IPv4 loopback address (127.x.x.x)", value);
+            } else if (parsed != 0) {
+                usage_error("--target '%s' must be A.B.C.D:PORT (port 1-65535)", value);
+            }
+            opt->ntargets++;
         } else if (strcmp(name, "--port") == 0) {
             port = (int)parse_count(name, value, 1, 65535);
         } else if (strcmp(name, "--path") == 0) {
@@ -218,15 +236,22 @@ static void parse_options(int argc, char **argv, options_t *opt)
         }
     }
 
-    if (port < 0) {
-        usage_error("%s", "--port is required");
-    }
-    opt->address.sin_family = AF_INET;
-    opt->address.sin_port = htons((uint16_t)port);
-    /* The benchmark must never generate traffic beyond this machine. */
-    if (inet_pton(AF_INET, host, &opt->address.sin_addr) != 1 ||
-        (ntohl(opt->address.sin_addr.s_addr) >> 24) != LOOPBACK_FIRST_OCTET) {
-        usage_error("--host '%s' is not an IPv4 loopback address (127.x.x.x)", host);
+    if (opt->ntargets > 0) {
+        if (port >= 0 || host_given) {
+            usage_error("%s", "--target replaces --host and --port: give one or the other");
+        }
+    } else {
+        if (port < 0) {
+            usage_error("%s", "--port (or --target) is required");
+        }
+        struct sockaddr_in *address = &opt->targets[0];
+        address->sin_family = AF_INET;
+        address->sin_port = htons((uint16_t)port);
+        /* The benchmark must never generate traffic beyond this machine. */
+        if (inet_pton(AF_INET, host, &address->sin_addr) != 1 || (ntohl(address->sin_addr.s_addr) >> 24) != LOOPBACK_FIRST_OCTET) {
+            usage_error("--host '%s' is not an IPv4 loopback address (127.x.x.x)", host);
+        }
+        opt->ntargets = 1;
     }
     if (opt->deflate && opt->mode != MODE_ECHO && opt->mode != MODE_HOLD) {
         usage_error("%s", "--deflate applies to echo and hold only");

@@ -45,6 +45,8 @@
 #define BROADCAST_HEADER_BYTES 16u
 #define MAX_DEPTH 1024u
 #define MAX_ROOM_NAME 128u
+/* --target may be given this many times (the engine's ENGINE_MAX_TARGETS). */
+#define MAX_TARGETS 16
 /* Tick payload: the server's monotonic clock in nanoseconds (8 bytes, little-endian), then filler. */
 #define TICK_TIMESTAMP_BYTES 8u
 /* The room toolkit ticks at 1..120 Hz (RoomActor.MaxTickRate). */
@@ -54,7 +56,8 @@ typedef enum loadgen_mode { MODE_ECHO, MODE_HOLD, MODE_BROADCAST, MODE_TICK, MOD
 
 typedef struct options {
     loadgen_mode_t mode;
-    struct sockaddr_in address;
+    struct sockaddr_in targets[MAX_TARGETS]; /* --host/--port, or every --target: connections go round-robin over them */
+    uint32_t ntargets;
     char path[MAX_ROOM_NAME + 16];
     char room_type[MAX_ROOM_NAME + 1]; /* tick: the room type joined with joinOrCreate */
     uint32_t connections;      /* echo/hold connections, broadcast members, tick clients, fairness canaries */

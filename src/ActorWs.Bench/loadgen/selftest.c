@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
+#include "engine.h"
 #include "fairness.h"
 #include "histogram.h"
 #include "jsonscan.h"
@@ -536,8 +539,39 @@ static void test_histogram(void)
     CHECK(hist_percentile(&h, 100) == (1ull << 50), "clamped huge value not reported as max");
 }
 
+static void test_targets(void)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    CHECK(engine_parse_target("127.0.0.1:8091", &a) == 0, "127.0.0.1:8091 refused");
+    CHECK(a.sin_family == AF_INET && ntohs(a.sin_port) == 8091 && ntohl(a.sin_addr.s_addr) == 0x7f000001u, "127.0.0.1:8091 parsed wrong");
+    CHECK(engine_parse_target("127.1.2.3:65535", &a) == 0 && ntohs(a.sin_port) == 65535 && ntohl(a.sin_addr.s_addr) == 0x7f010203u,
+          "127.1.2.3:65535 parsed wrong");
+    struct sockaddr_in before = a;
+    const char *bad[] = {"127.0.0.1", "127.0.0.1:", ":80", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:8o", "127.0.0.1:-1",
+                         "127.0.0.1:123456", "localhost:80", "127.0.0.256:80", "127.0.0.1:80:81", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(engine_parse_target(bad[i], &a) == -1, "'%s' not refused as malformed", bad[i]);
+    }
+    CHECK(engine_parse_target("10.0.0.1:80", &a) == -2 && engine_parse_target("192.168.1.1:8080", &a) == -2,
+          "an address beyond loopback not refused as such");
+    CHECK(memcmp(&a, &before, sizeof a) == 0, "a refused target changed the output");
+
+    /* Round-robin: with 3 targets, 1,000 connections go 334/333/333, each to (i mod 3); one target takes all. */
+    uint32_t per_target[3] = {0, 0, 0};
+    for (uint32_t i = 0; i < 1000; i++) {
+        uint32_t t = engine_target_index(i, 3);
+        CHECK(t == i % 3, "connection %u went to target %u", i, t);
+        per_target[t < 3 ? t : 0]++;
+    }
+    CHECK(per_target[0] == 334 && per_target[1] == 333 && per_target[2] == 333, "spread %u/%u/%u", per_target[0], per_target[1],
+          per_target[2]);
+    CHECK(engine_target_index(0, 1) == 0 && engine_target_index(999, 1) == 0 && engine_target_index(7, 0) == 0, "one target not used for all");
+}
+
 int run_selftest(void)
 {
+    test_targets();
     test_sha1();
     test_base64_and_accept();
     test_handshake();

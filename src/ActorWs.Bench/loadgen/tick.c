@@ -342,7 +342,7 @@ int run_tick(const options_t *opt)
     if (m.conns == NULL || e == NULL) {
         fatal("out of memory for %u clients", n);
     }
-    engine_init(e, &opt->address, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &tick_ops, &m);
+    engine_init(e, opt->targets, opt->ntargets, n, opt->concurrency, (uint64_t)(opt->connect_timeout_s * NS_PER_SEC), &tick_ops, &m);
 
     engine_connect_range(e, 0, n, opt->path);
     while (engine_connecting(e) && !g_stop_requested) {

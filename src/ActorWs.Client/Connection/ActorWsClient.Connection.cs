@@ -24,21 +24,51 @@ public sealed partial class ActorWsClient
             SetStateLocked(ConnectionState.Connecting);
         }
         StartTimers();
-        string? failure;
-        try
+        string? failure = null;
+        var tried = new List<string>(_uris.Length);
+        // Each URL once, in order, while the connection itself cannot be made (a server that answered decides).
+        for (int i = 0; i < _uris.Length; i++)
         {
-            var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            failure = await EstablishAsync(connection, reconnecting: false).ConfigureAwait(false);
+            _uriIndex = i;
+            ClientConnection connection;
+            try
+            {
+                connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException ex)
+            {
+                failure = ex.Message;
+                tried.Add($"{_uris[i]}: {ex.Message}");
+                continue;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+            {
+                failure = ex.Message;
+                tried.Add($"{_uris[i]}: {ex.Message}");
+                break;
+            }
+            try
+            {
+                failure = await EstablishAsync(connection, reconnecting: false).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or InvalidOperationException)
+            {
+                failure = ex.Message;
+            }
+            if (failure is null) return;
+            tried.Add($"{_uris[i]}: {failure}");
+            break;
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or InvalidOperationException)
-        {
-            failure = ex.Message;
-        }
-        if (failure is null) return;
         await ShutdownAsync($"could not connect: {failure}", sendClose: false).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        throw new ActorWsConnectException($"Could not connect to {_uri}: {failure}");
+        throw new ActorWsConnectException(tried.Count == 1 ? $"Could not connect to {tried[0]}" : $"Could not connect to any of {string.Join("; ", tried)}");
     }
+
+    /// <summary>
+    /// The URL the client is connected to, or, while it connects or reconnects, the one it is trying (its own URL or one
+    /// of <see cref="Options.ActorWsClientOptions.FailoverUris"/>).
+    /// </summary>
+    public Uri CurrentUri => _uris[_uriIndex];
 
     /// <summary>
     /// Ends the session: sends close 1000 (the server lets the client's rooms see it leave at once), stops
@@ -63,7 +93,7 @@ public sealed partial class ActorWsClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _lifetime.Token);
         try
         {
-            await socket.ConnectAsync(ResumeUri.Build(_uri, token, lastSeq, positions), linked.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(ResumeUri.Build(_uris[_uriIndex], token, lastSeq, positions), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
         {
@@ -229,6 +259,8 @@ public sealed partial class ActorWsClient
                     return;
                 }
             }
+            // With failover URLs, the next attempt goes to the next one (after the last, the client's own again).
+            if (_uris.Length > 1) _uriIndex = (_uriIndex + 1) % _uris.Length;
             lock (_gate)
             {
                 if (_state == ConnectionState.Closed) return;

@@ -72,6 +72,17 @@ public sealed record ActorWsClientOptions
     /// </summary>
     public IReadOnlyList<RoomPosition>? ResumePositions { get; init; }
 
+    /// <summary>
+    /// Other URLs of the same service (e.g. the other nodes of a cluster), tried in turn when a connection cannot be
+    /// made: <see cref="ActorWsClient.ConnectAsync"/> tries the client's own URL and then each of these once, in order,
+    /// until one opens; while reconnecting, every failed attempt moves on to the next URL (after the last comes the
+    /// client's own again), and each attempt still waits as <see cref="Reconnect"/> says. The first attempt after a
+    /// connection drops goes to the URL that was open. A session resumed on another URL keeps its resume token,
+    /// sequence and (from a cluster node) room positions, so a node of the same cluster can take it over. Each must be an
+    /// absolute <c>ws://</c> or <c>wss://</c> URL; null or empty for none (the client only ever uses its own URL).
+    /// </summary>
+    public IReadOnlyList<Uri>? FailoverUris { get; init; }
+
     /// <summary>Events buffered for the reader of <see cref="ActorWsClient.Events"/>; when full, the oldest is dropped (and counted in <see cref="ActorWsClient.DroppedEvents"/>).</summary>
     public int EventCapacity { get; init; } = DefaultEventCapacity;
 
@@ -103,6 +114,11 @@ public sealed record ActorWsClientOptions
         {
             if (position is null || string.IsNullOrEmpty(position.Room) || string.IsNullOrEmpty(position.Type) || position.Type.Contains(':') || position.Rseq < 0)
                 throw new ArgumentException("Each resume position needs a room, a type without ':' and a position number >= 0.", nameof(ResumePositions));
+        }
+        foreach (var uri in FailoverUris ?? [])
+        {
+            if (uri is null || !uri.IsAbsoluteUri || uri.Scheme is not ("ws" or "wss"))
+                throw new ArgumentException($"Each failover URL must be an absolute ws:// or wss:// URL, got \"{uri}\".", nameof(FailoverUris));
         }
         Reconnect.Validate();
     }

@@ -21,6 +21,9 @@ public class OptionsTests
         { new ActorWsClientOptions { Reconnect = new ReconnectPolicy { BaseDelay = TimeSpan.FromSeconds(-1) } }, "BaseDelay" },
         { new ActorWsClientOptions { Reconnect = new ReconnectPolicy { BaseDelay = TimeSpan.FromSeconds(5), MaxDelay = TimeSpan.FromSeconds(1) } }, "MaxDelay" },
         { new ActorWsClientOptions { Reconnect = new ReconnectPolicy { MaxAttempts = -1 } }, "MaxAttempts" },
+        { new ActorWsClientOptions { FailoverUris = [new Uri("http://127.0.0.1:2/ws")] }, "FailoverUris" },
+        { new ActorWsClientOptions { FailoverUris = [new Uri("/ws", UriKind.Relative)] }, "FailoverUris" },
+        { new ActorWsClientOptions { FailoverUris = [null!] }, "FailoverUris" },
     };
 
     [Theory]
