@@ -36,8 +36,11 @@ public sealed class ClusterResumeScenario : Scenario
     /// </summary>
     public static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>Sending goes on this long after node 3 is removed, for the lost rooms' <c>closed</c> notices to arrive.</summary>
-    public static readonly TimeSpan NoticeGrace = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// Sending goes on this long after node 3 is removed, for the lost rooms' notices to arrive (a lost room comes back
+    /// when its members' sessions join it again, each asking every 3 s until it answers).
+    /// </summary>
+    public static readonly TimeSpan NoticeGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the members may take to receive the last accepted messages after the senders stop.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
@@ -66,7 +69,7 @@ public sealed class ClusterResumeScenario : Scenario
         new("rooms", "rooms", BetterDirection.Neither, 0),
         new("rooms_lost", "rooms lost with the node", BetterDirection.Neither, 0),
         new("lost_room_members", "members of lost rooms on node 2", BetterDirection.Neither, 0),
-        new("lost_room_members_told", "of those, told `closed`", BetterDirection.Higher, 0),
+        new("lost_room_members_told", "of those, told of the loss (`closed`, or `restarted` in its new life)", BetterDirection.Higher, 0),
         new("accepted", "messages accepted in surviving rooms", BetterDirection.Neither, 0),
         new("checked", "deliveries checked (accepted × members)", BetterDirection.Neither, 0),
         new("lost", "messages lost (must be 0)", BetterDirection.Lower, 0),
@@ -171,7 +174,10 @@ public sealed class ClusterResumeScenario : Scenario
         }
     }
 
-    /// <summary>What one client received: numbers by room, welcomes with when they arrived, rooms it was told closed.</summary>
+    /// <summary>
+    /// What one client received: numbers by room, welcomes with when they arrived, rooms it was told were lost (closed, or
+    /// started again as a new life with it in it).
+    /// </summary>
     private sealed class Member
     {
         public readonly ConcurrentDictionary<string, List<int>> ByRoom = new(StringComparer.Ordinal);
@@ -209,6 +215,10 @@ public sealed class ClusterResumeScenario : Scenario
                         lock (list) list.Add(n.GetInt32());
                         break;
                     case RoomNotice { Event: "closed" } notice:
+                        Closed.Enqueue(notice.Room);
+                        break;
+                    case RoomNotice { Event: "restarted" } notice when notice.Reason?.Contains("lost with its node", StringComparison.Ordinal) == true:
+                        // The room was lost with its node and this client is in its next life: told of the loss too.
                         Closed.Enqueue(notice.Room);
                         break;
                     case Welcomed welcomed:
@@ -290,7 +300,7 @@ public sealed class ClusterResumeScenario : Scenario
             await stopSending.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(sending).WaitAsync(TimeSpan.FromSeconds(30), context.Time, CancellationToken.None).ConfigureAwait(false);
 
-            // Rooms the sender was told closed are lost with the node; the others must have reached every member, once.
+            // Rooms the sender was told were lost (closed, or back as a new life) are lost with the node; the others must have reached every member, once.
             var lostRooms = rooms.Where(r => _senders.Single(s => s.Room == r).Closed.Contains(r)).ToHashSet(StringComparer.Ordinal);
             var surviving = rooms.Where(r => !lostRooms.Contains(r)).ToArray();
             await DrainAsync(surviving, cancellationToken).ConfigureAwait(false);
@@ -461,7 +471,7 @@ public sealed class ClusterResumeScenario : Scenario
             context.Log(string.Create(CultureInfo.InvariantCulture,
                 $"{resumeMs.Count} of {resumable.Length} resumed (of {victims.Length} on node 3; {strandedVictims.Length} were in rooms lost with it); "
                 + $"rooms lost {lostRooms.Count} of {rooms.Length} ({string.Join(", ", lostRooms.Order(StringComparer.Ordinal))}), {told} of {survivorsOfLostRooms.Length} "
-                + $"of their members on node 2 told closed; {acceptedTotal} accepted in surviving rooms, {checkedDeliveries} deliveries checked, "
+                + $"of their members on node 2 told of the loss; {acceptedTotal} accepted in surviving rooms, {checkedDeliveries} deliveries checked, "
                 + $"{lost} lost, {duplicates} duplicated"));
 
             var problems = new List<string>();
@@ -469,7 +479,7 @@ public sealed class ClusterResumeScenario : Scenario
             if (duplicates > 0) problems.Add($"{duplicates} messages delivered twice");
             if (victims.Length == 0) problems.Add("no client was on the killed node");
             if (resumeMs.Count < resumable.Length) problems.Add($"{resumable.Length - resumeMs.Count} of {resumable.Length} clients of the killed node in surviving rooms did not resume");
-            if (told < survivorsOfLostRooms.Length) problems.Add($"{survivorsOfLostRooms.Length - told} members of lost rooms were not told closed");
+            if (told < survivorsOfLostRooms.Length) problems.Add($"{survivorsOfLostRooms.Length - told} members of lost rooms were not told of the loss");
             if (strandedAccountedFor < strandedVictims.Length) problems.Add($"{strandedVictims.Length - strandedAccountedFor} clients of the killed node in lost rooms heard nothing of it");
             if (acceptedTotal == 0) problems.Add("no room survived with accepted messages to check");
             return new ServerRun(ServerKind.ActorWs, metrics, [], problems.Count == 0 ? null : string.Join("; ", problems));
