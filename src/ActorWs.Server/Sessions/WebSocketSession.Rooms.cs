@@ -47,7 +47,7 @@ internal sealed partial class WebSocketSession
     }
 
     /// <summary>Rooms lost with their node that this session is joining again (their next incarnation), by name, with their type and the attempts so far.</summary>
-    private Dictionary<string, (string Type, int Attempts)>? _rejoinsAfterLoss;
+    private Dictionary<string, (string Type, int Attempts, string? Refusal)>? _rejoinsAfterLoss;
 
     /// <summary>Rooms rejoined after a loss with more than one ask: a second answer may still come, and is not the client's.</summary>
     private HashSet<string>? _answeredTwice;
@@ -64,7 +64,7 @@ internal sealed partial class WebSocketSession
     private void AskToRejoin(string room, string type)
     {
         var attempts = (_rejoinsAfterLoss ??= new(StringComparer.Ordinal)).TryGetValue(room, out var before) ? before.Attempts + 1 : 1;
-        _rejoinsAfterLoss[room] = (type, attempts);
+        _rejoinsAfterLoss[room] = (type, attempts, before.Refusal);
         _runtime.RoomManager.Tell(Request(MatchmakeKind.ByName, type, room, "{}", null, _host.Connection, _host.SequencedDeliveries), Self);
         Context.System.Scheduler.ScheduleTellOnce(RejoinRetry, Self, new RejoinAfterLossDue(room), Self);
     }
@@ -215,7 +215,9 @@ internal sealed partial class WebSocketSession
                 else
                 {
                     _rejoinsAfterLoss.Remove(due.Room);
-                    _handler.OnRoomEvent(this, new RoomClosed(due.Room, $"{RoomStopped.NodeLost} (its next incarnation did not answer)"));
+                    _handler.OnRoomEvent(this, new RoomClosed(due.Room, pending.Refusal is { } why
+                        ? $"{RoomStopped.NodeLost} (joining it again failed: {why})"
+                        : $"{RoomStopped.NodeLost} (its next incarnation did not answer)"));
                 }
                 return true;
             case RoomJoinAccepted joined when _rejoinsAfterLoss is not null && _rejoinsAfterLoss.Remove(joined.Room, out var asked):
@@ -224,8 +226,10 @@ internal sealed partial class WebSocketSession
                 if (asked.Attempts > 1) (_answeredTwice ??= new(StringComparer.Ordinal)).Add(joined.Room);
                 if (!_closed) _handler.OnRoomEvent(this, new RoomRestarted(joined.Room, RoomStopped.CameBackEmpty) { Incarnation = joined.Incarnation });
                 return true;
-            case RoomJoinRefused refused when _rejoinsAfterLoss is not null && _rejoinsAfterLoss.Remove(refused.Room):
-                if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(refused.Room, $"{RoomStopped.NodeLost} (joining it again failed: {refused.Reason})"));
+            case RoomJoinRefused refused when _rejoinsAfterLoss is not null && _rejoinsAfterLoss.TryGetValue(refused.Room, out var tried):
+                // Possibly passing (the room's next incarnation was still starting): asked again when the ask's time is up,
+                // and the client is told the room closed, with this reason, only once every ask was refused or unanswered.
+                _rejoinsAfterLoss[refused.Room] = (tried.Type, tried.Attempts, refused.Reason);
                 return true;
             case RoomJoinAccepted again when _answeredTwice is not null && _rooms is not null && _rooms.TryGetValue(again.Room, out var current)
                                               && current.Ref.Equals(again.RoomRef) && _answeredTwice.Remove(again.Room):
