@@ -398,6 +398,10 @@ public sealed class ClusterRoomTests
         long firstLife = (await a.OkAsync("join", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64();
         await b.OkAsync("join", $"\"room\":\"{room}\"");
 
+        // As a crash: its remoting goes first, so nothing it stops afterwards can tell the others (a system that merely
+        // terminates would send its actors' death notices, which a killed process never does).
+        var provider = (Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)cluster[2].System).Provider;
+        await provider.Transport.Shutdown();
         await cluster[2].System.Terminate();
 
         // Each member hears, once the cluster has removed the node (failure detection, then the resolver's two seconds;
