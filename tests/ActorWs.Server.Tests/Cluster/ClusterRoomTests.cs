@@ -406,12 +406,15 @@ public sealed class ClusterRoomTests
 
         // Each member hears, once the cluster has removed the node (failure detection, then the resolver's two seconds;
         // in this process, beside two other nodes on two cores, that can take twenty), that it is in the room's next life.
+        // (In this process the node's actors may still get a death notice out as its system stops, unlike a killed
+        // process: a member told so hears `closed`, and joins again by itself; the room is then the next life too.)
         long? nextLife = null;
         foreach (var member in new[] { a, b })
         {
             var notice = await member.NextAsync(r => r.Op == "notice" && r.Json!.Value.GetProperty("room").GetString() == room, TimeSpan.FromSeconds(60));
-            Assert.Equal("restarted", notice.Json!.Value.GetProperty("event").GetString());
-            long life = notice.Json!.Value.GetProperty("incarnation").GetInt64();
+            long life = notice.Json!.Value.GetProperty("event").GetString() == "restarted"
+                ? notice.Json!.Value.GetProperty("incarnation").GetInt64()
+                : (await member.OkAsync("join", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64();
             Assert.NotEqual(firstLife, life);
             Assert.True(nextLife is null || nextLife == life, "both are in the same next life");
             nextLife = life;
