@@ -80,12 +80,7 @@ public sealed partial class ClusterCrashTests
     {
         if (!OperatingSystem.IsLinux()) return; // POSIX signals; CI runs on Linux
 
-        var node1 = await StartNodeAsync("node1", seed: null);
-        await WaitForUpMembersAsync(node1, 1);
-        string seed = (await ClusterViewAsync(node1)).GetProperty("self").GetProperty("address").GetString()!.Split('@')[1];
-        var node2 = await StartNodeAsync("node2", seed);
-        var node3 = await StartNodeAsync("node3", seed);
-        foreach (var node in _nodes) await WaitForUpMembersAsync(node, 3);
+        var (node1, node2, node3) = await StartThreeNodesAsync();
 
         // Each victim's balancer sends it to its node first, then to node1 (and the other) when that one is gone.
         await using var toNode3 = new TcpBalancer([EndPointOf(node3), EndPointOf(node1), EndPointOf(node2)]);

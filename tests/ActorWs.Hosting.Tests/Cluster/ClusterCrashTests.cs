@@ -81,6 +81,18 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output) : IDispo
         return node;
     }
 
+    /// <summary>Three processes: node1 founds the cluster, the others join it; returns once each sees all three Up.</summary>
+    private async Task<(Node Node1, Node Node2, Node Node3)> StartThreeNodesAsync()
+    {
+        var node1 = await StartNodeAsync("node1", seed: null);
+        await WaitForUpMembersAsync(node1, 1);
+        string seed = (await ClusterViewAsync(node1)).GetProperty("self").GetProperty("address").GetString()!.Split('@')[1];
+        var node2 = await StartNodeAsync("node2", seed);
+        var node3 = await StartNodeAsync("node3", seed);
+        foreach (var node in _nodes) await WaitForUpMembersAsync(node, 3);
+        return (node1, node2, node3);
+    }
+
     private static async Task<JsonElement> ClusterViewAsync(Node node) =>
         JsonDocument.Parse(await Http.GetStringAsync(node.Http + "cluster")).RootElement;
 
@@ -221,13 +233,7 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output) : IDispo
     {
         if (!OperatingSystem.IsLinux()) return; // POSIX signals; CI runs on Linux
 
-        // Three processes: node1 founds the cluster, the others join it.
-        var node1 = await StartNodeAsync("node1", seed: null);
-        await WaitForUpMembersAsync(node1, 1);
-        string seed = (await ClusterViewAsync(node1)).GetProperty("self").GetProperty("address").GetString()!.Split('@')[1];
-        var node2 = await StartNodeAsync("node2", seed);
-        var node3 = await StartNodeAsync("node3", seed);
-        foreach (var node in _nodes) await WaitForUpMembersAsync(node, 3);
+        var (node1, node2, node3) = await StartThreeNodesAsync();
 
         // A client on each node, all in one room (which lives on one of the three, wherever its shard went).
         await using var alice = await Client.ConnectAsync("alice@node1", node1.Ws);
