@@ -22,6 +22,8 @@ public sealed class ActorWsMetrics : IDisposable
     private long _detachedSessions;
     private long _relaySent;
     private long _relayReceived;
+    private long _relayedBroadcastsSent;
+    private long _relayedBroadcastsReceived;
 
     /// <summary>Creates the instruments; <paramref name="meterFactory"/> may be null outside dependency injection.</summary>
     public ActorWsMetrics(IMeterFactory? meterFactory = null)
@@ -105,33 +107,55 @@ public sealed class ActorWsMetrics : IDisposable
     /// <summary>Counts a room as gone.</summary>
     public void RoomStopped() => Interlocked.Decrement(ref _rooms);
 
-    /// <summary>Room broadcasts this node's rooms sent to another node's relay, so far (clustered rooms only).</summary>
+    /// <summary>
+    /// Messages carrying room broadcasts that this node's rooms sent to another node's relay, so far (clustered rooms
+    /// only): one per other node with members per turn of a room that broadcast.
+    /// </summary>
     public long RelayMessagesSent => Volatile.Read(ref _relaySent);
 
-    /// <summary>Room broadcasts this node's relay received from rooms on other nodes, so far (clustered rooms only).</summary>
+    /// <summary>Messages carrying room broadcasts that this node's relay received from rooms on other nodes, so far (clustered rooms only).</summary>
     public long RelayMessagesReceived => Volatile.Read(ref _relayReceived);
 
+    /// <summary>Room broadcasts this node's rooms sent to other nodes' relays, so far: one per other node with members per broadcast.</summary>
+    public long RelayedBroadcastsSent => Volatile.Read(ref _relayedBroadcastsSent);
+
+    /// <summary>Room broadcasts this node's relay received from rooms on other nodes, so far.</summary>
+    public long RelayedBroadcastsReceived => Volatile.Read(ref _relayedBroadcastsReceived);
+
     /// <summary>
-    /// Adds <c>actorws.cluster.relay_messages</c> (tag direction: sent, received), once, when rooms are clustered: a single
-    /// node's metrics show nothing of clustering.
+    /// Adds <c>actorws.cluster.relay_messages</c> and <c>actorws.cluster.relayed_broadcasts</c> (tag direction: sent,
+    /// received), once, when rooms are clustered: a single node's metrics show nothing of clustering.
     /// </summary>
     internal void AddClusterRelayCounter()
     {
         if (Interlocked.Exchange(ref _relayCounterAdded, 1) == 1) return;
-        Meter.CreateObservableCounter("actorws.cluster.relay_messages", () => new[]
-        {
-            new Measurement<long>(Volatile.Read(ref _relaySent), new KeyValuePair<string, object?>("direction", "sent")),
-            new Measurement<long>(Volatile.Read(ref _relayReceived), new KeyValuePair<string, object?>("direction", "received")),
-        }, "{message}", "Room broadcasts that crossed nodes (direction: sent by this node's rooms to another node's relay, received by this node's relay): one per other node with members per broadcast.");
+        Meter.CreateObservableCounter("actorws.cluster.relay_messages", () => Directions(ref _relaySent, ref _relayReceived),
+            "{message}", "Messages carrying room broadcasts between nodes (direction: sent by this node's rooms to another node's relay, received by this node's relay): one per other node with members per turn of a room that broadcast, however many broadcasts the turn made.");
+        Meter.CreateObservableCounter("actorws.cluster.relayed_broadcasts", () => Directions(ref _relayedBroadcastsSent, ref _relayedBroadcastsReceived),
+            "{broadcast}", "Room broadcasts carried between nodes (direction: sent, received): one per other node with members per broadcast.");
     }
+
+    private static Measurement<long>[] Directions(ref long sent, ref long received) =>
+    [
+        new(Volatile.Read(ref sent), new KeyValuePair<string, object?>("direction", "sent")),
+        new(Volatile.Read(ref received), new KeyValuePair<string, object?>("direction", "received")),
+    ];
 
     private int _relayCounterAdded;
 
-    /// <summary>Counts a broadcast sent to another node's relay.</summary>
-    internal void RelayMessageSent() => Interlocked.Increment(ref _relaySent);
+    /// <summary>Counts a message to another node's relay carrying <paramref name="broadcasts"/> broadcasts.</summary>
+    internal void RelayMessageSent(int broadcasts)
+    {
+        Interlocked.Increment(ref _relaySent);
+        Interlocked.Add(ref _relayedBroadcastsSent, broadcasts);
+    }
 
-    /// <summary>Counts a broadcast received by this node's relay.</summary>
-    internal void RelayMessageReceived() => Interlocked.Increment(ref _relayReceived);
+    /// <summary>Counts a message received by this node's relay carrying <paramref name="broadcasts"/> broadcasts.</summary>
+    internal void RelayMessageReceived(int broadcasts)
+    {
+        Interlocked.Increment(ref _relayReceived);
+        Interlocked.Add(ref _relayedBroadcastsReceived, broadcasts);
+    }
 
     /// <summary>Resumable sessions alive now (attached or detached).</summary>
     public long ActiveSessions => Volatile.Read(ref _sessions);

@@ -352,7 +352,8 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     /// the session for resumable members (which numbers it and, for room data, wraps it); for the others it joins this
     /// turn's <see cref="OutboundBatch"/>, told to their connections when the turn ends (or before anything else this
     /// room sends or any change of membership), so a turn of several broadcasts costs each connection one send.
-    /// Members on other nodes get it through their node's relay: one message per node, not per member.
+    /// Members on other nodes get it through their node's relay: one message per node for the turn's broadcasts, not one
+    /// per member (see <see cref="Relay"/>).
     /// </summary>
     internal void Broadcast(OutboundFrame frame, WebSocketMessageType type, RoomMember? except, RoomPayload kind)
     {
@@ -379,23 +380,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         if (_lifetime.ConnectionMembers == 1 && exceptIsLocal && !except!.Sequenced) return;
         _pendingBroadcasts ??= OutboundBatch.Rent();
         _pendingBroadcasts.Add(frame, exceptIsLocal && !except!.Sequenced ? except!.Connection : null);
-        if (_pendingBroadcasts.IsFull) FlushBroadcasts();
-    }
-
-    /// <summary>
-    /// Sends a sealed broadcast, as its encoded bytes with its number, to the relay of every other node with members
-    /// (except a node whose only member is <paramref name="except"/>): one remote message per node.
-    /// </summary>
-    private void Relay(OutboundFrame frame, long position, RoomMember? except, RoomPayload kind)
-    {
-        var relayed = new Cluster.RelayedBroadcast(Self, RoomName, position, kind, frame.Bytes.ToArray(), except?.Session);
-        var self = Self;
-        foreach (var (relay, members) in _lifetime.RemoteNodes)
-        {
-            if (members == 1 && except is not null && relay.Equals(except.Relay)) continue;
-            relay.Tell(relayed, self);
-            _runtime.Metrics.RelayMessageSent();
-        }
+        if (_pendingBroadcasts.IsFull) FlushConnectionBatch();
     }
 
     /// <summary>
@@ -404,12 +389,24 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     /// </summary>
     internal void Notify(RoomMember member, object notice)
     {
-        if (member.Relay is null) member.Session.Tell(notice, Self);
-        else member.Relay.Tell(new Cluster.RelayedNotice(Self, member.Session, notice), Self);
+        if (member.Relay is null)
+        {
+            member.Session.Tell(notice, Self);
+            return;
+        }
+        FlushRelayed();
+        member.Relay.Tell(new Cluster.RelayedNotice(Self, member.Session, notice), Self);
     }
 
-    /// <summary>Tells this turn's pending broadcasts to the connections of the members that are not resumable.</summary>
+    /// <summary>Tells this turn's pending broadcasts to the other nodes' relays and to the connections of the members here that are not resumable.</summary>
     private void FlushBroadcasts()
+    {
+        FlushRelayed();
+        FlushConnectionBatch();
+    }
+
+    /// <summary>Tells this turn's pending broadcasts to the connections of the members here that are not resumable (one message each).</summary>
+    private void FlushConnectionBatch()
     {
         var batch = _pendingBroadcasts;
         if (batch is null) return;

@@ -139,6 +139,94 @@ public sealed class ClusterRoomTests
         }
     }
 
+    /// <summary>A room that answers "go" with several deliveries in one turn (as RoomTests' burst room), "many" with 100 broadcasts, anything else by broadcasting it.</summary>
+    private sealed class BurstRoom : Room
+    {
+        protected internal override void OnMessage(RoomMember member, Messaging.WebSocketMessage message)
+        {
+            string text = message.GetText();
+            switch (text)
+            {
+                case "many":
+                    for (int i = 0; i < 100; i++) Broadcast(Encoding.UTF8.GetBytes($"m{i}"), WebSocketMessageType.Text);
+                    break;
+                case "go":
+                    Broadcast("b1"u8, WebSocketMessageType.Text);
+                    Broadcast("b2"u8, WebSocketMessageType.Text);
+                    Broadcast("not-to-sender"u8, WebSocketMessageType.Text, except: member);
+                    Send(member, "to-sender"u8, WebSocketMessageType.Text);
+                    Broadcast("b3"u8, WebSocketMessageType.Text);
+                    break;
+                default:
+                    Broadcast(message.Span, message.Type);
+                    break;
+            }
+        }
+    }
+
+    private static (long Messages, long Broadcasts) RelayedTotals(TestCluster cluster) =>
+        (cluster.Nodes.Sum(n => n.Server.Metrics.RelayMessagesSent), cluster.Nodes.Sum(n => n.Server.Metrics.RelayedBroadcastsSent));
+
+    private static async Task<List<string>> ReceiveTextsAsync(ClientWebSocket client, int count)
+    {
+        var texts = new List<string>(count);
+        for (int i = 0; i < count; i++) texts.Add(await EchoTests.ReceiveTextAsync(client));
+        return texts;
+    }
+
+    [Fact]
+    public async Task ATurnsBroadcasts_CrossToEachOtherNodeInOneMessage_AndArriveInOrder_WithExceptAndDirectSends()
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: s =>
+        {
+            s.DefineRoom<BurstRoom>("burst");
+            s.MapRoute<BuiltIn.RelayRoomHandler>("/burst/{name}").RoomType = "burst";
+        });
+        var members = new List<ClientWebSocket>();
+        try
+        {
+            for (int i = 0; i < 3; i++) members.Add(await cluster[i].ConnectAsync("/burst/x"));
+            for (int i = 0; i < members.Count; i++)
+            {
+                await EchoTests.SendTextAsync(members[i], $"sync {i}");
+                await ReceiveUntilAsync(members[i], $"sync {i}");
+            }
+            await EchoTests.SendTextAsync(members[^1], "ready");
+            foreach (var member in members) await ReceiveUntilAsync(member, "ready");
+            int host = cluster.HostOf((await cluster[0].Server.Rooms.FindAsync("burst", "x"))!, 0);
+            // The sender is the only member on its node, which is not the room's.
+            var sender = members[(host + 1) % 3];
+            var others = members.Where(m => m != sender).ToArray();
+
+            // 100 broadcasts in one turn: one message to each of the two other nodes, carrying all 100, in order.
+            var before = RelayedTotals(cluster);
+            await EchoTests.SendTextAsync(sender, "many");
+            var expected = Enumerable.Range(0, 100).Select(i => $"m{i}").ToList();
+            foreach (var member in members) Assert.Equal(expected, await ReceiveTextsAsync(member, 100));
+            var after = RelayedTotals(cluster);
+            Assert.Equal((2L, 200L), (after.Messages - before.Messages, after.Broadcasts - before.Broadcasts));
+
+            // A turn with a broadcast that skips the sender and a frame for the sender alone between broadcasts: each gets
+            // its own in the order the room made them. The sender's node gets b1, b2, then (after the frame) b3: the
+            // broadcast it was the only member for never crossed to it; the third node all four, in two messages.
+            before = RelayedTotals(cluster);
+            await EchoTests.SendTextAsync(sender, "go");
+            Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+            foreach (var other in others) Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+            after = RelayedTotals(cluster);
+            Assert.Equal((4L, 7L), (after.Messages - before.Messages, after.Broadcasts - before.Broadcasts));
+
+            // A message far larger than Akka.Remote's default frame (128,000 bytes) still crosses, whole.
+            string large = "L" + new string('x', 1_000_000);
+            await EchoTests.SendTextAsync(sender, large);
+            foreach (var member in members) Assert.Equal(large, await EchoTests.ReceiveTextAsync(member));
+        }
+        finally
+        {
+            foreach (var member in members) member.Dispose();
+        }
+    }
+
     private static async Task ReceiveUntilAsync(ClientWebSocket client, string expected)
     {
         for (int i = 0; i < 50; i++)

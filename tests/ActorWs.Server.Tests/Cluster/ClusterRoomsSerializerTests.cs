@@ -92,7 +92,11 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["CC"] = new MatchmadeRoomCreated("duel-9"),
             ["XJ"] = new RelayMemberJoined(remote, "lobby", local, local, false),
             ["XL"] = new RelayMemberLeft(remote, local),
-            ["XB"] = new RelayedBroadcast(remote, "lobby", 1234, RoomPayload.Event, Frame("{\"op\":\"presence\"}"), local),
+            ["XB"] = new RelayedBroadcasts(remote, "lobby",
+                [
+                    new RelayedBroadcast(1234, RoomPayload.Event, Frame("{\"op\":\"presence\"}"), local),
+                    new RelayedBroadcast(1235, RoomPayload.Data, Frame("{\"op\":\"message\"}"), null),
+                ]),
             ["XF"] = new RelayedFrame(remote, "lobby", local, RoomPayload.Data, Frame("{}"), 77),
             ["XN"] = new RelayedNotice(remote, local, new RoomJoinAccepted("lobby", "chat", remote, ["s-1"], null)),
             ["RM"] = new ResumeMembership("old-token", 4321, Join(new PlayerIdentity("ada", 3), token: null)),
@@ -154,12 +158,15 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
     }
 
     [Fact]
-    public void RelayedBroadcast_CarriesTheEncodedFrameAsRawBytes()
+    public void RelayedBroadcasts_CarryEachEncodedFrameAsRawBytes()
     {
-        var frame = Frame("{\"op\":\"message\",\"data\":42}");
-        var bytes = fixture.System.Serialization.FindSerializerFor(Examples()["XB"]).ToBinary(new RelayedBroadcast(fixture.Remote, "lobby", 7, RoomPayload.Data, frame, null));
-        // The frame is in the message as it is (no encoding of its own, no copy per member).
-        Assert.True(bytes.AsSpan().IndexOf(frame) >= 0);
+        byte[] first = Frame("{\"op\":\"message\",\"data\":42}"), second = Frame("{\"op\":\"message\",\"data\":43}");
+        var message = new RelayedBroadcasts(fixture.Remote, "lobby", [new RelayedBroadcast(7, RoomPayload.Data, first, null), new RelayedBroadcast(8, RoomPayload.Data, second, null)]);
+        var bytes = fixture.System.Serialization.FindSerializerFor(message).ToBinary(message);
+        // Each frame is in the message as it is (no encoding of its own, no copy per member), in order.
+        int at = bytes.AsSpan().IndexOf(first);
+        Assert.True(at >= 0);
+        Assert.True(bytes.AsSpan(at + first.Length).IndexOf(second) >= 0);
     }
 
     /// <summary>Structural equality over records, lists, bytes, refs and pooled messages.</summary>

@@ -36,6 +36,8 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
 
     private static string Text(OutboundFrame frame) => Encoding.UTF8.GetString(frame.Payload);
 
+    private static RelayedBroadcasts Turn(IActorRef room, params RelayedBroadcast[] broadcasts) => new(room, "lobby", broadcasts);
+
     private IActorRef StartRelay() => Sys.ActorOf(Props.Create(() => new RoomRelay(_metrics)).WithDispatcher("one-thread"));
 
     [Fact]
@@ -54,8 +56,8 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
         using var gate = new ManualResetEventSlim();
         blocker.Tell(new Block(gate, TestActor));
         ExpectMsg("blocked", DispatchTesting.Bound);
-        relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 1, RoomPayload.Data, Encoded("first"), Except: null));
-        relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 2, RoomPayload.Event, Encoded("second"), Except: sessionA.Ref));
+        relay.Tell(Turn(room.Ref, new RelayedBroadcast(1, RoomPayload.Data, Encoded("first"), Except: null)));
+        relay.Tell(Turn(room.Ref, new RelayedBroadcast(2, RoomPayload.Event, Encoded("second"), Except: sessionA.Ref)));
         gate.Set();
 
         var batch = connectionA.ExpectMsg<OutboundBatch>(DispatchTesting.Bound);
@@ -79,6 +81,40 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
         connectionS.ExpectNoMsg(TimeSpan.Zero);
         sessionA.ExpectNoMsg(TimeSpan.Zero);
         Assert.Equal(2, _metrics.RelayMessagesReceived);
+        Assert.Equal(2, _metrics.RelayedBroadcastsReceived);
+    }
+
+    [Fact]
+    public void ATurnsBroadcastsInOneMessage_ReachEachConnectionAsOneBatch_InOrder_EachSkippingOnlyItsExcept()
+    {
+        var relay = StartRelay();
+        var room = CreateTestProbe();
+        TestProbe sessionA = CreateTestProbe(), connectionA = CreateTestProbe();
+        TestProbe sessionB = CreateTestProbe(), connectionB = CreateTestProbe();
+        TestProbe sessionS = CreateTestProbe(), connectionS = CreateTestProbe();
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionA.Ref, connectionA.Ref, Sequenced: false));
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionB.Ref, connectionB.Ref, Sequenced: false));
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionS.Ref, connectionS.Ref, Sequenced: true));
+
+        relay.Tell(Turn(room.Ref,
+            new RelayedBroadcast(5, RoomPayload.Data, Encoded("one"), Except: sessionB.Ref),
+            new RelayedBroadcast(6, RoomPayload.Data, Encoded("two"), Except: sessionS.Ref),
+            new RelayedBroadcast(7, RoomPayload.Event, Encoded("three"), Except: null)));
+
+        var batch = connectionA.ExpectMsg<OutboundBatch>(DispatchTesting.Bound);
+        Assert.Same(batch, connectionB.ExpectMsg<OutboundBatch>(DispatchTesting.Bound));
+        Assert.Equal(["one", "two", "three"], Enumerable.Range(0, batch.Count).Select(i => Text(batch.FrameAt(i))));
+        Assert.Equal(new long[] { 5, 6, 7 }, Enumerable.Range(0, batch.Count).Select(i => batch.FrameAt(i).RoomPosition));
+        Assert.True(batch.IsSkippedBy(0, connectionB.Ref));
+        Assert.False(batch.IsSkippedBy(0, connectionA.Ref));
+        Assert.False(batch.IsSkippedBy(1, connectionA.Ref) || batch.IsSkippedBy(1, connectionB.Ref));
+        // The resumable member gets each frame but the one that was not for it, in order.
+        Assert.Equal("one", Text(sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
+        Assert.Equal("three", Text(sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
+        connectionA.ExpectNoMsg(DispatchTesting.Quiet);
+        sessionS.ExpectNoMsg(TimeSpan.Zero);
+        Assert.Equal(1, _metrics.RelayMessagesReceived);
+        Assert.Equal(3, _metrics.RelayedBroadcastsReceived);
     }
 
     [Fact]
@@ -102,7 +138,7 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
 
         // After a leave, the member gets nothing more.
         relay.Tell(new RelayMemberLeft(room.Ref, sessionA.Ref));
-        relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 3, RoomPayload.Data, Encoded("after"), Except: null));
+        relay.Tell(Turn(room.Ref, new RelayedBroadcast(3, RoomPayload.Data, Encoded("after"), Except: null)));
         Assert.Equal("after", Text(sessionS.ExpectMsg<OutboundFrame>(DispatchTesting.Bound)));
         connectionA.ExpectNoMsg(DispatchTesting.Quiet);
 
@@ -113,7 +149,7 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
         var stopped = sessionS.FishForMessage<RoomStopped>(_ => true, DispatchTesting.Bound);
         Assert.Equal(new RoomStopped("lobby", room.Ref, RoomStopped.StoppedForGood), stopped);
         sessionA.ExpectNoMsg(DispatchTesting.Quiet); // it had left
-        relay.Tell(new RelayedBroadcast(room.Ref, "lobby", 4, RoomPayload.Data, Encoded("gone?"), Except: null));
+        relay.Tell(Turn(room.Ref, new RelayedBroadcast(4, RoomPayload.Data, Encoded("gone?"), Except: null)));
         sessionS.ExpectNoMsg(DispatchTesting.Quiet);
     }
 }

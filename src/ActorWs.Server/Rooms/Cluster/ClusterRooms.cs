@@ -58,6 +58,7 @@ internal sealed class ClusterRooms
     /// </summary>
     public static async Task<ClusterRooms> StartAsync(ActorSystem system, ServerRuntime runtime)
     {
+        WarnIfRemoteFramesAreTooSmall(system, runtime);
         var sharding = ClusterSharding.Get(system);
         // Distributed Data's replicator runs on every node from the start: a room's entity reads (and, handed off,
         // writes) its snapshot on a majority of the nodes, and a replicator that was never asked for does not exist.
@@ -73,6 +74,26 @@ internal sealed class ClusterRooms
         await sharding.StartAsync(RoomsTypeName, entityId => FactoryActorProducer<RoomEntity>.Props(() => new RoomEntity(runtime, rooms, entityId)), settings, extractor,
             sharding.DefaultShardAllocationStrategy(settings), HandOffRoom.Instance).ConfigureAwait(false);
         return rooms;
+    }
+
+    /// <summary>What a room message carries besides its payload when it crosses nodes (actor paths, room name, numbers).</summary>
+    internal const int RemoteEnvelopeAllowance = 64 * 1024;
+
+    /// <summary>
+    /// Warns when Akka.Remote's largest frame cannot carry a message of <see cref="Options.WebSocketOptions.MaxMessageSize"/>
+    /// (or a route's larger limit): remoting drops such a message between nodes (and logs it), so members on other nodes
+    /// would miss it.
+    /// </summary>
+    private static void WarnIfRemoteFramesAreTooSmall(ActorSystem system, ServerRuntime runtime)
+    {
+        const string key = "akka.remote.dot-netty.tcp.maximum-frame-size";
+        long? frame = system.Settings.Config.GetByteSize(key, null);
+        long largest = runtime.Options.WebSocket.MaxMessageSize;
+        foreach (var route in runtime.Routes.Routes) largest = Math.Max(largest, route.MaxMessageSize ?? 0);
+        if (frame is not { } limit || limit >= largest + RemoteEnvelopeAllowance) return;
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(runtime.LoggerFactory.CreateLogger("ActorWs.Server.Cluster"),
+            "{Key} is {Frame} bytes, less than the largest WebSocket message this server takes ({Largest} bytes) and 64 KiB for its envelope: larger room messages will not reach members on other nodes (Akka.Remote drops them). Raise {Key}, or lower server.max-message-size.",
+            key, limit, largest, key);
     }
 
     /// <summary>

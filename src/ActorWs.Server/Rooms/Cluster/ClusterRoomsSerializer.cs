@@ -77,7 +77,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         MatchmadeRoomCreated => "CC",
         RelayMemberJoined => "XJ",
         RelayMemberLeft => "XL",
-        RelayedBroadcast => "XB",
+        RelayedBroadcasts => "XB",
         RelayedFrame => "XF",
         RelayedNotice => "XN",
         ResumeMembership => "RM",
@@ -252,13 +252,17 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 WriteRef(w, l.Room);
                 WriteRef(w, l.Session);
                 break;
-            case RelayedBroadcast b:
+            case RelayedBroadcasts b:
                 WriteRef(w, b.Room);
                 w.Write(b.RoomName);
-                w.Write(b.Position);
-                w.Write((byte)b.Kind);
-                WriteBytes(w, b.Frame);
-                WriteNullableRef(w, b.Except);
+                w.Write(b.Broadcasts.Length);
+                foreach (var one in b.Broadcasts)
+                {
+                    w.Write(one.Position);
+                    w.Write((byte)one.Kind);
+                    WriteBytes(w, one.Frame);
+                    WriteNullableRef(w, one.Except);
+                }
                 break;
             case RelayedFrame f:
                 WriteRef(w, f.Room);
@@ -367,7 +371,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "CC" => new MatchmadeRoomCreated(r.ReadString()),
             "XJ" => new RelayMemberJoined(ReadRef(r), r.ReadString(), ReadRef(r), ReadRef(r), r.ReadBoolean()),
             "XL" => new RelayMemberLeft(ReadRef(r), ReadRef(r)),
-            "XB" => new RelayedBroadcast(ReadRef(r), r.ReadString(), r.ReadInt64(), (RoomPayload)r.ReadByte(), ReadBytes(r), ReadNullableRef(r)),
+            "XB" => new RelayedBroadcasts(ReadRef(r), r.ReadString(), ReadBroadcasts(r)),
             "XF" => new RelayedFrame(ReadRef(r), r.ReadString(), ReadRef(r), (RoomPayload)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
             "XN" => new RelayedNotice(ReadRef(r), ReadRef(r), ReadObject(r)!),
             "RM" => new ResumeMembership(r.ReadString(), r.ReadInt64(), ReadJoin(r)),
@@ -380,6 +384,16 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "MA" => new MembershipMovedAway(r.ReadString(), ReadRef(r)),
             _ => throw new SerializationException($"unknown clustered-rooms manifest \"{manifest}\""),
         };
+    }
+
+    private RelayedBroadcast[] ReadBroadcasts(BinaryReader r)
+    {
+        var broadcasts = new RelayedBroadcast[r.ReadInt32()];
+        for (int i = 0; i < broadcasts.Length; i++)
+        {
+            broadcasts[i] = new RelayedBroadcast(r.ReadInt64(), (RoomPayload)r.ReadByte(), ReadBytes(r), ReadNullableRef(r));
+        }
+        return broadcasts;
     }
 
     private void WriteJoin(BinaryWriter w, JoinRoomRequest j)

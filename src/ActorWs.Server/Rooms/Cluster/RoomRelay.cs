@@ -17,11 +17,17 @@ internal sealed record RelayMemberJoined(IActorRef Room, string RoomName, IActor
 internal sealed record RelayMemberLeft(IActorRef Room, IActorRef Session);
 
 /// <summary>
-/// Room → relay: one broadcast for all the room's members on the relay's node: the frame as the room encoded it (header
-/// and payload, as bytes), its <paramref name="Position"/> among the room's deliveries, and the member it is not for
-/// (<paramref name="Except"/>, a session, or null).
+/// One broadcast of a <see cref="RelayedBroadcasts"/>: the frame as the room encoded it (header and payload, as bytes),
+/// its <paramref name="Position"/> among the room's deliveries, and the member it is not for (<paramref name="Except"/>,
+/// a session, or null).
 /// </summary>
-internal sealed record RelayedBroadcast(IActorRef Room, string RoomName, long Position, RoomPayload Kind, byte[] Frame, IActorRef? Except) : IDeadLetterSuppression;
+internal sealed record RelayedBroadcast(long Position, RoomPayload Kind, byte[] Frame, IActorRef? Except);
+
+/// <summary>
+/// Room → relay: a turn's broadcasts, in order, for all the room's members on the relay's node (one message per node per
+/// turn, however many broadcasts the turn made).
+/// </summary>
+internal sealed record RelayedBroadcasts(IActorRef Room, string RoomName, RelayedBroadcast[] Broadcasts) : IDeadLetterSuppression;
 
 /// <summary>Room → relay: an encoded frame for one member (a room's <c>Send</c>, or a delivery replayed to a member that resumed), with its position.</summary>
 internal sealed record RelayedFrame(IActorRef Room, string RoomName, IActorRef Session, RoomPayload Kind, byte[] Frame, long Position) : IDeadLetterSuppression;
@@ -31,9 +37,9 @@ internal sealed record RelayedNotice(IActorRef Room, IActorRef Session, object N
 
 /// <summary>
 /// One per node when rooms are clustered: the node's end of every room on another node that has members here. A room
-/// sends it each broadcast once (not once per member); the relay hands it to its local members exactly as a room does
-/// on its own node: through the session for resumable members, and to the other members' connections as one
-/// <see cref="OutboundBatch"/> per connection per turn.
+/// sends it each broadcast once (not once per member), a turn's broadcasts in one message; the relay hands them to its
+/// local members exactly as a room does on its own node: through the session for resumable members, and to the other
+/// members' connections as one <see cref="OutboundBatch"/> per connection per turn.
 /// </summary>
 /// <remarks>
 /// <para>A room reaches the members it has here only through this relay (broadcasts, frames for one member, and its
@@ -70,9 +76,12 @@ internal sealed class RoomRelay : TurnBatchingActor
     {
         switch (message)
         {
-            case RelayedBroadcast broadcast:
-                _metrics.RelayMessageReceived();
-                if (_rooms.TryGetValue(broadcast.Room, out var room)) Deliver(broadcast, room);
+            case RelayedBroadcasts broadcasts:
+                _metrics.RelayMessageReceived(broadcasts.Broadcasts.Length);
+                if (_rooms.TryGetValue(broadcasts.Room, out var room))
+                {
+                    foreach (var broadcast in broadcasts.Broadcasts) Deliver(broadcasts.Room, broadcasts.RoomName, broadcast, room);
+                }
                 break;
             case RelayedFrame single:
                 if (_rooms.TryGetValue(single.Room, out var of) && of.BySession.TryGetValue(single.Session, out var target))
@@ -151,15 +160,15 @@ internal sealed class RoomRelay : TurnBatchingActor
     }
 
     /// <summary>As <see cref="RoomActor.Broadcast"/> does for a room's own node: sessions at once, connections batched per turn.</summary>
-    private void Deliver(RelayedBroadcast broadcast, RelayedRoom room)
+    private void Deliver(IActorRef roomRef, string roomName, RelayedBroadcast broadcast, RelayedRoom room)
     {
         Member? except = broadcast.Except is { } e && room.BySession.TryGetValue(e, out var m) ? m : null;
         int recipients = room.Members.Count - (except is null ? 0 : 1);
         if (recipients <= 0) return;
         var frame = OutboundFrame.FromEncoded(broadcast.Frame);
-        frame.MarkRoomDelivery(broadcast.RoomName, broadcast.Kind, broadcast.Position);
+        frame.MarkRoomDelivery(roomName, broadcast.Kind, broadcast.Position);
         frame.AddReferences(recipients - 1);
-        var sender = broadcast.Room;
+        var sender = roomRef;
         foreach (var member in room.Members)
         {
             if (member.Sequenced && !ReferenceEquals(member, except)) member.Session.Tell(frame, sender);
@@ -169,10 +178,10 @@ internal sealed class RoomRelay : TurnBatchingActor
         if (room.Pending is null)
         {
             room.Pending = OutboundBatch.Rent();
-            _pending.Add((broadcast.Room, room));
+            _pending.Add((roomRef, room));
         }
         room.Pending.Add(frame, exceptTakesConnection ? except!.Connection : null);
-        if (room.Pending.IsFull) Flush(broadcast.Room, room);
+        if (room.Pending.IsFull) Flush(roomRef, room);
     }
 
     /// <summary>Tells a room's waiting broadcasts to its members' connections here (one message per connection).</summary>
