@@ -53,8 +53,10 @@ internal sealed class ServerActor : UntypedActor
         _runtime.SessionManager = Context.Watch(Context.ActorOf(FactoryActorProducer<SessionManager>.Props(() => new SessionManager(runtime)), "sessions"));
         if (runtime.ClusterRooms is { } cluster)
         {
-            // Rooms are sharded over the cluster: this node's relay, and its entry point to the rooms' directories.
-            _runtime.RoomRelay = Context.Watch(Context.ActorOf(FactoryActorProducer<RoomRelay>.Props(() => new RoomRelay(runtime.Metrics)), "relay"));
+            // Rooms are sharded over the cluster: this node's relay, and its entry point to the rooms' directories. The relay
+            // is queued fairly as rooms are (see FairExecutorConfigurator): behind the deliveries already queued, it finds
+            // several rooms' turns in its mailbox, and hands each connection one batch for all of them.
+            _runtime.RoomRelay = Context.Watch(Context.ActorOf(runtime.OnRoomDispatcher(FactoryActorProducer<RoomRelay>.Props(() => new RoomRelay(runtime.Metrics))), "relay"));
             _runtime.RoomManager = Context.Watch(Context.ActorOf(FactoryActorProducer<ClusterRoomManager>.Props(() => new ClusterRoomManager(runtime, cluster)), "rooms"));
         }
         else

@@ -11,6 +11,9 @@ namespace ActorWs.Server.Rooms;
 /// </summary>
 internal sealed partial class RoomActor
 {
+    /// <summary>Why a member's message that reached the room while it was moving was not taken (the client may send it again).</summary>
+    internal const string MovingReason = "the room is moving to another node; send the message again";
+
     /// <summary>Whether the room has handed itself off (it takes nothing more; its entity stops it).</summary>
     private bool _handedOff;
 

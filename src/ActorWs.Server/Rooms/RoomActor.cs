@@ -250,8 +250,14 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
     {
         if (_handedOff)
         {
-            // Moving to another node: nothing more is taken here (a member's message is not accepted, and not answered).
-            if (message is WebSocketMessage dropped) dropped.Release();
+            // Moving to another node: nothing more is taken here. A member's message is refused (never silently dropped),
+            // so its client can send it again once the room is back; other messages are for the room's next node.
+            if (message is WebSocketMessage dropped)
+            {
+                if (_members.TryGetValue(Sender, out var from)) Notify(from, new RoomMessageRefused(RoomName, MovingReason, dropped.RoomTag));
+                else RefuseNonMember(Sender, dropped);
+                dropped.Release();
+            }
             return;
         }
         if (_backingOff) BackingOff(message);

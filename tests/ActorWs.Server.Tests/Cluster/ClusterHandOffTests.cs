@@ -2,9 +2,11 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
+using ActorWs.Server.Rooms.Cluster;
 using ActorWs.Server.Tests.Infrastructure;
 using Xunit;
 
@@ -76,12 +78,16 @@ public sealed class ClusterHandOffTests
             try
             {
                 var reply = await client.RequestAsync("send", $"\"room\":\"{room}\",\"data\":{{}}", TimeSpan.FromSeconds(2));
+                if (reply.GetProperty("op").GetString() == "error" && reply.GetProperty("reason").GetString() == RoomActor.MovingReason && DateTime.UtcNow < deadline)
+                {
+                    continue; // it reached the room as it moved: refused, to be sent again
+                }
                 Assert.Equal("ok", reply.GetProperty("status").GetString());
                 return await client.NextAsync(r => r.Op == "message");
             }
             catch (OperationCanceledException) when (DateTime.UtcNow < deadline)
             {
-                // sent while the room was moving: not taken, not answered
+                // sent to the room's old address after it had gone, before its members heard where it went: not answered
             }
         }
     }
@@ -121,6 +127,32 @@ public sealed class ClusterHandOffTests
         Assert.Equal(incarnation, (await c.OkAsync("joinById", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64());
         var listing = await a.OkAsync("listRooms", "\"type\":\"counting\"");
         Assert.Equal(3, listing.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("room").GetString() == room).GetProperty("clients").GetInt32());
+    }
+
+    [Fact]
+    public async Task AMessageThatReachesARoomAsItMoves_IsRefusedWithAReasonToSendItAgain_ToMembersOnEveryNode()
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: Define);
+        string room = await RoomOnNode0Async(cluster, "counting");
+        await using var remote = await JsonClient.ConnectAsync(cluster[1]); // answered through its node's relay
+        await using var local = await JsonClient.ConnectAsync(cluster[0]);
+        await remote.OkAsync("joinById", $"\"room\":\"{room}\"");
+        await local.OkAsync("joinById", $"\"room\":\"{room}\"");
+
+        // The room hands itself off as its entity asks it to when its node leaves (here the node stays, and so does the
+        // room, in the state it is in between its hand-off and its entity's stop).
+        var roomRef = (await cluster[0].Server.Rooms.FindAsync("counting", room))!;
+        roomRef.Tell(RoomSnapshotWanted.Instance, ActorRefs.NoSender);
+
+        foreach (var member in new[] { remote, local })
+        {
+            var reply = await member.RequestAsync("send", $"\"room\":\"{room}\",\"data\":{{}}");
+            Assert.Equal("error", reply.GetProperty("op").GetString());
+            Assert.Equal(RoomActor.MovingReason, reply.GetProperty("reason").GetString());
+        }
+        // Nothing was taken: no member got a message.
+        var seen = (await remote.DrainAsync(TimeSpan.FromMilliseconds(300))).Concat(await local.DrainAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.DoesNotContain(seen, r => r.Op == "message");
     }
 
     [Fact]
