@@ -9,8 +9,8 @@ namespace ActorWs.Bench.Scenarios;
 /// The broadcast scenario (<see cref="BroadcastScenario"/>: the same members, senders, size and closed loop) twice: on
 /// one plain ActorWs node, as the broadcast scenario runs it, then on a 3-node cluster whose members join round-robin
 /// through the three nodes' ports. Every node is pinned to the server CPUs (the single node's CPU budget), the generator
-/// to the client CPUs. Adds the remote messages per broadcast (the relay counters' growth over the window ÷ broadcasts)
-/// and the ratio of the cluster's deliveries to the single node's.
+/// to the client CPUs. Adds the remote messages and the broadcasts carried to other nodes per broadcast (the relay
+/// counters' growth over the window ÷ broadcasts) and the ratio of the cluster's deliveries to the single node's.
 /// </summary>
 /// <remarks>Stateless; safe to share between threads.</remarks>
 public sealed class ClusterBroadcastScenario : Scenario
@@ -27,8 +27,8 @@ public sealed class ClusterBroadcastScenario : Scenario
         new("cluster_latency_p50_us", "3 nodes: delivery latency p50 (µs)", BetterDirection.Lower, 0),
         new("one_latency_p99_us", "1 node: delivery latency p99 (µs)", BetterDirection.Lower, 0),
         new("cluster_latency_p99_us", "3 nodes: delivery latency p99 (µs)", BetterDirection.Lower, 0),
-        new("cluster_remote_per_broadcast", "3 nodes: remote messages per broadcast (relay sent ÷ broadcasts)", BetterDirection.Lower, 2),
-        new("cluster_relay_received_per_broadcast", "3 nodes: relay messages received per broadcast", BetterDirection.Neither, 2),
+        new("cluster_remote_per_broadcast", "3 nodes: remote messages per broadcast (relay messages sent ÷ broadcasts)", BetterDirection.Lower, 2),
+        new("cluster_relayed_per_broadcast", "3 nodes: crossings per broadcast (broadcasts carried to relays ÷ broadcasts)", BetterDirection.Neither, 2),
         new("one_server_cpu_pct", "1 node: server process CPU (% of one core)", BetterDirection.Neither, 0),
         new("cluster_server_cpu_pct", "3 nodes: server processes' CPU together (% of one core)", BetterDirection.Neither, 0),
         new("one_server_cpu_us_per_delivery", "1 node: server CPU per delivery (µs)", BetterDirection.Lower, 2),
@@ -48,7 +48,8 @@ public sealed class ClusterBroadcastScenario : Scenario
     public override string? Note =>
         "cluster-broadcast: ActorWs against itself, 1 node vs 3 nodes (a cluster is ActorWs's own; the Kestrel column stays empty). "
         + "All three nodes share the single node's server CPUs here, so the bar on one box is the same work at ≥ 0.8× the rate; "
-        + "remote messages per broadcast is at most the number of other nodes (2): one per other node with members.";
+        + "each broadcast crosses once to each other node with members (2 crossings per broadcast); a room's turn of several "
+        + "broadcasts crosses in one message per node, so remote messages per broadcast are at most 2.";
 
     /// <inheritdoc/>
     public override bool Supports(ServerKind server) => server == ServerKind.ActorWs;
@@ -106,7 +107,7 @@ public sealed class ClusterBroadcastScenario : Scenario
 
             context.Log($"3 nodes: all {BenchOptions.ClusterNodeCount} members Up; the broadcast with members round-robin over ports "
                 + string.Join(", ", cluster.Nodes.Select(n => n.Port)));
-            (double Sent, double Received)? atStart = null, atEnd = null;
+            (double Messages, double Broadcasts)? atStart = null, atEnd = null;
             async Task ReadRelayAsync(string edge, CancellationToken token)
             {
                 var counters = await cluster.ReadRelayCountersAsync(token).ConfigureAwait(false);
@@ -132,15 +133,16 @@ public sealed class ClusterBroadcastScenario : Scenario
     }
 
     /// <summary>
-    /// Adds the ratio of the cluster's deliveries to the single node's, and the relay messages per broadcast: the growth
-    /// of the relay counters (all nodes together) between the window's edges ÷ the broadcasts sent in the window.
+    /// Adds the ratio of the cluster's deliveries to the single node's, and the relay messages and broadcasts carried per
+    /// broadcast: the growth of the relay counters (sent, all nodes together) between the window's edges ÷ the broadcasts
+    /// sent in the window.
     /// </summary>
     /// <param name="metrics">The figures so far (the <c>one_</c> and <c>cluster_</c> ones).</param>
     /// <param name="clusterResult">The generator's result on the cluster (its <c>sent</c> is the broadcasts in the window).</param>
     /// <param name="atStart">The relay counters at the window's start, or null if unread.</param>
     /// <param name="atEnd">The relay counters at its end, or null if unread.</param>
     internal static void AddClusterFigures(
-        IDictionary<string, double> metrics, LoadGenRecord clusterResult, (double Sent, double Received)? atStart, (double Sent, double Received)? atEnd)
+        IDictionary<string, double> metrics, LoadGenRecord clusterResult, (double Messages, double Broadcasts)? atStart, (double Messages, double Broadcasts)? atEnd)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(clusterResult);
@@ -152,8 +154,8 @@ public sealed class ClusterBroadcastScenario : Scenario
 
         if (atStart is { } start && atEnd is { } end && clusterResult.Number("sent") is > 0 and var broadcasts)
         {
-            metrics["cluster_remote_per_broadcast"] = (end.Sent - start.Sent) / broadcasts;
-            metrics["cluster_relay_received_per_broadcast"] = (end.Received - start.Received) / broadcasts;
+            metrics["cluster_remote_per_broadcast"] = (end.Messages - start.Messages) / broadcasts;
+            metrics["cluster_relayed_per_broadcast"] = (end.Broadcasts - start.Broadcasts) / broadcasts;
         }
     }
 }

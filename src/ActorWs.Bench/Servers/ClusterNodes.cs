@@ -18,8 +18,14 @@ public sealed class ClusterNodes : IAsyncDisposable
     /// <summary>The route with the server's metrics in Prometheus text format.</summary>
     public const string MetricsPath = "/metrics";
 
-    /// <summary>The relay counter (a label <c>direction</c>: <c>sent</c> on a room's node, <c>received</c> on the relays' nodes).</summary>
+    /// <summary>
+    /// The counter of messages carrying room broadcasts to other nodes' relays (a label <c>direction</c>: <c>sent</c> on a
+    /// room's node, <c>received</c> on the relays' nodes); a room's turn of several broadcasts sends one per node.
+    /// </summary>
     public const string RelayCounter = "actorws_cluster_relay_messages_total";
+
+    /// <summary>The counter of room broadcasts carried in those messages (same labels): one per other node with members per broadcast.</summary>
+    public const string RelayedBroadcastsCounter = "actorws_cluster_relayed_broadcasts_total";
 
     /// <summary>How often <c>/cluster</c> is asked while the members come Up.</summary>
     public static readonly TimeSpan UpPollInterval = TimeSpan.FromMilliseconds(300);
@@ -126,25 +132,29 @@ public sealed class ClusterNodes : IAsyncDisposable
     public async Task<int> UpMembersSeenByAsync(int index, CancellationToken cancellationToken) =>
         await GetOrNullAsync(_nodes[index], ClusterPath, cancellationToken).ConfigureAwait(false) is { } json ? UpMembers(json) : 0;
 
-    /// <summary>The relay counters of every node added up (sent, received); null when a node did not answer or has none.</summary>
+    /// <summary>
+    /// What every node's rooms sent to other nodes' relays, added up: messages (<see cref="RelayCounter"/>) and the
+    /// broadcasts they carried (<see cref="RelayedBroadcastsCounter"/>); null when a node did not answer or has neither.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <returns>The sums, or null.</returns>
-    public async Task<(double Sent, double Received)?> ReadRelayCountersAsync(CancellationToken cancellationToken)
+    public async Task<(double Messages, double Broadcasts)?> ReadRelayCountersAsync(CancellationToken cancellationToken)
     {
-        double sent = 0, received = 0;
+        double messages = 0, broadcasts = 0;
         foreach (var node in _nodes)
         {
             if (await GetOrNullAsync(node, MetricsPath, cancellationToken).ConfigureAwait(false) is not { } text
-                || RelayCounters(text) is not { } counters)
+                || RelayCounters(text) is not { } carrying
+                || RelayCounters(text, RelayedBroadcastsCounter) is not { } carried)
             {
                 return null;
             }
 
-            sent += counters.Sent;
-            received += counters.Received;
+            messages += carrying.Sent;
+            broadcasts += carried.Sent;
         }
 
-        return (sent, received);
+        return (messages, broadcasts);
     }
 
     /// <summary>
@@ -181,19 +191,22 @@ public sealed class ClusterNodes : IAsyncDisposable
     }
 
     /// <summary>
-    /// The values of <see cref="RelayCounter"/> with <c>direction="sent"</c> and <c>direction="received"</c> in a
-    /// Prometheus text exposition; null when neither is there (a node that is not clustered has none).
+    /// The values of a relay counter (<see cref="RelayCounter"/> unless <paramref name="counter"/> names another) with
+    /// <c>direction="sent"</c> and <c>direction="received"</c> in a Prometheus text exposition; null when neither is
+    /// there (a node that is not clustered has none).
     /// </summary>
     /// <param name="metrics">The <c>GET /metrics</c> text.</param>
+    /// <param name="counter">The counter's name.</param>
     /// <returns>The two values (a missing one is 0), or null.</returns>
-    public static (double Sent, double Received)? RelayCounters(string metrics)
+    public static (double Sent, double Received)? RelayCounters(string metrics, string counter = RelayCounter)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(counter);
         double? sent = null, received = null;
         foreach (var raw in metrics.Split('\n'))
         {
             var line = raw.Trim();
-            if (!line.StartsWith(RelayCounter + "{", StringComparison.Ordinal))
+            if (!line.StartsWith(counter + "{", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -204,7 +217,7 @@ public sealed class ClusterNodes : IAsyncDisposable
                 continue;
             }
 
-            var labels = line[(RelayCounter.Length + 1)..close];
+            var labels = line[(counter.Length + 1)..close];
             var rest = line[(close + 1)..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (rest.Length == 0 || !double.TryParse(rest[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {

@@ -33,11 +33,11 @@ public class ClusterScenariosTests
         var result = Samples.Record("result mode=broadcast members=1000 senders=10 deliveries=800000 sent=800 deliveries_per_sec=80000.0");
         var metrics = new Dictionary<string, double> { ["one_deliveries_per_sec"] = 100_000, ["cluster_deliveries_per_sec"] = 85_000 };
 
-        ClusterBroadcastScenario.AddClusterFigures(metrics, result, (Sent: 1000, Received: 990), (Sent: 2600, Received: 2590));
+        ClusterBroadcastScenario.AddClusterFigures(metrics, result, (Messages: 1000, Broadcasts: 3000), (Messages: 1400, Broadcasts: 4600));
 
         Assert.Equal(0.85, metrics["cluster_ratio"], 9);
-        Assert.Equal(2.0, metrics["cluster_remote_per_broadcast"], 9);
-        Assert.Equal(2.0, metrics["cluster_relay_received_per_broadcast"], 9);
+        Assert.Equal(0.5, metrics["cluster_remote_per_broadcast"], 9);
+        Assert.Equal(2.0, metrics["cluster_relayed_per_broadcast"], 9);
     }
 
     [Fact]

@@ -35,6 +35,14 @@ public class ClusterNodesTests
         Assert.Equal((1200d, 1500d), ClusterNodes.RelayCounters(metrics));
         Assert.Equal((7d, 0d), ClusterNodes.RelayCounters("actorws_cluster_relay_messages_total{direction=\"sent\"} 7\n"));
         Assert.Null(ClusterNodes.RelayCounters("actorws_connections_open 12\n"));
+        // The broadcasts carried, read by name beside the messages that carried them.
+        const string both = """
+            actorws_cluster_relay_messages_total{direction="sent"} 10
+            actorws_cluster_relayed_broadcasts_total{direction="sent"} 36
+            actorws_cluster_relayed_broadcasts_total{direction="received"} 18
+            """;
+        Assert.Equal((10d, 0d), ClusterNodes.RelayCounters(both));
+        Assert.Equal((36d, 18d), ClusterNodes.RelayCounters(both, ClusterNodes.RelayedBroadcastsCounter));
     }
 
     [Fact]
