@@ -79,6 +79,9 @@ internal sealed class ClusterRooms
     /// <summary>What a room message carries besides its payload when it crosses nodes (actor paths, room name, numbers).</summary>
     internal const int RemoteEnvelopeAllowance = 64 * 1024;
 
+    /// <summary>The Akka.Remote setting that bounds what one message between nodes may carry.</summary>
+    internal const string RemoteFrameSizeKey = "akka.remote.dot-netty.tcp.maximum-frame-size";
+
     /// <summary>
     /// Warns when Akka.Remote's largest frame cannot carry a message of <see cref="Options.WebSocketOptions.MaxMessageSize"/>
     /// (or a route's larger limit): remoting drops such a message between nodes (and logs it), so members on other nodes
@@ -86,14 +89,23 @@ internal sealed class ClusterRooms
     /// </summary>
     private static void WarnIfRemoteFramesAreTooSmall(ActorSystem system, ServerRuntime runtime)
     {
-        const string key = "akka.remote.dot-netty.tcp.maximum-frame-size";
-        long? frame = system.Settings.Config.GetByteSize(key, null);
         long largest = runtime.Options.WebSocket.MaxMessageSize;
         foreach (var route in runtime.Routes.Routes) largest = Math.Max(largest, route.MaxMessageSize ?? 0);
-        if (frame is not { } limit || limit >= largest + RemoteEnvelopeAllowance) return;
-        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(runtime.LoggerFactory.CreateLogger("ActorWs.Server.Cluster"),
-            "{Key} is {Frame} bytes, less than the largest WebSocket message this server takes ({Largest} bytes) and 64 KiB for its envelope: larger room messages will not reach members on other nodes (Akka.Remote drops them). Raise {Key}, or lower server.max-message-size.",
-            key, limit, largest, key);
+        if (RemoteFrameProblem(system.Settings.Config.GetByteSize(RemoteFrameSizeKey, null), largest) is { } problem)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(runtime.LoggerFactory.CreateLogger("ActorWs.Server.Cluster"), "{Problem}", problem);
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with remoting's largest frame (<paramref name="frameSize"/> bytes, null when unset) for WebSocket
+    /// messages of up to <paramref name="largestMessage"/> bytes, or null when it carries them with their envelope.
+    /// </summary>
+    internal static string? RemoteFrameProblem(long? frameSize, long largestMessage)
+    {
+        if (frameSize is not { } limit || limit >= largestMessage + RemoteEnvelopeAllowance) return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{RemoteFrameSizeKey} is {limit} bytes, less than the largest WebSocket message this server takes ({largestMessage} bytes) and {RemoteEnvelopeAllowance / 1024} KiB for its envelope: larger room messages will not reach members on other nodes (Akka.Remote drops them). Raise {RemoteFrameSizeKey}, or lower server.websocket.max-message-size.");
     }
 
     /// <summary>
