@@ -58,8 +58,13 @@ internal sealed partial class WebSocketSession
     /// <summary>How long an ask to join a lost room's next incarnation waits for its answer before it is made again.</summary>
     private static readonly TimeSpan RejoinRetry = TimeSpan.FromSeconds(3);
 
-    /// <summary>Asks made to join a lost room's next incarnation before the client is told it closed.</summary>
-    private const int MaxRejoinAttempts = 10;
+    /// <summary>
+    /// Asks made to join a lost room's next incarnation before the client is told it closed: a minute of them. The next
+    /// incarnation answers once the room's shard (and perhaps the sharding coordinator and the room type's directory,
+    /// if they were on the lost node too) lives again on a survivor; that took up to about 30 s on a loaded 2-core box,
+    /// and a budget of just that sometimes ran out first.
+    /// </summary>
+    private const int MaxRejoinAttempts = 20;
 
     private void AskToRejoin(string room, string type)
     {
