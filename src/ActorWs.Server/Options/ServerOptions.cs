@@ -247,6 +247,12 @@ public sealed class RoomOptions
     /// <summary>How long a resumable session outlives a dropped connection (a room type may set its own; the longest of its rooms wins).</summary>
     public TimeSpan ReconnectionWindow { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// In a cluster: how long a session holds what its client sends a room that is moving to another node (its node
+    /// leaves) before it gives the room up and tells the client it closed. Not a setting: tests shorten it.
+    /// </summary>
+    internal TimeSpan MoveWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Most room messages a session keeps for a resume (unacknowledged).</summary>
     public int ResumeBufferMessages { get; set; } = 512;
 

@@ -36,6 +36,9 @@ internal sealed partial class RoomActor
             var m = _memberList[i];
             members[i] = new RoomSnapshotMember(m.Id, m.Identity, m.Session, m.Connection, m.Sequenced, m.Relay ?? relayHere, m.ResumeToken, m.JoinedAt);
         }
+        // Its members' sessions hold what their clients send it until they hear where it went (RoomMoved).
+        var moving = new RoomMoving(RoomName, Self);
+        foreach (var member in _memberList) Notify(member, moving);
         // The relays forget this room without telling its members it closed: it goes on elsewhere.
         var handedOff = new RelayRoomHandedOff(Self);
         foreach (var relay in _lifetime.RemoteNodes.Keys) relay.Tell(handedOff, Self);

@@ -171,8 +171,15 @@ internal sealed partial class WebSocketSession
 
     public void LeaveRoom(string room, object? tag = null)
     {
-        if (_rooms is not null && _rooms.TryGetValue(room, out var joined)) joined.Ref.Tell(new LeaveRoomRequest(room, tag), Self);
+        if (_rooms is not null && _rooms.TryGetValue(room, out var joined)) TellRoom(room, joined.Ref, new LeaveRoomRequest(room, tag));
         else Self.Tell(new RoomLeaveConfirmed(room, tag), Self);
+    }
+
+    /// <summary>Tells a joined room a leave: held while the room moves to another node (see <see cref="MovingRoom"/>).</summary>
+    private void TellRoom(string room, IActorRef roomRef, LeaveRoomRequest leave)
+    {
+        if (_moving is not null && _moving.TryGetValue(room, out var moving)) moving.Held.Add(leave);
+        else roomRef.Tell(leave, Self);
     }
 
     public bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type) =>
@@ -180,17 +187,20 @@ internal sealed partial class WebSocketSession
 
     public bool SendToRoom(ReadOnlySpan<char> room, ReadOnlySpan<byte> payload, WebSocketMessageType type, object? tag)
     {
-        if (_rooms is null || !_rooms.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(room, out var joined)) return false;
+        if (_rooms is null || !_rooms.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(room, out string? name, out var joined)) return false;
         var message = WebSocketMessage.Rent(payload, type, flow: null);
         message.RoomTag = tag;
-        joined.Ref.Tell(message, Self);
+        if (_moving is not null && _moving.ContainsKey(name)) HoldForMovingRoom(name, message);
+        else joined.Ref.Tell(message, Self);
         return true;
     }
 
     public bool SendToCurrentRoom(ReadOnlySpan<byte> payload, WebSocketMessageType type)
     {
         if (_currentRoom is null) return false;
-        _currentRoom.Tell(WebSocketMessage.Rent(payload, type, flow: null), Self);
+        var message = WebSocketMessage.Rent(payload, type, flow: null);
+        if (MovingRoomAt(_currentRoom) is { } moving) HoldForMovingRoom(moving, message);
+        else _currentRoom.Tell(message, Self);
         return true;
     }
 
@@ -202,7 +212,7 @@ internal sealed partial class WebSocketSession
     internal int LeaveAllRooms()
     {
         if (_rooms is null) return 0;
-        foreach (var (name, room) in _rooms) room.Ref.Tell(new LeaveRoomRequest(name, null), Self);
+        foreach (var (name, room) in _rooms) TellRoom(name, room.Ref, new LeaveRoomRequest(name, null));
         return _rooms.Count;
     }
 
@@ -274,24 +284,33 @@ internal sealed partial class WebSocketSession
             case RoomListRefused refused:
                 if (!_closed) _handler.OnRoomEvent(this, new RoomListFailed(refused.Reason, refused.Tag));
                 return true;
+            case RoomMoving moving:
+                RoomIsMoving(moving.Room, moving.RoomRef);
+                return true;
+            case RoomMoveTimedOut due:
+                MoveTimedOut(due);
+                return true;
             case RoomMoved moved:
-                // The room goes on on another node: the same room, at a new address.
+                // The room goes on on another node: the same room, at a new address, where what waited for it goes now.
                 if (_rooms is not null && _rooms.TryGetValue(moved.Room, out var before))
                 {
                     if (before.Ref.Equals(_currentRoom)) _currentRoom = moved.RoomRef;
                     _rooms[moved.Room] = (moved.RoomRef, before.Type);
+                    MovingRoomArrived(moved.Room, moved.RoomRef);
                 }
                 return true;
             case MembershipMovedAway away:
                 // The client resumed elsewhere; this session is no longer the member.
                 if (_rooms is not null && _rooms.TryGetValue(away.Room, out var movedFrom) && movedFrom.Ref.Equals(away.RoomRef))
                 {
+                    DropMovingRoom(away.Room, $"not a member of room \"{away.Room}\"");
                     _rooms.Remove(away.Room);
                     if (movedFrom.Ref.Equals(_currentRoom)) _currentRoom = null;
                 }
                 return true;
             case RoomStopped stopped:
                 if (_rooms is null || !_rooms.TryGetValue(stopped.Room, out var room) || !room.Ref.Equals(stopped.RoomRef)) return true;
+                DropMovingRoom(stopped.Room, stopped.Reason);
                 _rooms.Remove(stopped.Room);
                 if (room.Ref.Equals(_currentRoom)) _currentRoom = null;
                 if (stopped.Reason == RoomStopped.NodeLost && !_closed)

@@ -7,6 +7,7 @@ using ActorWs.Protocol.Frames;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
 using ActorWs.Server.Rooms.Cluster;
+using ActorWs.Server.Sessions;
 using ActorWs.Server.Tests.Infrastructure;
 using Xunit;
 
@@ -130,29 +131,76 @@ public sealed class ClusterHandOffTests
     }
 
     [Fact]
-    public async Task AMessageThatReachesARoomAsItMoves_IsRefusedWithAReasonToSendItAgain_ToMembersOnEveryNode()
+    public async Task WhatMembersSendAsTheirRoomMoves_IsHeldAndTakenOnItsNextNode_EachMessageAnswered_NoneLostOrTwice()
     {
         await using var cluster = await TestCluster.StartAsync(configure: Define);
         string room = await RoomOnNode0Async(cluster, "counting");
-        await using var remote = await JsonClient.ConnectAsync(cluster[1]); // answered through its node's relay
-        await using var local = await JsonClient.ConnectAsync(cluster[0]);
-        await remote.OkAsync("joinById", $"\"room\":\"{room}\"");
-        await local.OkAsync("joinById", $"\"room\":\"{room}\"");
+        await using var a = await JsonClient.ConnectAsync(cluster[1]);
+        await using var b = await JsonClient.ConnectAsync(cluster[2]);
+        await a.OkAsync("joinById", $"\"room\":\"{room}\"");
+        await b.OkAsync("joinById", $"\"room\":\"{room}\"");
 
-        // The room hands itself off as its entity asks it to when its node leaves (here the node stays, and so does the
-        // room, in the state it is in between its hand-off and its entity's stop).
+        // a sends one confirmed message after another while node 0, the room's, leaves: each is answered, taken (held by
+        // a's session while the room moves, then taken on its next node) or, if it reached the room as it handed itself
+        // off, refused with the reason to send it again. None goes unanswered.
+        var leaving = Akka.Cluster.Cluster.Get(cluster[0].System);
+        leaving.Leave(leaving.SelfAddress);
+        int taken = 0, refused = 0, takenAfterTheMove = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (takenAfterTheMove < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the room did not go on elsewhere ({taken} taken, {refused} refused)");
+            var reply = await a.RequestAsync("send", $"\"room\":\"{room}\",\"data\":{{}}", TimeSpan.FromSeconds(45));
+            if (reply.GetProperty("op").GetString() == "error")
+            {
+                Assert.Equal(RoomActor.MovingReason, reply.GetProperty("reason").GetString());
+                refused++;
+                continue;
+            }
+            Assert.Equal("ok", reply.GetProperty("status").GetString());
+            taken++;
+            bool gone = Akka.Cluster.Cluster.Get(cluster[1].System).State.Members.All(m => !m.Address.Equals(leaving.SelfAddress));
+            if (gone) takenAfterTheMove++;
+        }
+
+        // b, on a third node, got exactly the taken ones, counted on by the room that moved with its state: 1, 2, … taken.
+        for (int expected = 1; expected <= taken; expected++)
+        {
+            Assert.Equal(expected, Count(await b.NextAsync(r => r.Op == "message", TimeSpan.FromSeconds(20))));
+        }
+        Assert.DoesNotContain(await b.DrainAsync(TimeSpan.FromMilliseconds(300)), r => r.Op is "message" or "notice");
+    }
+
+    [Fact]
+    public async Task WhatAMemberSendsARoomThatNeverSaysWhereItMoved_IsRefused_AndTheClientHearsTheRoomClosed()
+    {
+        await using var cluster = await TestCluster.StartAsync(options: o => o.Rooms.MoveWait = TimeSpan.FromSeconds(2), configure: Define);
+        string room = await RoomOnNode0Async(cluster, "counting");
+        await using var remote = await JsonClient.ConnectAsync(cluster[1]);
+        await remote.OkAsync("joinById", $"\"room\":\"{room}\"");
+
+        // The room hands itself off as its entity asks it to when its node leaves, but here the node stays and the room
+        // never starts elsewhere: nothing will say where it went.
         var roomRef = (await cluster[0].Server.Rooms.FindAsync("counting", room))!;
         roomRef.Tell(RoomSnapshotWanted.Instance, ActorRefs.NoSender);
 
-        foreach (var member in new[] { remote, local })
-        {
-            var reply = await member.RequestAsync("send", $"\"room\":\"{room}\",\"data\":{{}}");
-            Assert.Equal("error", reply.GetProperty("op").GetString());
-            Assert.Equal(RoomActor.MovingReason, reply.GetProperty("reason").GetString());
-        }
-        // Nothing was taken: no member got a message.
-        var seen = (await remote.DrainAsync(TimeSpan.FromMilliseconds(300))).Concat(await local.DrainAsync(TimeSpan.FromMilliseconds(300)));
-        Assert.DoesNotContain(seen, r => r.Op == "message");
+        // Until the member's session has heard that the room moves, a message reaches the room, which refuses it at once;
+        // after, the session holds it.
+        JsonElement reply;
+        do reply = await remote.RequestAsync("send", $"\"room\":\"{room}\",\"data\":{{}}", TimeSpan.FromSeconds(10));
+        while (reply.GetProperty("op").GetString() == "error" && reply.GetProperty("reason").GetString() == RoomActor.MovingReason);
+
+        // The held one is refused once the wait is over, and the client is told the room closed.
+        Assert.Equal("error", reply.GetProperty("op").GetString());
+        Assert.Equal(WebSocketSession.MoveTimedOutReason, reply.GetProperty("reason").GetString());
+        var closed = await remote.NextAsync(r => r.Op == "notice" && r.Json!.Value.GetProperty("room").GetString() == room);
+        Assert.Equal("closed", closed.Json!.Value.GetProperty("event").GetString());
+        Assert.Equal(WebSocketSession.MoveTimedOutReason, closed.Json!.Value.GetProperty("reason").GetString());
+        // The session is no longer in it: a later send is refused as from a non-member.
+        var after = await remote.RequestAsync("send", $"\"room\":\"{room}\",\"data\":{{}}");
+        Assert.Equal("error", after.GetProperty("op").GetString());
+        Assert.Contains("not a member", after.GetProperty("reason").GetString());
+        Assert.DoesNotContain(await remote.DrainAsync(TimeSpan.FromMilliseconds(300)), r => r.Op == "message");
     }
 
     [Fact]

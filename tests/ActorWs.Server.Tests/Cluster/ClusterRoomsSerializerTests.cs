@@ -110,6 +110,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
                 ], "{\"score\":[3,1]}", 1_733_000_009_999),
             ["XH"] = new RelayRoomHandedOff(remote),
             ["MV"] = new RoomMoved("duel-1", "duel", remote),
+            ["MG"] = new RoomMoving("duel-1", remote),
             ["MA"] = new MembershipMovedAway("duel-1", remote),
         };
     }
@@ -118,7 +119,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
     [
         "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "CR", "T", "C", "N",
         "SR", "MO", "SA", "LW", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
-        "RM", "RMA", "RMN", "TK", "SN", "XH", "MV", "MA",
+        "RM", "RMA", "RMN", "TK", "SN", "XH", "MV", "MG", "MA",
     ];
 
     [Theory]

@@ -87,6 +87,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         RoomSnapshot => SnapshotManifest,
         RelayRoomHandedOff => "XH",
         RoomMoved => "MV",
+        RoomMoving => "MG",
         MembershipMovedAway => "MA",
         _ => throw new ArgumentException($"{o.GetType()} is not a clustered-rooms message", nameof(o)),
     };
@@ -322,6 +323,10 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 w.Write(m.RoomType);
                 WriteRef(w, m.RoomRef);
                 break;
+            case RoomMoving m:
+                w.Write(m.Room);
+                WriteRef(w, m.RoomRef);
+                break;
             case MembershipMovedAway m:
                 w.Write(m.Room);
                 WriteRef(w, m.RoomRef);
@@ -381,6 +386,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             SnapshotManifest => ReadSnapshot(r),
             "XH" => new RelayRoomHandedOff(ReadRef(r)),
             "MV" => new RoomMoved(r.ReadString(), r.ReadString(), ReadRef(r)),
+            "MG" => new RoomMoving(r.ReadString(), ReadRef(r)),
             "MA" => new MembershipMovedAway(r.ReadString(), ReadRef(r)),
             _ => throw new SerializationException($"unknown clustered-rooms manifest \"{manifest}\""),
         };

@@ -35,6 +35,12 @@ internal sealed record RoomSnapshot(string OptionsJson, long Incarnation, long P
 /// <summary>Room → the relays of its members' nodes, as it moves to another node: forget me without telling my members I closed (I go on elsewhere).</summary>
 internal sealed record RelayRoomHandedOff(IActorRef Room) : IDeadLetterSuppression;
 
+/// <summary>
+/// Room → each member's session, as it hands itself off to move to another node: what the client sends it (and leaves)
+/// wait in the session until <see cref="RoomMoved"/> says where it went (<paramref name="RoomRef"/>: its old address).
+/// </summary>
+internal sealed record RoomMoving(string Room, IActorRef RoomRef) : IDeadLetterSuppression;
+
 /// <summary>Room (on its new node) → each member's session: the room moved; talk to it at <paramref name="RoomRef"/> from now on.</summary>
 internal sealed record RoomMoved(string Room, string RoomType, IActorRef RoomRef) : IDeadLetterSuppression;
 
