@@ -27,7 +27,7 @@ public static class SoakOptionsParser
           --soak-max-rss-slope K    fail when RSS grows faster than this after warm-up, KiB/min (default 1024;
                                     judged by a robust slope and the first vs last third, see the README)
           --soak-max-heap-slope K   the same for the GC heap after the last collection (default 1024)
-          --soak-drain-timeout D    wait for descriptors to come back to the baseline (default 30s)
+          --soak-drain-timeout D    wait for descriptors to come back to the baseline (default 60s)
           --connect-concurrency N   connections opened at once while ramping up (default 64)
           --server-cpus LIST        taskset CPU list for the server (default 0)
           --client-cpus LIST        CPUs for the tool's own clients: a taskset list, auto (default: every CPU
