@@ -63,7 +63,8 @@ public sealed class ClusterBroadcastScenario : Scenario
         "cluster-broadcast: ActorWs against itself, 1 node vs 3 nodes (a cluster is ActorWs's own; the Kestrel column stays empty). "
         + "All three nodes share the single node's server CPUs here, so the bar on one box is the same work at ≥ 0.8× the rate; "
         + "each broadcast crosses once to each other node with members (2 crossings per broadcast); a room's turn of several "
-        + "broadcasts crosses in one message per node, so remote messages per broadcast are at most 2.";
+        + "broadcasts crosses in one message per node, so remote messages per broadcast are at most 2. "
+        + "The 3-node run warms up for at least 60 s (three processes JIT-compile on one core), whatever the warm-up above.";
 
     /// <inheritdoc/>
     public override bool Supports(ServerKind server) => server == ServerKind.ActorWs;

@@ -62,7 +62,7 @@ internal sealed partial class WebSocketSession
     /// Asks made to join a lost room's next incarnation before the client is told it closed: a minute of them. The next
     /// incarnation answers once the room's shard (and perhaps the sharding coordinator and the room type's directory,
     /// if they were on the lost node too) lives again on a survivor; that took up to about 30 s on a loaded 2-core box,
-    /// and a budget of just that sometimes ran out first.
+    /// so a budget of just that could run out first.
     /// </summary>
     private const int MaxRejoinAttempts = 20;
 
