@@ -167,13 +167,6 @@ public sealed class ClusterRoomTests
     private static (long Messages, long Broadcasts) RelayedTotals(TestCluster cluster) =>
         (cluster.Nodes.Sum(n => n.Server.Metrics.RelayMessagesSent), cluster.Nodes.Sum(n => n.Server.Metrics.RelayedBroadcastsSent));
 
-    private static async Task<List<string>> ReceiveTextsAsync(ClientWebSocket client, int count)
-    {
-        var texts = new List<string>(count);
-        for (int i = 0; i < count; i++) texts.Add(await EchoTests.ReceiveTextAsync(client));
-        return texts;
-    }
-
     [Fact]
     public async Task ATurnsBroadcasts_CrossToEachOtherNodeInOneMessage_AndArriveInOrder_WithExceptAndDirectSends()
     {
@@ -202,7 +195,7 @@ public sealed class ClusterRoomTests
             var before = RelayedTotals(cluster);
             await EchoTests.SendTextAsync(sender, "many");
             var expected = Enumerable.Range(0, 100).Select(i => $"m{i}").ToList();
-            foreach (var member in members) Assert.Equal(expected, await ReceiveTextsAsync(member, 100));
+            foreach (var member in members) Assert.Equal(expected, await EchoTests.ReceiveTextsAsync(member, 100));
             var after = RelayedTotals(cluster);
             Assert.Equal((2L, 200L), (after.Messages - before.Messages, after.Broadcasts - before.Broadcasts));
 
@@ -211,8 +204,8 @@ public sealed class ClusterRoomTests
             // broadcast it was the only member for never crossed to it; the third node all four, in two messages.
             before = RelayedTotals(cluster);
             await EchoTests.SendTextAsync(sender, "go");
-            Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
-            foreach (var other in others) Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+            Assert.Equal(["b1", "b2", "to-sender", "b3"], await EchoTests.ReceiveTextsAsync(sender, 4));
+            foreach (var other in others) Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await EchoTests.ReceiveTextsAsync(other, 4));
             after = RelayedTotals(cluster);
             Assert.Equal((4L, 7L), (after.Messages - before.Messages, after.Broadcasts - before.Broadcasts));
 

@@ -40,18 +40,23 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
 
     private IActorRef StartRelay() => Sys.ActorOf(Props.Create(() => new RoomRelay(_metrics)).WithDispatcher("one-thread"));
 
+    /// <summary>A member of <paramref name="room"/> on the relay's node: its session and connection, as probes, told to the relay.</summary>
+    private (TestProbe Session, TestProbe Connection) Join(IActorRef relay, TestProbe room, bool sequenced)
+    {
+        TestProbe session = CreateTestProbe(), connection = CreateTestProbe();
+        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", session.Ref, connection.Ref, sequenced));
+        return (session, connection);
+    }
+
     [Fact]
     public void BroadcastsThatArriveTogether_ReachEachConnectionAsOneBatch_AndEachResumableSessionFrameByFrame()
     {
         var relay = StartRelay();
         var blocker = Sys.ActorOf(Props.Create<EchoActor>().WithDispatcher("one-thread"));
         var room = CreateTestProbe();
-        TestProbe sessionA = CreateTestProbe(), connectionA = CreateTestProbe();
-        TestProbe sessionB = CreateTestProbe(), connectionB = CreateTestProbe();
-        TestProbe sessionS = CreateTestProbe(), connectionS = CreateTestProbe();
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionA.Ref, connectionA.Ref, Sequenced: false));
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionB.Ref, connectionB.Ref, Sequenced: false));
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionS.Ref, connectionS.Ref, Sequenced: true));
+        var (sessionA, connectionA) = Join(relay, room, sequenced: false);
+        var (sessionB, connectionB) = Join(relay, room, sequenced: false);
+        var (sessionS, connectionS) = Join(relay, room, sequenced: true);
 
         using var gate = new ManualResetEventSlim();
         blocker.Tell(new Block(gate, TestActor));
@@ -89,12 +94,9 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
     {
         var relay = StartRelay();
         var room = CreateTestProbe();
-        TestProbe sessionA = CreateTestProbe(), connectionA = CreateTestProbe();
-        TestProbe sessionB = CreateTestProbe(), connectionB = CreateTestProbe();
-        TestProbe sessionS = CreateTestProbe(), connectionS = CreateTestProbe();
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionA.Ref, connectionA.Ref, Sequenced: false));
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionB.Ref, connectionB.Ref, Sequenced: false));
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionS.Ref, connectionS.Ref, Sequenced: true));
+        var (_, connectionA) = Join(relay, room, sequenced: false);
+        var (sessionB, connectionB) = Join(relay, room, sequenced: false);
+        var (sessionS, _) = Join(relay, room, sequenced: true);
 
         relay.Tell(Turn(room.Ref,
             new RelayedBroadcast(5, RoomPayload.Data, Encoded("one"), Except: sessionB.Ref),
@@ -122,10 +124,8 @@ public sealed class RoomRelayTests() : Akka.TestKit.Xunit2.TestKit(DispatchTesti
     {
         var relay = StartRelay();
         var room = CreateTestProbe();
-        TestProbe sessionA = CreateTestProbe(), connectionA = CreateTestProbe();
-        TestProbe sessionS = CreateTestProbe(), connectionS = CreateTestProbe();
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionA.Ref, connectionA.Ref, Sequenced: false));
-        relay.Tell(new RelayMemberJoined(room.Ref, "lobby", sessionS.Ref, connectionS.Ref, Sequenced: true));
+        var (sessionA, connectionA) = Join(relay, room, sequenced: false);
+        var (sessionS, _) = Join(relay, room, sequenced: true);
 
         // A frame for one member goes to its connection (or, resumable, its session); a notice to its session.
         relay.Tell(new RelayedFrame(room.Ref, "lobby", sessionA.Ref, RoomPayload.Data, Encoded("just you"), 3));

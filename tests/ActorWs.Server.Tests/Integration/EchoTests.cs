@@ -32,6 +32,14 @@ public sealed class EchoTests
 
     internal static Task SendTextAsync(ClientWebSocket client, string text) => SendAsync(client, Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
+    /// <summary>The next <paramref name="count"/> messages, each a whole text message, in order.</summary>
+    internal static async Task<List<string>> ReceiveTextsAsync(ClientWebSocket client, int count)
+    {
+        var texts = new List<string>(count);
+        for (int i = 0; i < count; i++) texts.Add(await ReceiveTextAsync(client));
+        return texts;
+    }
+
     internal static async Task<string> ReceiveTextAsync(ClientWebSocket client)
     {
         var (type, payload) = await ReceiveWholeAsync(client);

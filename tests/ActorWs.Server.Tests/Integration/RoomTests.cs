@@ -186,13 +186,6 @@ public sealed class RoomTests
         }
     }
 
-    private static async Task<List<string>> ReceiveTextsAsync(ClientWebSocket client, int count)
-    {
-        var texts = new List<string>(count);
-        for (int i = 0; i < count; i++) texts.Add(await EchoTests.ReceiveTextAsync(client));
-        return texts;
-    }
-
     [Fact]
     public async Task SeveralDeliveriesInOneRoomTurn_ArriveInOrder_WithExceptAndDirectSends_AlsoWhenTheRoomThenFails()
     {
@@ -206,28 +199,28 @@ public sealed class RoomTests
         // One at a time, so that each is known to be in (a member's messages wait for its join).
         using var sender = await server.ConnectAsync("/burst/x");
         await EchoTests.SendTextAsync(sender, "go");
-        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await EchoTests.ReceiveTextsAsync(sender, 4));
         using var other = await server.ConnectAsync("/burst/x");
         await EchoTests.SendTextAsync(other, "go");
-        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(other, 4));
-        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await EchoTests.ReceiveTextsAsync(other, 4));
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await EchoTests.ReceiveTextsAsync(sender, 4));
 
         await EchoTests.SendTextAsync(sender, "go");
-        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
-        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await EchoTests.ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await EchoTests.ReceiveTextsAsync(other, 4));
 
         await EchoTests.SendTextAsync(sender, "many");
         var expected = Enumerable.Range(0, 100).Select(i => $"m{i}").ToList();
-        Assert.Equal(expected, await ReceiveTextsAsync(sender, 100));
-        Assert.Equal(expected, await ReceiveTextsAsync(other, 100));
+        Assert.Equal(expected, await EchoTests.ReceiveTextsAsync(sender, 100));
+        Assert.Equal(expected, await EchoTests.ReceiveTextsAsync(other, 100));
 
         // What the room broadcast before failing is still delivered, then the room is restarted.
         await EchoTests.SendTextAsync(sender, "fail");
-        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
-        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await EchoTests.ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await EchoTests.ReceiveTextsAsync(other, 4));
         await EchoTests.SendTextAsync(other, "again");
-        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await ReceiveTextsAsync(sender, 4));
-        Assert.Equal(["b1", "b2", "to-sender", "b3"], await ReceiveTextsAsync(other, 4));
+        Assert.Equal(["b1", "b2", "not-to-sender", "b3"], await EchoTests.ReceiveTextsAsync(sender, 4));
+        Assert.Equal(["b1", "b2", "to-sender", "b3"], await EchoTests.ReceiveTextsAsync(other, 4));
     }
 
     /// <summary>A room type whose logic throws on "boom" and relays everything else (the raw JSON data) to all members.</summary>
