@@ -125,6 +125,13 @@ public sealed record BenchOptions
     /// <summary>Members that send in the broadcast scenario.</summary>
     public int BroadcastSenders { get; init; } = DefaultBroadcastSenders;
 
+    /// <summary>
+    /// Broadcast messages per second from all senders together, each sent at a fixed time whether or not the sender's
+    /// earlier ones came back (open loop, as independent clients send); 0, the default: each sender sends its next
+    /// message when its last one came back (closed loop), so the rate is what the server turns round.
+    /// </summary>
+    public int BroadcastRate { get; init; }
+
     /// <summary>Broadcast message size in bytes (at least 16: send time, sender, sequence).</summary>
     public int BroadcastMessageBytes { get; init; } = DefaultMessageBytes;
 

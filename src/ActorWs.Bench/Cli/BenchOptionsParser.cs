@@ -19,6 +19,9 @@ public static partial class BenchOptionsParser
     /// <summary>Smallest broadcast message: send time (8 bytes), sender (4) and sequence number (4).</summary>
     public const int MinBroadcastMessageBytes = 16;
 
+    /// <summary>Most broadcast messages per second (the load generator's own limit).</summary>
+    public const int MaxBroadcastRate = 10_000_000;
+
     /// <summary>Most echo messages in flight per connection.</summary>
     public const int MaxEchoDepth = 1024;
 
@@ -65,6 +68,8 @@ public static partial class BenchOptionsParser
           --connect-concurrency N   handshakes in flight (default 256)
           --broadcast-members N     room size (default 1000)
           --broadcast-senders N     members that send (default 10)
+          --broadcast-rate R        the senders together send R messages/s at fixed times, open loop
+                                    (default 0: each sends again when its last one came back)
           --broadcast-size BYTES    (default 32, at least 16)
           --tick-clients N          clients in the tick room (default 100, at most 1000)
           --tick-hz HZ              ticks per second, 1-120 (default 30)
@@ -198,6 +203,9 @@ public static partial class BenchOptionsParser
                 break;
             case "--broadcast-senders":
                 options = options with { BroadcastSenders = ParseInt(name, value, 1, MaxConnections, ref error) };
+                break;
+            case "--broadcast-rate":
+                options = options with { BroadcastRate = ParseInt(name, value, 0, MaxBroadcastRate, ref error) };
                 break;
             case "--broadcast-size":
                 options = options with { BroadcastMessageBytes = ParseInt(name, value, MinBroadcastMessageBytes, MaxMessageBytes, ref error) };

@@ -53,6 +53,7 @@ public static class JsonReport
                 ["connect_concurrency"] = options.ConnectConcurrency,
                 ["broadcast_members"] = options.BroadcastMembers,
                 ["broadcast_senders"] = options.BroadcastSenders,
+                ["broadcast_rate"] = options.BroadcastRate,
                 ["broadcast_size"] = options.BroadcastMessageBytes,
                 ["tick_clients"] = options.TickClients,
                 ["tick_hz"] = options.TickHz,

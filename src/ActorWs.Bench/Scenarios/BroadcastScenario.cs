@@ -38,7 +38,7 @@ public sealed class BroadcastScenario : Scenario
         ArgumentNullException.ThrowIfNull(options);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{options.BroadcastMembers} members, {options.BroadcastSenders} senders × {options.BroadcastMessageBytes} B");
+            $"{options.BroadcastMembers} members, {options.BroadcastSenders} senders × {options.BroadcastMessageBytes} B{Loop(options)}");
     }
 
     /// <inheritdoc/>
@@ -56,8 +56,12 @@ public sealed class BroadcastScenario : Scenario
         return new ServerRun(context.Server.Kind, Figures(window, result), window.Records, window.Failure);
     }
 
+    /// <summary>How the senders send, for descriptions: nothing for the closed loop, the rate for an open one.</summary>
+    internal static string Loop(BenchOptions options) =>
+        options.BroadcastRate > 0 ? string.Create(CultureInfo.InvariantCulture, $", {options.BroadcastRate:N0} msg/s together (open loop)") : "";
+
     /// <summary>
-    /// The generator's arguments for the broadcast: members, senders, size, warm-up and window from the options, to one
+    /// The generator's arguments for the broadcast: members, senders, size, rate (open loop, when set), warm-up and window from the options, to one
     /// server (<c>--port</c>) or, with several ports, spread round-robin over them (<c>--target</c> each; member i joins
     /// through port i mod count).
     /// </summary>
@@ -77,6 +81,7 @@ public sealed class BroadcastScenario : Scenario
             "broadcast", .. address, "--room", Room,
             "--members", Arg(options.BroadcastMembers), "--senders", Arg(options.BroadcastSenders), "--size", Arg(options.BroadcastMessageBytes),
             "--concurrency", Arg(options.ConnectConcurrency), "--warmup", Arg(options.WarmupSeconds), "--duration", Arg(options.DurationSeconds),
+            .. options.BroadcastRate > 0 ? new[] { "--rate", Arg(options.BroadcastRate) } : [],
         ];
     }
 

@@ -75,7 +75,7 @@ public sealed class ClusterBroadcastScenario : Scenario
         ArgumentNullException.ThrowIfNull(options);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{options.BroadcastMembers} members, {options.BroadcastSenders} senders × {options.BroadcastMessageBytes} B; 1 node, then {BenchOptions.ClusterNodeCount} nodes (members round-robin)");
+            $"{options.BroadcastMembers} members, {options.BroadcastSenders} senders × {options.BroadcastMessageBytes} B{BroadcastScenario.Loop(options)}; 1 node, then {BenchOptions.ClusterNodeCount} nodes (members round-robin)");
     }
 
     /// <inheritdoc/>

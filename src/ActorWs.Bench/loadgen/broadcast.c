@@ -1,8 +1,11 @@
 /*
  * broadcast: M members join /rooms/<room>; K of them (spread evenly over the join order) send.
- * A sender sends its next message when its own previous one has come back through the room
- * (or after the stall timeout, counted). Each payload carries its send time, so every member
- * measures delivery latency; deliveries/s counts messages received by all members together.
+ * Closed loop (the default): a sender sends its next message when its own previous one has come back
+ * through the room (or after the stall timeout, counted), so the rate is whatever the server turns round.
+ * Open loop (--rate R): the senders together send R messages/s, each at fixed times whether or not its
+ * earlier ones came back, as independent clients do; a message the generator sends late still carries
+ * the time it was due, so its wait counts in the latency. Each payload carries its send time, so every
+ * member measures delivery latency; deliveries/s counts messages received by all members together.
  * Per (member, sender) sequence numbers reveal lost or reordered deliveries.
  */
 #include <stdio.h>
@@ -28,8 +31,9 @@ typedef struct member {
 typedef struct sender {
     uint32_t member;     /* connection index */
     uint32_t seq;        /* sequence number of the last message sent (0 = none yet) */
-    uint64_t sent_at;
-    int awaiting;        /* waiting for its own last message to come back */
+    uint64_t sent_at;    /* the time its last message carries: when it was sent (closed loop) or due (open loop) */
+    uint64_t next_due;   /* open loop: when its next message is due */
+    int awaiting;        /* closed loop: waiting for its own last message to come back */
 } sender_t;
 
 typedef struct broadcast_mode {
@@ -37,6 +41,7 @@ typedef struct broadcast_mode {
     member_t *members;
     sender_t *senders;
     uint32_t *last_seen;  /* members x senders: last sequence number delivered, 0 = none yet */
+    uint64_t interval_ns; /* open loop: time between one sender's messages */
     int sending;
     int measuring;
     uint64_t deliveries;  /* messages received by members in the measured window */
@@ -69,7 +74,8 @@ static uint32_t get_u32(const uint8_t *p)
 
 static uint64_t get_u64(const uint8_t *p) { return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32; }
 
-static void send_next(broadcast_mode_t *m, engine_t *e, uint32_t slot)
+/* Sends the sender's next message, carrying stamp as its send time. */
+static void send_next(broadcast_mode_t *m, engine_t *e, uint32_t slot, uint64_t stamp)
 {
     sender_t *s = &m->senders[slot];
     conn_t *c = &e->conns[s->member];
@@ -81,7 +87,7 @@ static void send_next(broadcast_mode_t *m, engine_t *e, uint32_t slot)
     uint32_t size = m->opt->size;
     memset(payload + BROADCAST_HEADER_BYTES, PAYLOAD_FILLER, size - BROADCAST_HEADER_BYTES);
     s->seq++;
-    s->sent_at = now_ns();
+    s->sent_at = stamp;
     s->awaiting = 1;
     put_u64(payload, s->sent_at);
     put_u32(payload + 8, slot);
@@ -136,10 +142,10 @@ static void broadcast_on_message(void *mode, conn_t *c, int opcode, uint64_t len
     *last = seq;
 
     sender_t *s = &m->senders[slot];
-    if (member->sender_slot == slot && s->awaiting && seq == s->seq) {
+    if (m->opt->rate == 0 && member->sender_slot == slot && s->awaiting && seq == s->seq) {
         s->awaiting = 0;
         if (m->sending) {
-            send_next(m, c->engine, slot);
+            send_next(m, c->engine, slot, now_ns());
         }
     }
 }
@@ -150,7 +156,27 @@ static const mode_ops_t broadcast_ops = {
     .on_message = broadcast_on_message,
 };
 
-/* Serves the room until deadline, restarting senders whose message never came back. */
+/*
+ * Open loop: sends every message that is due, all at once if the loop fell behind (each still carries the time
+ * it was due), and returns when the next one is.
+ */
+static uint64_t send_due(broadcast_mode_t *m, engine_t *e, uint64_t now)
+{
+    uint64_t next = UINT64_MAX;
+    for (uint32_t slot = 0; slot < m->opt->senders; slot++) {
+        sender_t *s = &m->senders[slot];
+        while (s->next_due <= now) {
+            send_next(m, e, slot, s->next_due);
+            s->next_due += m->interval_ns;
+        }
+        if (s->next_due < next) {
+            next = s->next_due;
+        }
+    }
+    return next;
+}
+
+/* Serves the room until deadline: sends what is due (open loop), or restarts senders whose message never came back. */
 static void run_until(broadcast_mode_t *m, engine_t *e, uint64_t deadline, const char *phase)
 {
     uint64_t stall_ns = (uint64_t)(m->opt->stall_timeout_s * NS_PER_SEC);
@@ -167,15 +193,22 @@ static void run_until(broadcast_mode_t *m, engine_t *e, uint64_t deadline, const
         }
         if (now >= next_check) {
             next_check = now + ENGINE_TICK_NS;
-            for (uint32_t slot = 0; slot < m->opt->senders && m->sending; slot++) {
+            for (uint32_t slot = 0; slot < m->opt->senders && m->sending && m->opt->rate == 0; slot++) {
                 sender_t *s = &m->senders[slot];
                 if (s->awaiting && now - s->sent_at > stall_ns) {
                     m->stalls++;
-                    send_next(m, e, slot);
+                    send_next(m, e, slot, now_ns());
                 }
             }
         }
-        engine_poll(e, deadline < next_check ? deadline : next_check);
+        uint64_t wake = deadline < next_check ? deadline : next_check;
+        if (m->opt->rate > 0 && m->sending) {
+            uint64_t due = send_due(m, e, now);
+            if (due < wake) {
+                wake = due;
+            }
+        }
+        engine_poll(e, wake);
     }
 }
 
@@ -210,8 +243,17 @@ int run_broadcast(const options_t *opt)
     /* Nothing to measure: report the connection errors at once instead of idling through the phases. */
     int nothing_open = e->open_count == 0;
     m.sending = !nothing_open;
-    for (uint32_t slot = 0; slot < k; slot++) {
-        send_next(&m, e, slot);
+    uint64_t first = now_ns();
+    if (opt->rate > 0) {
+        /* Each sender sends rate/k messages/s; their first ones are spread over one interval of the whole rate. */
+        m.interval_ns = (uint64_t)k * NS_PER_SEC / opt->rate;
+        for (uint32_t slot = 0; slot < k; slot++) {
+            m.senders[slot].next_due = first + (uint64_t)slot * NS_PER_SEC / opt->rate;
+        }
+    } else if (m.sending) {
+        for (uint32_t slot = 0; slot < k; slot++) {
+            send_next(&m, e, slot, first);
+        }
     }
     if (!nothing_open) {
         run_until(&m, e, now_ns() + (uint64_t)(opt->warmup_s * NS_PER_SEC), "warm-up");
@@ -237,9 +279,9 @@ int run_broadcast(const options_t *opt)
 
     double seconds = (double)(end - start) / (double)NS_PER_SEC;
     double expected = (double)m.sent * (double)open_at_end;
-    printf("result mode=broadcast members=%u senders=%u size=%u open_at_end=%u duration_s=%.3f deliveries=%llu sent=%llu"
+    printf("result mode=broadcast members=%u senders=%u rate=%u size=%u open_at_end=%u duration_s=%.3f deliveries=%llu sent=%llu"
            " deliveries_per_sec=%.1f sends_per_sec=%.1f delivery_ratio=%.4f",
-           n, k, opt->size, open_at_end, seconds, (unsigned long long)m.deliveries, (unsigned long long)m.sent,
+           n, k, opt->rate, opt->size, open_at_end, seconds, (unsigned long long)m.deliveries, (unsigned long long)m.sent,
            seconds > 0 ? (double)m.deliveries / seconds : 0.0, seconds > 0 ? (double)m.sent / seconds : 0.0,
            expected > 0 ? (double)m.deliveries / expected : 0.0);
     report_latency("latency", &m.latency);

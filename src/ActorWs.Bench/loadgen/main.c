@@ -34,6 +34,9 @@ static void usage(FILE *out)
             "  --connections N      echo: %u, hold: %u, broadcast members: %u, tick clients: %u, fairness canaries: %u\n"
             "  --members N          same as --connections\n"
             "  --senders K          broadcast senders, default %u\n"
+            "  --rate R             broadcast: the senders together send R messages/s at fixed times, whether or not\n"
+            "                       their earlier ones came back (open loop); default 0: each sends its next message\n"
+            "                       when its last one came back (closed loop)\n"
             "  --size B             message bytes, default %u (broadcast needs >= %u); tick: the room's payload\n"
             "                       after the sequence number, default %u (>= %u)\n"
             "  --hz H               tick: the room's tick rate, for the expected delivery rate, default %u\n"
@@ -205,6 +208,8 @@ static void parse_options(int argc, char **argv, options_t *opt)
             opt->hz = parse_count(name, value, 1, MAX_TICK_HZ);
         } else if (strcmp(name, "--connections") == 0 || strcmp(name, "--members") == 0) {
             opt->connections = parse_count(name, value, 1, 1000000);
+        } else if (strcmp(name, "--rate") == 0) {
+            opt->rate = parse_count(name, value, 0, MAX_BROADCAST_RATE);
         } else if (strcmp(name, "--senders") == 0) {
             opt->senders = parse_count(name, value, 1, 1000000);
         } else if (strcmp(name, "--size") == 0) {

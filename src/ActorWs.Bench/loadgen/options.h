@@ -51,6 +51,8 @@
 #define TICK_TIMESTAMP_BYTES 8u
 /* The room toolkit ticks at 1..120 Hz (RoomActor.MaxTickRate). */
 #define MAX_TICK_HZ 120u
+/* broadcast --rate: most messages per second offered by all senders together. */
+#define MAX_BROADCAST_RATE 10000000u
 
 typedef enum loadgen_mode { MODE_ECHO, MODE_HOLD, MODE_BROADCAST, MODE_TICK, MODE_FAIRNESS, MODE_SELFTEST } loadgen_mode_t;
 
@@ -77,6 +79,7 @@ typedef struct options {
     double close_timeout_s;
     double wait_timeout_s;
     double stall_timeout_s;
+    uint32_t rate;             /* broadcast: messages/s from all senders together, each at fixed times (open loop); 0 = closed loop */
 } options_t;
 
 int run_echo(const options_t *opt);

@@ -158,6 +158,9 @@ public class BenchOptionsParserTests
     [InlineData("--echo-size", "65536")]
     [InlineData("--echo-connections", "1e3")]
     [InlineData("--broadcast-size", "15")]
+    [InlineData("--broadcast-rate", "-1")]
+    [InlineData("--broadcast-rate", "10000001")]
+    [InlineData("--broadcast-rate", "fast")]
     [InlineData("--duration", "0.05")]
     [InlineData("--duration", "ten")]
     [InlineData("--server-cpus", "0-")]
@@ -175,6 +178,13 @@ public class BenchOptionsParserTests
     {
         Assert.Equal("option '--tick-hz' needs a value", Error("--tick-hz"));
         Assert.Equal("unknown option '--tick-rate'", Error("--tick-rate", "30"));
+    }
+
+    [Fact]
+    public void The_broadcast_is_a_closed_loop_unless_a_rate_is_given()
+    {
+        Assert.Equal(0, Parse().BroadcastRate);
+        Assert.Equal(12_000, Parse("--broadcast-rate", "12000").BroadcastRate);
     }
 
     [Fact]

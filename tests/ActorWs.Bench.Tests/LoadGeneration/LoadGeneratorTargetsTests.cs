@@ -9,9 +9,10 @@ using Xunit;
 namespace ActorWs.Bench.Tests.LoadGeneration;
 
 /// <summary>
-/// The generator's <c>--target</c>, given twice: a short real echo run against two in-process servers spreads its
-/// connections round-robin over them, and a target where nothing listens gets exactly its share of the connections
-/// (refused), so the spread is over real addresses. Needs gcc, as the tool does.
+/// The generator against real in-process servers. Its <c>--target</c>, given twice: a short real echo run against two
+/// servers spreads its connections round-robin over them, and a target where nothing listens gets exactly its share of
+/// the connections (refused), so the spread is over real addresses. The broadcast's <c>--rate</c>: the senders send at
+/// that rate whatever comes back (open loop), and every member still gets every message. Needs gcc, as the tool does.
 /// </summary>
 public sealed class LoadGeneratorTargetsTests : IAsyncLifetime
 {
@@ -48,13 +49,15 @@ public sealed class LoadGeneratorTargetsTests : IAsyncLifetime
         _deadline.Dispose();
     }
 
-    private async Task<LoadGenRecord> EchoAsync(params int[] ports)
-    {
-        string[] arguments =
+    private Task<LoadGenRecord> EchoAsync(params int[] ports) =>
+        RunAsync(
         [
             "echo", .. ports.SelectMany(p => new[] { "--target", $"127.0.0.1:{p}" }),
             "--connections", "6", "--warmup", "0", "--duration", "0.5", "--connect-timeout", "5", "--close-timeout", "2",
-        ];
+        ]);
+
+    private async Task<LoadGenRecord> RunAsync(params string[] arguments)
+    {
         var run = await CommandRunner.RunAsync(_generator!, arguments, _folder!.FullName, TimeSpan.FromSeconds(30), _deadline.Token);
         Assert.True(run.Succeeded, run.Output);
         var result = run.Output.Split('\n').Select(LoadGenRecord.Parse).OfType<LoadGenRecord>().LastOrDefault(r => r.Event == LoadGenRecord.Result);
@@ -91,6 +94,25 @@ public sealed class LoadGeneratorTargetsTests : IAsyncLifetime
         Assert.Equal("3,0", result.Fields["opened_by_target"]);
         Assert.Equal(3, result.Number("opened"));
         Assert.Equal(3, result.Number("err_connect"));
+    }
+
+    [Fact]
+    public async Task An_open_loop_broadcast_sends_at_its_rate_and_every_member_gets_every_message()
+    {
+        if (_generator is null) return;
+
+        // 8 members of one room, 2 of them sending 100 messages/s together for two seconds: a closed loop on loopback
+        // turns round far faster than that, so the count shows the rate is the generator's, not the server's.
+        var result = await RunAsync(
+            "broadcast", "--port", _servers[0].LocalEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--members", "8", "--senders", "2", "--rate", "100", "--warmup", "0.5", "--duration", "2",
+            "--connect-timeout", "5", "--close-timeout", "2");
+
+        Assert.Equal(100, result.Number("rate"));
+        Assert.InRange(result.Number("sends_per_sec") ?? 0, 90, 110);
+        Assert.InRange(result.Number("delivery_ratio") ?? 0, 0.95, 1.05);
+        Assert.Equal(8, result.Number("open_at_end"));
+        Assert.Equal(0, result.Sum("gaps", "bad_messages", "stalls"));
     }
 
     private static bool GccIsInstalled() =>

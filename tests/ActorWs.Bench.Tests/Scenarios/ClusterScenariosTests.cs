@@ -28,6 +28,20 @@ public class ClusterScenariosTests
     }
 
     [Fact]
+    public void A_broadcast_rate_makes_the_generator_send_open_loop_at_it_on_one_node_and_on_three()
+    {
+        var closed = new BenchOptions();
+        var open = new BenchOptions { BroadcastRate = 12_000 };
+
+        Assert.DoesNotContain("--rate", BroadcastScenario.GeneratorArguments(closed, [8091]));
+        Assert.Equal(["--rate", "12000"], BroadcastScenario.GeneratorArguments(open, [8091])[^2..]);
+        Assert.Equal(["--rate", "12000"], BroadcastScenario.GeneratorArguments(open, [8091, 8092, 8093])[^2..]);
+        Assert.EndsWith("12,000 msg/s together (open loop)", new BroadcastScenario().Describe(open), StringComparison.Ordinal);
+        Assert.Contains("12,000 msg/s together (open loop); 1 node, then 3 nodes", new ClusterBroadcastScenario().Describe(open), StringComparison.Ordinal);
+        Assert.DoesNotContain("open loop", new BroadcastScenario().Describe(closed), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_cluster_figures_are_the_ratio_of_deliveries_and_the_relay_growth_per_broadcast()
     {
         var result = Samples.Record("result mode=broadcast members=1000 senders=10 deliveries=800000 sent=800 deliveries_per_sec=80000.0");
