@@ -127,7 +127,8 @@ public sealed record BenchOptions
 
     /// <summary>
     /// Broadcast messages per second from all senders together, each sent at a fixed time whether or not the sender's
-    /// earlier ones came back (open loop, as independent clients send); 0, the default: each sender sends its next
+    /// earlier ones came back (open loop, as independent clients send; the rate climbs from a tenth to full over the
+    /// warm-up, so compiling code does not leave a backlog behind); 0, the default: each sender sends its next
     /// message when its last one came back (closed loop), so the rate is what the server turns round.
     /// </summary>
     public int BroadcastRate { get; init; }

@@ -69,6 +69,7 @@ public static partial class BenchOptionsParser
           --broadcast-members N     room size (default 1000)
           --broadcast-senders N     members that send (default 10)
           --broadcast-rate R        the senders together send R messages/s at fixed times, open loop
+                                    (climbing from R/10 over the warm-up)
                                     (default 0: each sends again when its last one came back)
           --broadcast-size BYTES    (default 32, at least 16)
           --tick-clients N          clients in the tick room (default 100, at most 1000)

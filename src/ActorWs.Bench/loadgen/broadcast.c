@@ -4,7 +4,8 @@
  * through the room (or after the stall timeout, counted), so the rate is whatever the server turns round.
  * Open loop (--rate R): the senders together send R messages/s, each at fixed times whether or not its
  * earlier ones came back, as independent clients do; a message the generator sends late still carries
- * the time it was due, so its wait counts in the latency. Each payload carries its send time, so every
+ * the time it was due, so its wait counts in the latency. The rate climbs from a tenth to R over the warm-up,
+ * so a server still compiling its code is not buried under a backlog the measured window would inherit. Each payload carries its send time, so every
  * member measures delivery latency; deliveries/s counts messages received by all members together.
  * Per (member, sender) sequence numbers reveal lost or reordered deliveries.
  */
@@ -41,7 +42,9 @@ typedef struct broadcast_mode {
     member_t *members;
     sender_t *senders;
     uint32_t *last_seen;  /* members x senders: last sequence number delivered, 0 = none yet */
-    uint64_t interval_ns; /* open loop: time between one sender's messages */
+    uint64_t interval_ns; /* open loop: time between one sender's messages at the full rate */
+    uint64_t ramp_start;  /* open loop: the rate climbs from a tenth to full between these two times */
+    uint64_t ramp_end;
     int sending;
     int measuring;
     uint64_t deliveries;  /* messages received by members in the measured window */
@@ -162,12 +165,17 @@ static const mode_ops_t broadcast_ops = {
  */
 static uint64_t send_due(broadcast_mode_t *m, engine_t *e, uint64_t now)
 {
+    uint64_t interval = m->interval_ns;
+    if (now < m->ramp_end) {
+        double share = 0.1 + 0.9 * (double)(now - m->ramp_start) / (double)(m->ramp_end - m->ramp_start);
+        interval = (uint64_t)((double)interval / share);
+    }
     uint64_t next = UINT64_MAX;
     for (uint32_t slot = 0; slot < m->opt->senders; slot++) {
         sender_t *s = &m->senders[slot];
         while (s->next_due <= now) {
             send_next(m, e, slot, s->next_due);
-            s->next_due += m->interval_ns;
+            s->next_due += interval;
         }
         if (s->next_due < next) {
             next = s->next_due;
@@ -247,6 +255,8 @@ int run_broadcast(const options_t *opt)
     if (opt->rate > 0) {
         /* Each sender sends rate/k messages/s; their first ones are spread over one interval of the whole rate. */
         m.interval_ns = (uint64_t)k * NS_PER_SEC / opt->rate;
+        m.ramp_start = first;
+        m.ramp_end = first + (uint64_t)(opt->warmup_s * NS_PER_SEC);
         for (uint32_t slot = 0; slot < k; slot++) {
             m.senders[slot].next_due = first + (uint64_t)slot * NS_PER_SEC / opt->rate;
         }
