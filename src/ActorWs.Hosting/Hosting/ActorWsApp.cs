@@ -24,10 +24,13 @@ public static class ActorWsApp
     {
         errors ??= Console.Error;
         HostApplicationBuilder builder;
+        bool remotingCompiled;
         try
         {
             builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
             builder.Configuration.AddActorWsConfiguration(args);
+            // First, before anything asks the runtime whether it may generate code (see the class).
+            remotingCompiled = RemotingDynamicCode.AllowWhenNeeded(builder.Configuration);
         }
         catch (Exception ex) when (ex is HoconException or FileNotFoundException or FormatException)
         {
@@ -50,6 +53,10 @@ public static class ActorWsApp
         // Serilog's logger factory replaces Microsoft's: no providers or filters of its own, so the levels and
         // per-namespace overrides in logging.* decide alone; the host disposes (flushes) the logger on exit.
         builder.Services.AddSerilog(logger, dispose: true);
+        if (!remotingCompiled)
+        {
+            logger.Warning("Dynamic code stayed off: messages between nodes run through interpreted handlers (slower); something asked for {Switch} before the entry point could set it", RemotingDynamicCode.Switch);
+        }
         builder.Services.AddActorWs(builder.Configuration, configure);
 
         using var host = builder.Build();

@@ -77,6 +77,8 @@ public sealed partial class ClusterProcessTests : IDisposable
         // They left the cluster on the way out, rather than being lost.
         string log2 = await File.ReadAllTextAsync(nodes[1].Groups["log"].Value);
         Assert.Contains("Exiting completed", log2);
+        // And each ran its remoting with compiled handlers (the executable turns dynamic code on for a cluster node).
+        foreach (var node in nodes) Assert.DoesNotContain("Dynamic code stayed off", await File.ReadAllTextAsync(node.Groups["log"].Value));
     }
 
     [Fact]
