@@ -4,9 +4,10 @@
  * through the room (or after the stall timeout, counted), so the rate is whatever the server turns round.
  * Open loop (--rate R): the senders together send R messages/s, each at fixed times whether or not its
  * earlier ones came back, as independent clients do; a message the generator sends late still carries
- * the time it was due, so its wait counts in the latency. The rate climbs from a tenth to R over the warm-up,
- * so a server still compiling its code is not buried under a backlog the measured window would inherit. Each payload carries its send time, so every
- * member measures delivery latency; deliveries/s counts messages received by all members together.
+ * the time it was due, so its wait counts in the latency. The rate climbs from a tenth to R over the
+ * warm-up, so a server still compiling its code is not buried under a backlog the measured window would
+ * inherit. Each payload carries its send time, so every member measures delivery latency; deliveries/s
+ * counts messages received by all members together.
  * Per (member, sender) sequence numbers reveal lost or reordered deliveries.
  */
 #include <stdio.h>
