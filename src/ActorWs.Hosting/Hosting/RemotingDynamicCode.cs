@@ -10,8 +10,8 @@ namespace ActorWs.Hosting.Hosting;
 /// <remarks>
 /// <para>
 /// The executable runs without dynamic code (its project file says why: less memory at startup, and nothing on a
-/// connection's path needs it). Akka.NET's remoting and cluster actors, though (endpoint readers and writers, the
-/// association state machine), are <c>ReceiveActor</c>s whose handlers Akka.NET builds as expression trees, and without
+/// connection's path needs it). Akka.NET's remoting and cluster actors, though (the endpoint readers and writers
+/// among them), are <c>ReceiveActor</c>s whose handlers Akka.NET builds as expression trees, and without
 /// dynamic code .NET interprets those trees, with a reflection call, for every message one node sends another: 7 % of
 /// the server core in a 3-node broadcast was under that interpreter. So a node with remoting turns dynamic code on.
 /// </para>
