@@ -107,8 +107,7 @@ internal sealed partial class WebSocketSession
         DropMovingRoom(due.Room, MoveTimedOutReason);
         if (_rooms is not null && _rooms.TryGetValue(due.Room, out var joined) && joined.Ref.Equals(due.OldRef))
         {
-            _rooms.Remove(due.Room);
-            if (joined.Ref.Equals(_currentRoom)) _currentRoom = null;
+            ForgetRoom(due.Room);
             if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(due.Room, MoveTimedOutReason));
         }
     }

@@ -84,8 +84,14 @@ internal sealed partial class WebSocketSession
     internal void LeaveSilently(string room, IActorRef roomRef)
     {
         (_silentLeaves ??= new(StringComparer.Ordinal)).Add(room);
-        if (_rooms is not null && _rooms.Remove(room, out var joined) && joined.Ref.Equals(_currentRoom)) _currentRoom = null;
+        ForgetRoom(room);
         roomRef.Tell(new LeaveRoomRequest(room, null), Self);
+    }
+
+    /// <summary>The session is no longer in <paramref name="room"/>: out of its rooms, and no longer its current room.</summary>
+    private void ForgetRoom(string room)
+    {
+        if (_rooms is not null && _rooms.Remove(room, out var joined) && joined.Ref.Equals(_currentRoom)) _currentRoom = null;
     }
 
     /// <summary>Leaves every room without the handler hearing of it.</summary>
@@ -98,7 +104,7 @@ internal sealed partial class WebSocketSession
     /// <summary>The client believes it is in <paramref name="room"/>, which could not be resumed: the handler hears it closed.</summary>
     internal void RoomLost(string room, string reason)
     {
-        if (_rooms is not null && _rooms.Remove(room, out var lost) && lost.Ref.Equals(_currentRoom)) _currentRoom = null;
+        ForgetRoom(room);
         if (!_closed) _handler.OnRoomEvent(this, new RoomClosed(room, reason));
     }
 
@@ -262,7 +268,7 @@ internal sealed partial class WebSocketSession
             case RoomLeaveConfirmed left when _silentLeaves is not null && _silentLeaves.Remove(left.Room):
                 return true;
             case RoomLeaveConfirmed left:
-                if (_rooms is not null && _rooms.Remove(left.Room, out var leftRoom) && leftRoom.Ref.Equals(_currentRoom)) _currentRoom = null;
+                ForgetRoom(left.Room);
                 if (!_closed) _handler.OnRoomEvent(this, new RoomLeft(left.Room, left.Tag));
                 return true;
             case RoomRestartNotice restarted:
@@ -304,15 +310,13 @@ internal sealed partial class WebSocketSession
                 if (_rooms is not null && _rooms.TryGetValue(away.Room, out var movedFrom) && movedFrom.Ref.Equals(away.RoomRef))
                 {
                     DropMovingRoom(away.Room, $"not a member of room \"{away.Room}\"");
-                    _rooms.Remove(away.Room);
-                    if (movedFrom.Ref.Equals(_currentRoom)) _currentRoom = null;
+                    ForgetRoom(away.Room);
                 }
                 return true;
             case RoomStopped stopped:
                 if (_rooms is null || !_rooms.TryGetValue(stopped.Room, out var room) || !room.Ref.Equals(stopped.RoomRef)) return true;
                 DropMovingRoom(stopped.Room, stopped.Reason);
-                _rooms.Remove(stopped.Room);
-                if (room.Ref.Equals(_currentRoom)) _currentRoom = null;
+                ForgetRoom(stopped.Room);
                 if (stopped.Reason == RoomStopped.NodeLost && !_closed)
                 {
                     // Lost with its node: the room comes back on a survivor with this member in it (its next incarnation,
