@@ -129,7 +129,7 @@ static void broadcast_on_message(void *mode, conn_t *c, int opcode, uint64_t len
     uint64_t sent_at = get_u64(member->head);
     uint32_t slot = get_u32(member->head + 8);
     uint32_t seq = get_u32(member->head + 12);
-    uint64_t now = now_ns();
+    uint64_t now = c->engine->read_at_ns;
     if (slot >= senders || sent_at > now || seq == 0) {
         m->bad_messages++;
         return;

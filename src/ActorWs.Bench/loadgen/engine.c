@@ -390,6 +390,7 @@ static void on_readable(conn_t *c)
         conn_lost(c, 0);
         return;
     }
+    e->read_at_ns = now_ns();
     if (c->state == CONN_HANDSHAKE) {
         feed_handshake(c, e->read_buffer, (size_t)n);
         return;

@@ -232,7 +232,7 @@ static void on_delivery(tick_mode_t *m, conn_t *c, uint64_t length)
     uint64_t sent_ns;
     tick_read_head(t->head, &seq, &sent_ns);
     check_seq(m, c, seq);
-    uint64_t now = now_ns();
+    uint64_t now = c->engine->read_at_ns;
     if (sent_ns == 0 || sent_ns > now + TICK_CLOCK_SKEW_NS) {
         m->bad_messages++;
         log_once(m, LOG_BAD, c, "send time is not on our CLOCK_MONOTONIC", NULL, 0);
