@@ -55,13 +55,13 @@ public class ClusterScenariosTests
     }
 
     [Fact]
-    public void The_cluster_run_warms_up_at_least_a_minute_and_longer_when_asked()
+    public void The_cluster_run_warms_up_at_least_two_minutes_and_longer_when_asked()
     {
         var shortWarmup = new BenchOptions { WarmupSeconds = 5 };
-        Assert.Equal(60, ClusterBroadcastScenario.ClusterOptions(shortWarmup).WarmupSeconds);
+        Assert.Equal(120, ClusterBroadcastScenario.ClusterOptions(shortWarmup).WarmupSeconds);
         var args = BroadcastScenario.GeneratorArguments(ClusterBroadcastScenario.ClusterOptions(shortWarmup), [1, 2, 3]);
-        Assert.Equal("60", args[Array.IndexOf(args, "--warmup") + 1]);
-        Assert.Equal(90, ClusterBroadcastScenario.ClusterOptions(new BenchOptions { WarmupSeconds = 90 }).WarmupSeconds);
+        Assert.Equal("120", args[Array.IndexOf(args, "--warmup") + 1]);
+        Assert.Equal(150, ClusterBroadcastScenario.ClusterOptions(new BenchOptions { WarmupSeconds = 150 }).WarmupSeconds);
         Assert.Equal(shortWarmup.DurationSeconds, ClusterBroadcastScenario.ClusterOptions(shortWarmup).DurationSeconds);
     }
 
