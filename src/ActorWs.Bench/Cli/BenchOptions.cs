@@ -133,6 +133,13 @@ public sealed record BenchOptions
     /// </summary>
     public int BroadcastRate { get; init; }
 
+    /// <summary>
+    /// With an open loop (<see cref="BroadcastRate"/>): after the run at that rate, climb by this many msg/s per run
+    /// against the same servers until one falls behind, and report the highest rate kept up, the capacity (see
+    /// <c>RateLadder</c>); 0, the default: one run only.
+    /// </summary>
+    public int BroadcastRateStep { get; init; }
+
     /// <summary>Broadcast message size in bytes (at least 16: send time, sender, sequence).</summary>
     public int BroadcastMessageBytes { get; init; } = DefaultMessageBytes;
 

@@ -71,6 +71,8 @@ public static partial class BenchOptionsParser
           --broadcast-rate R        the senders together send R messages/s at fixed times, open loop
                                     (climbing from R/10 over the warm-up)
                                     (default 0: each sends again when its last one came back)
+          --broadcast-rate-step S   with --broadcast-rate: then R+S, R+2S... until the server falls
+                                    behind; reports the highest rate kept up (default 0: R only)
           --broadcast-size BYTES    (default 32, at least 16)
           --tick-clients N          clients in the tick room (default 100, at most 1000)
           --tick-hz HZ              ticks per second, 1-120 (default 30)
@@ -150,6 +152,11 @@ public static partial class BenchOptionsParser
                 $"--cluster-resume-rooms ({options.ClusterResumeRooms}) cannot exceed --cluster-resume-clients ({options.ClusterResumeClients})");
         }
 
+        if (options.BroadcastRateStep > 0 && options.BroadcastRate == 0)
+        {
+            return BenchOptionsParseResult.Failed("--broadcast-rate-step needs --broadcast-rate (the rate the climb starts at)");
+        }
+
         if (options.BroadcastSenders > options.BroadcastMembers)
         {
             return BenchOptionsParseResult.Failed(
@@ -207,6 +214,9 @@ public static partial class BenchOptionsParser
                 break;
             case "--broadcast-rate":
                 options = options with { BroadcastRate = ParseInt(name, value, 0, MaxBroadcastRate, ref error) };
+                break;
+            case "--broadcast-rate-step":
+                options = options with { BroadcastRateStep = ParseInt(name, value, 0, MaxBroadcastRate, ref error) };
                 break;
             case "--broadcast-size":
                 options = options with { BroadcastMessageBytes = ParseInt(name, value, MinBroadcastMessageBytes, MaxMessageBytes, ref error) };

@@ -54,6 +54,7 @@ public static class JsonReport
                 ["broadcast_members"] = options.BroadcastMembers,
                 ["broadcast_senders"] = options.BroadcastSenders,
                 ["broadcast_rate"] = options.BroadcastRate,
+                ["broadcast_rate_step"] = options.BroadcastRateStep,
                 ["broadcast_size"] = options.BroadcastMessageBytes,
                 ["tick_clients"] = options.TickClients,
                 ["tick_hz"] = options.TickHz,

@@ -24,6 +24,8 @@ public sealed class BroadcastScenario : Scenario
         new("server_rss_mib", "server RSS (MiB)", BetterDirection.Lower, 1),
         new("client_cpu_pct", "load generator CPU use (%)", BetterDirection.Neither, 0),
         new("errors", "errors (incl. lost deliveries)", BetterDirection.Lower, 0),
+        new("capacity_msg_per_sec", "capacity: highest open-loop rate kept up (msg/s; --broadcast-rate-step)", BetterDirection.Higher, 0),
+        new("capacity_latency_p99_us", "capacity: delivery latency p99 at that rate (µs)", BetterDirection.Lower, 0),
     ];
 
     /// <inheritdoc/>
@@ -53,12 +55,45 @@ public sealed class BroadcastScenario : Scenario
             return ServerRun.Failed(context.Server.Kind, window.Failure ?? "no result", window.Records);
         }
 
-        return new ServerRun(context.Server.Kind, Figures(window, result), window.Records, window.Failure);
+        var metrics = Figures(window, result);
+        var records = window.Records.ToList();
+        string? failure = window.Failure;
+        if (failure is null && o.BroadcastRateStep > 0)
+        {
+            failure = await ClimbAsync(context, o, [context.Server.Port], null, window, metrics, "", records, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ServerRun(context.Server.Kind, metrics, records, failure);
+    }
+
+    /// <summary>
+    /// With a step: climbs from the run at the options' rate (<paramref name="first"/>) against the same servers
+    /// (<see cref="RateLadder"/>), and adds <c>{prefix}capacity_msg_per_sec</c> and <c>{prefix}capacity_latency_p99_us</c>
+    /// to <paramref name="metrics"/> (none when the first run fell behind already) and the rungs' records to
+    /// <paramref name="records"/>.
+    /// </summary>
+    /// <returns>Why a rung could not be measured, or null.</returns>
+    internal static async Task<string?> ClimbAsync(
+        ScenarioContext context, BenchOptions options, IReadOnlyList<int> ports, IReadOnlyList<Servers.ServerProcess>? servers, MeasuredWindow first,
+        IDictionary<string, double> metrics, string prefix, List<LoadGeneration.LoadGenRecord> records, CancellationToken cancellationToken)
+    {
+        var outcome = await RateLadder.ClimbAsync(
+            options,
+            first,
+            (rung, token) => MeasuredWindow.ObserveAsync(context, GeneratorArguments(rung, ports), rung.WarmupSeconds, servers, null, token),
+            line => context.Log(prefix.Length == 0 ? line : $"{prefix.TrimEnd('_')}: {line}"),
+            cancellationToken).ConfigureAwait(false);
+        records.AddRange(outcome.Records);
+        if (outcome.CapacityRate is { } capacity) metrics[prefix + "capacity_msg_per_sec"] = capacity;
+        if (outcome.LatencyP99Micros is { } p99) metrics[prefix + "capacity_latency_p99_us"] = p99;
+        return outcome.Failure;
     }
 
     /// <summary>How the senders send, for descriptions: nothing for the closed loop, the rate for an open one.</summary>
     internal static string Loop(BenchOptions options) =>
-        options.BroadcastRate > 0 ? string.Create(CultureInfo.InvariantCulture, $", {options.BroadcastRate:N0} msg/s together (open loop)") : "";
+        options.BroadcastRate == 0 ? ""
+        : options.BroadcastRateStep == 0 ? string.Create(CultureInfo.InvariantCulture, $", {options.BroadcastRate:N0} msg/s together (open loop)")
+        : string.Create(CultureInfo.InvariantCulture, $", {options.BroadcastRate:N0} msg/s together (open loop), then +{options.BroadcastRateStep:N0} until it falls behind");
 
     /// <summary>
     /// The generator's arguments for the broadcast: members, senders, size, rate (open loop, when set), warm-up and window from the options, to one

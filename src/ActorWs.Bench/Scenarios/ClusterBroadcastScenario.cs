@@ -52,6 +52,11 @@ public sealed class ClusterBroadcastScenario : Scenario
         new("cluster_server_rss_mib", "3 nodes: server RSS together (MiB)", BetterDirection.Lower, 1),
         new("one_errors", "1 node: errors (incl. lost deliveries)", BetterDirection.Lower, 0),
         new("cluster_errors", "3 nodes: errors (incl. lost deliveries)", BetterDirection.Lower, 0),
+        new("one_capacity_msg_per_sec", "1 node: capacity, highest open-loop rate kept up (msg/s; --broadcast-rate-step)", BetterDirection.Higher, 0),
+        new("cluster_capacity_msg_per_sec", "3 nodes: capacity, highest open-loop rate kept up (msg/s)", BetterDirection.Higher, 0),
+        new("cluster_capacity_ratio", "3 nodes ÷ 1 node, capacity", BetterDirection.Higher, 2),
+        new("one_capacity_latency_p99_us", "1 node: delivery latency p99 at its capacity (µs)", BetterDirection.Lower, 0),
+        new("cluster_capacity_latency_p99_us", "3 nodes: delivery latency p99 at their capacity (µs)", BetterDirection.Lower, 0),
     ];
 
     /// <inheritdoc/>
@@ -93,16 +98,22 @@ public sealed class ClusterBroadcastScenario : Scenario
         var one = await MeasuredWindow.ObserveAsync(context, BroadcastScenario.GeneratorArguments(o, [context.Server.Port]), o.WarmupSeconds, cancellationToken)
             .ConfigureAwait(false);
         records.AddRange(one.Records);
+        string? oneLadderFailure = null;
         if (one.Result is { } oneResult)
         {
             foreach (var (key, value) in BroadcastScenario.Figures(one, oneResult)) metrics["one_" + key] = value;
+            if (one.Failure is null && o.BroadcastRateStep > 0)
+            {
+                oneLadderFailure = await BroadcastScenario.ClimbAsync(context, o, [context.Server.Port], null, one, metrics, "one_", records, cancellationToken)
+                    .ConfigureAwait(false);
+            }
         }
 
         // The single node stops before the cluster starts: the cluster gets the server CPUs to itself.
         await context.Server.StopAsync().ConfigureAwait(false);
-        if (one.Failure is not null || one.Result is null)
+        if (one.Failure is not null || one.Result is null || oneLadderFailure is not null)
         {
-            return new ServerRun(context.Server.Kind, metrics, records, $"1 node: {one.Failure ?? "no result"}");
+            return new ServerRun(context.Server.Kind, metrics, records, $"1 node: {one.Failure ?? oneLadderFailure ?? "no result"}");
         }
 
         if (context.ServerAssembly is not { } assembly)
@@ -144,9 +155,29 @@ public sealed class ClusterBroadcastScenario : Scenario
 
             foreach (var (key, value) in BroadcastScenario.Figures(three, threeResult)) metrics["cluster_" + key] = value;
             AddClusterFigures(metrics, threeResult, atStart, atEnd);
+            string? clusterLadderFailure = null;
+            if (three.Failure is null && o.BroadcastRateStep > 0)
+            {
+                clusterLadderFailure = await BroadcastScenario.ClimbAsync(context, clusterOptions, ports, cluster.Nodes, three, metrics, "cluster_", records, cancellationToken)
+                    .ConfigureAwait(false);
+                AddCapacityRatio(metrics);
+            }
             var graceful = await cluster.StopAsync().ConfigureAwait(false);
             if (!graceful) context.Log($"3 nodes: a node did not exit within {ServerProcess.StopGracePeriod} of SIGTERM and was killed");
-            return new ServerRun(context.Server.Kind, metrics, records, three.Failure is null ? null : $"3 nodes: {three.Failure}");
+            string? failure = three.Failure ?? clusterLadderFailure;
+            return new ServerRun(context.Server.Kind, metrics, records, failure is null ? null : $"3 nodes: {failure}");
+        }
+    }
+
+    /// <summary>Adds the ratio of the cluster's capacity to the single node's, when both were found.</summary>
+    /// <param name="metrics">The figures so far.</param>
+    internal static void AddCapacityRatio(IDictionary<string, double> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (metrics.TryGetValue("one_capacity_msg_per_sec", out var one) && one > 0
+            && metrics.TryGetValue("cluster_capacity_msg_per_sec", out var three))
+        {
+            metrics["cluster_capacity_ratio"] = three / one;
         }
     }
 

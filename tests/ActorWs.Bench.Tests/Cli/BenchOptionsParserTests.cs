@@ -188,6 +188,16 @@ public class BenchOptionsParserTests
     }
 
     [Fact]
+    public void A_rate_step_climbs_from_the_rate_and_needs_one()
+    {
+        var options = Parse("--broadcast-rate", "12000", "--broadcast-rate-step", "1000");
+        Assert.Equal((12_000, 1_000), (options.BroadcastRate, options.BroadcastRateStep));
+        Assert.Equal(0, Parse("--broadcast-rate", "12000").BroadcastRateStep);
+        Assert.Contains("needs --broadcast-rate", Error("--broadcast-rate-step", "1000"), StringComparison.Ordinal);
+        Assert.Contains("--broadcast-rate-step", Error("--broadcast-rate", "100", "--broadcast-rate-step", "-5"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void More_senders_than_members_is_inconsistent()
     {
         Assert.Contains("cannot exceed", Error("--broadcast-members", "5", "--broadcast-senders", "6"), StringComparison.Ordinal);
