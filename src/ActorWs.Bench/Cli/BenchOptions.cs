@@ -135,7 +135,7 @@ public sealed record BenchOptions
 
     /// <summary>
     /// With an open loop (<see cref="BroadcastRate"/>): after the run at that rate, climb by this many msg/s per run
-    /// against the same servers until one falls behind, and report the highest rate kept up, the capacity (see
+    /// against the same servers until a rate falls behind twice running, and report the highest rate kept up, the capacity (see
     /// <c>RateLadder</c>); 0, the default: one run only.
     /// </summary>
     public int BroadcastRateStep { get; init; }

@@ -71,8 +71,8 @@ public static partial class BenchOptionsParser
           --broadcast-rate R        the senders together send R messages/s at fixed times, open loop
                                     (climbing from R/10 over the warm-up)
                                     (default 0: each sends again when its last one came back)
-          --broadcast-rate-step S   with --broadcast-rate: then R+S, R+2S... until the server falls
-                                    behind; reports the highest rate kept up (default 0: R only)
+          --broadcast-rate-step S   with --broadcast-rate: then R+S, R+2S... until a rate falls
+                                    behind twice; reports the highest rate kept up (default 0: R only)
           --broadcast-size BYTES    (default 32, at least 16)
           --tick-clients N          clients in the tick room (default 100, at most 1000)
           --tick-hz HZ              ticks per second, 1-120 (default 30)

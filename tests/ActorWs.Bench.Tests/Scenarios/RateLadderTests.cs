@@ -57,25 +57,46 @@ public sealed class RateLadderTests
     }
 
     [Fact]
-    public async Task The_capacity_is_the_last_rate_kept_up_and_the_climb_stops_at_the_first_that_is_not()
+    public async Task The_capacity_is_the_last_rate_kept_up_and_the_climb_stops_at_the_first_that_falls_behind_twice()
     {
         var (outcome, asked, log) = await ClimbTo(lastKeptUp: 16_000);
         Assert.Equal(16_000, outcome.CapacityRate);
         Assert.Equal(36_000, outcome.LatencyP99Micros);
         Assert.Null(outcome.Failure);
-        Assert.Equal([12_000, 14_000, 16_000, 18_000], asked.Select(o => o.BroadcastRate));
-        Assert.Equal(4, outcome.Records.Count);
-        Assert.Equal(5, log.Count);
-        Assert.StartsWith("ladder: 18000 msg/s fell behind", log[^1], StringComparison.Ordinal);
+        Assert.Equal([12_000, 14_000, 16_000, 18_000, 18_000], asked.Select(o => o.BroadcastRate));
+        Assert.Equal(5, outcome.Records.Count);
+        Assert.Equal(6, log.Count);
+        Assert.StartsWith("ladder: 18000 msg/s fell behind (", log[^2], StringComparison.Ordinal);
+        Assert.StartsWith("ladder: 18000 msg/s fell behind again", log[^1], StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_first_run_that_fell_behind_finds_no_capacity_and_runs_no_more()
+    public async Task A_rate_that_falls_behind_once_is_run_again_and_the_climb_goes_on_if_it_keeps_up()
     {
-        var (outcome, asked, _) = await ClimbTo(lastKeptUp: 99_000, first: Window(0.7, 4_000_000));
+        var asked = new List<int>();
+        var outcome = await RateLadder.ClimbAsync(
+            Climb,
+            Window(1.0, 20_000),
+            (rung, _) =>
+            {
+                asked.Add(rung.BroadcastRate);
+                bool stalledOnce = rung.BroadcastRate == 12_000 && asked.Count(r => r == 12_000) == 1;
+                return Task.FromResult(stalledOnce || rung.BroadcastRate > 14_000 ? Window(0.9887, 56_000) : Window(1.0, 20_000));
+            },
+            _ => { },
+            CancellationToken.None);
+        Assert.Equal(14_000, outcome.CapacityRate);
+        Assert.Equal([12_000, 12_000, 14_000, 16_000, 16_000], asked);
+    }
+
+    [Fact]
+    public async Task A_first_run_that_fell_behind_twice_finds_no_capacity_and_runs_no_more()
+    {
+        var (outcome, asked, _) = await ClimbTo(lastKeptUp: 9_000, first: Window(0.7, 4_000_000));
         Assert.Null(outcome.CapacityRate);
         Assert.Null(outcome.Failure);
-        Assert.Empty(asked);
+        var again = Assert.Single(asked);
+        Assert.Equal((10_000, RateLadder.RungWarmupSeconds), (again.BroadcastRate, again.WarmupSeconds));
     }
 
     [Fact]
