@@ -102,7 +102,7 @@ internal static class RateLadder
 
             double errors = BroadcastScenario.Figures(window, result)["errors"];
             bool keptUp = KeptUp(result, errors);
-            log($"ladder: {rung.BroadcastRate} msg/s {(keptUp ? "kept up" : "fell behind")}{(retrying ? " again" : "")} (delivered {result.Number("delivery_ratio"):0.####} of it, p99 {result.Number("latency_p99_us"):N0} µs, errors {errors})");
+            log($"ladder: {rung.BroadcastRate} msg/s {(keptUp ? "kept up" : "fell behind")}{(retrying ? " on its second try" : "")} (delivered {result.Number("delivery_ratio"):0.####} of it, p99 {result.Number("latency_p99_us"):N0} µs, errors {errors})");
             if (!keptUp)
             {
                 if (retrying) break;

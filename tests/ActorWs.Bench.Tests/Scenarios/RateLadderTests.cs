@@ -67,7 +67,7 @@ public sealed class RateLadderTests
         Assert.Equal(5, outcome.Records.Count);
         Assert.Equal(6, log.Count);
         Assert.StartsWith("ladder: 18000 msg/s fell behind (", log[^2], StringComparison.Ordinal);
-        Assert.StartsWith("ladder: 18000 msg/s fell behind again", log[^1], StringComparison.Ordinal);
+        Assert.StartsWith("ladder: 18000 msg/s fell behind on its second try", log[^1], StringComparison.Ordinal);
     }
 
     [Fact]
