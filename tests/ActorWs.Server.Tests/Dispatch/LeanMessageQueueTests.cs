@@ -179,6 +179,10 @@ public sealed class LeanMessageQueueTests
         var queue = new LeanMessageQueue();
         var produced = new int[producers];
         int finished = 0;
+        // Left alone, producers on a busy box can outpace the consumer for the whole budget, so that it never empties the
+        // queue: every few thousand messages the consumer holds the producers at this gate (each after its burst) until it
+        // has emptied the queue once. Not disposed: a producer may still be waiting on it if an assertion ends the test.
+        var gate = new ManualResetEventSlim(true);
         var threads = Enumerable.Range(0, producers).Select(p => new Thread(() =>
         {
             var random = new Random(p);
@@ -186,6 +190,7 @@ public sealed class LeanMessageQueueTests
             int seq = 0;
             while (clock.Elapsed < budget && seq < 3_000_000)
             {
+                gate.Wait(DispatchTesting.Bound);
                 int burst = random.Next(1, 48);
                 for (int i = 0; i < burst; i++) queue.Enqueue(ActorRefs.Nobody, Letter(new Numbered(p, seq++)));
                 if (random.Next(4) == 0) Thread.Yield();
@@ -210,6 +215,7 @@ public sealed class LeanMessageQueueTests
                 if (n.Seq != next[n.Producer]) outOfOrder++;
                 next[n.Producer] = n.Seq + 1;
                 received++;
+                if (received % 5_000 == 0) gate.Reset();
             }
             else if (Volatile.Read(ref finished) == producers && !queue.HasMessages)
             {
@@ -218,6 +224,7 @@ public sealed class LeanMessageQueueTests
             else
             {
                 sawEmpty++;
+                gate.Set();
                 Thread.SpinWait(20);
             }
         }
