@@ -37,14 +37,18 @@ internal static class RateLadder
     /// <param name="Failure">Why a rung could not be measured (the generator failed), or null.</param>
     internal sealed record Outcome(int? CapacityRate, double? LatencyP99Micros, IReadOnlyList<LoadGenRecord> Records, string? Failure);
 
-    /// <summary>The options of rung <paramref name="index"/> (0 is the scenario's own run): its rate, and a short warm-up after the first.</summary>
+    /// <summary>
+    /// The options of rung <paramref name="index"/> (0 is the scenario's own rate): its rate, and the scenario's warm-up for
+    /// the first run only; any later run (a higher rate, or a rate run again) finds the servers warm and ramps briefly.
+    /// </summary>
     /// <param name="options">The scenario's options (an open loop with a step).</param>
     /// <param name="index">The rung, from 0.</param>
+    /// <param name="firstRun">Whether this is the scenario's own run, the first of the climb.</param>
     /// <returns>The rung's options.</returns>
-    internal static BenchOptions Rung(BenchOptions options, int index) => options with
+    internal static BenchOptions Rung(BenchOptions options, int index, bool firstRun) => options with
     {
         BroadcastRate = options.BroadcastRate + index * options.BroadcastRateStep,
-        WarmupSeconds = index == 0 ? options.WarmupSeconds : Math.Min(RungWarmupSeconds, options.WarmupSeconds),
+        WarmupSeconds = firstRun ? options.WarmupSeconds : Math.Min(RungWarmupSeconds, options.WarmupSeconds),
     };
 
     /// <summary>Whether a rung's servers kept up: no errors, nearly every delivery made, and a bounded p99 (see the constants).</summary>
@@ -86,11 +90,9 @@ internal static class RateLadder
         bool retrying = false;
         for (int runs = 1; runs <= MaxRungs; runs++)
         {
-            var rung = Rung(options, index);
+            var rung = Rung(options, index, firstRun: runs == 1);
             if (runs > 1)
             {
-                // The servers are warm after the first run, whichever rate is run again.
-                rung = rung with { WarmupSeconds = Math.Min(RungWarmupSeconds, options.WarmupSeconds) };
                 window = await runRung(rung, cancellationToken).ConfigureAwait(false);
                 records.AddRange(window.Records);
             }

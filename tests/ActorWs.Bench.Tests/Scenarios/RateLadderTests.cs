@@ -39,11 +39,13 @@ public sealed class RateLadderTests
     [Fact]
     public void A_rung_after_the_first_climbs_by_the_step_and_ramps_briefly()
     {
-        var first = RateLadder.Rung(Climb, 0);
+        var first = RateLadder.Rung(Climb, 0, firstRun: true);
         Assert.Equal((10_000, 120.0), (first.BroadcastRate, first.WarmupSeconds));
-        var third = RateLadder.Rung(Climb, 2);
+        var third = RateLadder.Rung(Climb, 2, firstRun: false);
         Assert.Equal((14_000, RateLadder.RungWarmupSeconds), (third.BroadcastRate, third.WarmupSeconds));
-        Assert.Equal(5, RateLadder.Rung(Climb with { WarmupSeconds = 5 }, 1).WarmupSeconds);
+        var firstAgain = RateLadder.Rung(Climb, 0, firstRun: false);
+        Assert.Equal((10_000, RateLadder.RungWarmupSeconds), (firstAgain.BroadcastRate, firstAgain.WarmupSeconds));
+        Assert.Equal(5, RateLadder.Rung(Climb with { WarmupSeconds = 5 }, 1, firstRun: false).WarmupSeconds);
     }
 
     [Fact]
