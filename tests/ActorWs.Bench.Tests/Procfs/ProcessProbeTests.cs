@@ -105,15 +105,21 @@ public class ProcessProbeTests
         var pid = Environment.ProcessId;
         var before = ProcessProbe.ReadVoluntaryContextSwitches(pid);
         Assert.NotNull(before);
+        // The sum covers the threads alive when it is read: a thread that has exited takes its switches with it, and
+        // other threads of the test host may exit between two reads. So the sleeper stays alive, sleeping (each sleep
+        // gives the CPU up: a voluntary switch), until the sum has grown past the first reading, within a bound.
+        bool stop = false;
         var sleeper = new Thread(() =>
         {
-            for (int i = 0; i < 20; i++) Thread.Sleep(1); // each sleep gives the CPU up: a voluntary switch
+            while (!Volatile.Read(ref stop)) Thread.Sleep(1);
         });
         sleeper.Start();
-        var during = ProcessProbe.ReadVoluntaryContextSwitches(pid);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        long? during;
+        while ((during = ProcessProbe.ReadVoluntaryContextSwitches(pid)) <= before && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Volatile.Write(ref stop, true);
         sleeper.Join();
-        Assert.True(during >= 0);
-        Assert.True(ProcessProbe.ReadVoluntaryContextSwitches(pid) > before);
+        Assert.True(during > before, $"the sum stayed at {during} (first read {before}) while a thread slept for 10 s");
         Assert.Null(ProcessProbe.ReadVoluntaryContextSwitches(int.MaxValue));
     }
 
