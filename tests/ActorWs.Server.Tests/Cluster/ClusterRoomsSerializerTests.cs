@@ -108,6 +108,13 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
                     new RoomSnapshotMember("s-1", new PlayerIdentity("ada", 3), local, local, true, remote, "tok-1", 17),
                     new RoomSnapshotMember("s-2", null, remote, remote, false, local, null, 0),
                 ], "{\"score\":[3,1]}", 1_733_000_009_999),
+            ["DSN"] = new DirectorySnapshot(4, 91,
+                [
+                    new DirectorySnapshotRoom("duel-3", true, Listing("duel-3"), remote, 12,
+                        [new DirectorySnapshotReservation(90, 1_733_000_010_500), new DirectorySnapshotReservation(91, 1_733_000_011_000)]),
+                    new DirectorySnapshotRoom("lobby", false, Listing("lobby"), null, 0, []),
+                ], 1_733_000_009_999),
+            ["DW"] = WakeDirectory.Instance,
             ["XH"] = new RelayRoomHandedOff(remote),
             ["MV"] = new RoomMoved("duel-1", "duel", remote),
             ["MG"] = new RoomMoving("duel-1", remote),
@@ -119,7 +126,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
     [
         "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "CR", "T", "C", "N",
         "SR", "MO", "SA", "LW", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
-        "RM", "RMA", "RMN", "TK", "SN", "XH", "MV", "MG", "MA",
+        "RM", "RMA", "RMN", "TK", "SN", "DSN", "DW", "XH", "MV", "MG", "MA",
     ];
 
     [Theory]

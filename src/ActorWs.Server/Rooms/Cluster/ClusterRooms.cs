@@ -69,7 +69,9 @@ internal sealed class ClusterRooms
         // Directories first: a room started on this node reports to its directory at the end of its first turn.
         // Each entity is made by a plain constructor call (FactoryActorProducer), not by Props.Create's expression,
         // which evaluates its arguments and constructs through reflection for every room and directory.
-        await sharding.StartAsync(DirectoriesTypeName, type => FactoryActorProducer<RoomTypeDirectory>.Props(() => new RoomTypeDirectory(runtime, rooms, type)), settings, extractor).ConfigureAwait(false);
+        // A directory asked to stop because its node leaves first hands what it knows to its next node, as a room does.
+        await sharding.StartAsync(DirectoriesTypeName, type => FactoryActorProducer<RoomTypeDirectory>.Props(() => new RoomTypeDirectory(runtime, rooms, type)), settings, extractor,
+            sharding.DefaultShardAllocationStrategy(settings), HandOffDirectory.Instance).ConfigureAwait(false);
         // A room entity asked to stop because its node leaves first hands the room's snapshot to its next node.
         await sharding.StartAsync(RoomsTypeName, entityId => FactoryActorProducer<RoomEntity>.Props(() => new RoomEntity(runtime, rooms, entityId)), settings, extractor,
             sharding.DefaultShardAllocationStrategy(settings), HandOffRoom.Instance).ConfigureAwait(false);

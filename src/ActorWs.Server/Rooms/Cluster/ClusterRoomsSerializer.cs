@@ -40,6 +40,9 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
     /// <summary>The manifest of a <see cref="RoomSnapshot"/> (kept in Distributed Data as this serializer's bytes).</summary>
     public const string SnapshotManifest = "SN";
 
+    /// <summary>The manifest of a <see cref="DirectorySnapshot"/> (kept in Distributed Data as this serializer's bytes).</summary>
+    internal const string DirectorySnapshotManifest = "DSN";
+
     /// <inheritdoc />
     public override string Manifest(object o) => o switch
     {
@@ -85,6 +88,8 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         MembershipNotResumed => "RMN",
         MemberTokenChanged => "TK",
         RoomSnapshot => SnapshotManifest,
+        DirectorySnapshot => DirectorySnapshotManifest,
+        WakeDirectory => "DW",
         RelayRoomHandedOff => "XH",
         RoomMoved => "MV",
         RoomMoving => "MG",
@@ -315,6 +320,28 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 WriteNullable(w, snapshot.LogicState);
                 w.Write(snapshot.SavedAt);
                 break;
+            case DirectorySnapshot d:
+                w.Write(d.NextId);
+                w.Write(d.NextReservation);
+                w.Write(d.Rooms.Count);
+                foreach (var room in d.Rooms)
+                {
+                    w.Write(room.Id);
+                    w.Write(room.Matchmade);
+                    WriteListing(w, room.Listing);
+                    WriteNullableRef(w, room.Room);
+                    w.Write(room.JoinsForwarded);
+                    w.Write(room.Reservations.Count);
+                    foreach (var reservation in room.Reservations)
+                    {
+                        w.Write(reservation.Id);
+                        w.Write(reservation.ExpiresAt);
+                    }
+                }
+                w.Write(d.SavedAt);
+                break;
+            case WakeDirectory:
+                break;
             case RelayRoomHandedOff h:
                 WriteRef(w, h.Room);
                 break;
@@ -384,6 +411,8 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "RMN" => new MembershipNotResumed(r.ReadString(), r.ReadString()),
             "TK" => new MemberTokenChanged(ReadNullable(r)),
             SnapshotManifest => ReadSnapshot(r),
+            DirectorySnapshotManifest => ReadDirectorySnapshot(r),
+            "DW" => WakeDirectory.Instance,
             "XH" => new RelayRoomHandedOff(ReadRef(r)),
             "MV" => new RoomMoved(r.ReadString(), r.ReadString(), ReadRef(r)),
             "MG" => new RoomMoving(r.ReadString(), ReadRef(r)),
@@ -431,6 +460,25 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         for (int i = 0; i < members.Length; i++)
             members[i] = new RoomSnapshotMember(r.ReadString(), ReadObject(r), ReadRef(r), ReadRef(r), r.ReadBoolean(), ReadRef(r), ReadNullable(r), r.ReadInt64());
         return new RoomSnapshot(options, incarnation, positions, joins, members, ReadNullable(r), r.ReadInt64());
+    }
+
+    private DirectorySnapshot ReadDirectorySnapshot(BinaryReader r)
+    {
+        long nextId = r.ReadInt64();
+        long nextReservation = r.ReadInt64();
+        var rooms = new DirectorySnapshotRoom[r.ReadInt32()];
+        for (int i = 0; i < rooms.Length; i++)
+        {
+            string id = r.ReadString();
+            bool matchmade = r.ReadBoolean();
+            var listing = ReadListing(r);
+            var room = ReadNullableRef(r);
+            long joins = r.ReadInt64();
+            var reservations = new DirectorySnapshotReservation[r.ReadInt32()];
+            for (int j = 0; j < reservations.Length; j++) reservations[j] = new DirectorySnapshotReservation(r.ReadInt64(), r.ReadInt64());
+            rooms[i] = new DirectorySnapshotRoom(id, matchmade, listing, room, joins, reservations);
+        }
+        return new DirectorySnapshot(nextId, nextReservation, rooms, r.ReadInt64());
     }
 
     private static void WriteListing(BinaryWriter w, RoomListing l)

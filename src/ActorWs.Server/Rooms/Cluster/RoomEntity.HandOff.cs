@@ -17,53 +17,41 @@ namespace ActorWs.Server.Rooms.Cluster;
 /// </remarks>
 internal sealed partial class RoomEntity
 {
-    private static readonly TimeSpan DataTimeout = TimeSpan.FromSeconds(3);
-
     /// <summary>A snapshot older than this is not a hand-off in progress but one whose room never started again: ignored.</summary>
     private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromMinutes(5);
 
     /// <summary>Reading whether the room comes with a snapshot from its old node; everything else waits.</summary>
     private bool _loading = true;
 
-    /// <summary>Whether the majority read failed and this node's replica was read instead.</summary>
-    private bool _readLocally;
-
     /// <summary>While handing off: what makes the entity stop even if the room or Distributed Data never answers.</summary>
     private ICancelable? _handingOff;
 
     public IStash Stash { get; set; } = null!;
 
-    private LWWDictionaryKey<string, byte[]> HandOffKey =>
-        new("actorws-room-handoffs-" + new RoomShardExtractor(_runtime.Options.Cluster.RoomShards).ShardOf(_entityId));
+    /// <summary>Where the room's snapshot waits for its next node: its shard's map, its entity id's entry.</summary>
+    private HandOffStore? _store;
 
-    private IActorRef Replicator => DistributedData.Get(Context.System).Replicator;
+    private HandOffStore Store => _store ??= new HandOffStore(
+        "actorws-room-handoffs-" + new RoomShardExtractor(_runtime.Options.Cluster.RoomShards).ShardOf(_entityId), _entityId);
 
-    protected override void PreStart() =>
-        Replicator.Tell(Dsl.Get(HandOffKey, new ReadMajority(DataTimeout)), Self);
+    protected override void PreStart() => Store.Read(Context);
 
     private void Loading(object message)
     {
-        switch (message)
+        switch (Store.ReadReply(Context, message, out var bytes))
         {
-            case GetSuccess found when found.Key.Equals(HandOffKey):
-                var handOffs = found.Get(HandOffKey);
-                _log.LogDebug("Room {Room} ({Type}) starts; {Count} snapshots in its shard's map", RoomNames.ForLog(_name), _typeName, handOffs.Count);
-                if (handOffs.TryGetValue(_entityId, out var bytes)) Restore(bytes);
+            case HandOffRead.Found:
+                Restore(bytes!);
                 Loaded();
                 break;
-            case NotFound notFound when notFound.Key.Equals(HandOffKey):
+            case HandOffRead.Nothing:
                 Loaded();
                 break;
-            case GetFailure failure when failure.Key.Equals(HandOffKey) && !_readLocally:
-                // No majority answered in time: what this node's replica holds is the best there is.
-                _readLocally = true;
-                Replicator.Tell(Dsl.Get(HandOffKey, ReadLocal.Instance), Self);
-                break;
-            case GetFailure failure when failure.Key.Equals(HandOffKey):
+            case HandOffRead.Failed:
                 _log.LogWarning("Room {Room} ({Type}): Distributed Data did not answer whether it moved here from another node; it starts afresh", RoomNames.ForLog(_name), _typeName);
                 Loaded();
                 break;
-            default:
+            case HandOffRead.NotAReply:
                 Stash.Stash();
                 break;
         }
@@ -89,7 +77,6 @@ internal sealed partial class RoomEntity
             _log.LogError(ex, "Room {Room} ({Type}): its snapshot from its old node could not be read; it starts afresh", RoomNames.ForLog(_name), _typeName);
             return;
         }
-        var cluster = Akka.Cluster.Cluster.Get(Context.System);
         long age = _runtime.Time.GetUtcNow().ToUnixTimeMilliseconds() - snapshot.SavedAt;
         if (age > MaxSnapshotAge.TotalMilliseconds)
         {
@@ -100,8 +87,7 @@ internal sealed partial class RoomEntity
         {
             EnsureStarted(() => RoomLifetime.FromSnapshot(snapshot));
         }
-        string entityId = _entityId;
-        Replicator.Tell(Dsl.Update(HandOffKey, LWWDictionary<string, byte[]>.Empty, new WriteMajority(DataTimeout), map => map.Remove(cluster, entityId)), ActorRefs.NoSender);
+        Store.Remove(Context);
     }
 
     private void BeginHandOff()
@@ -112,7 +98,7 @@ internal sealed partial class RoomEntity
             Context.Stop(Self);
             return;
         }
-        _handingOff = Context.System.Scheduler.ScheduleTellOnceCancelable(DataTimeout + DataTimeout, Self, HandOffTimedOut.Instance, Self);
+        _handingOff = Context.System.Scheduler.ScheduleTellOnceCancelable(HandOffStore.Timeout + HandOffStore.Timeout, Self, HandOffTimedOut.Instance, Self);
         _room.Tell(RoomSnapshotWanted.Instance, Self);
     }
 
@@ -122,14 +108,8 @@ internal sealed partial class RoomEntity
     /// another member, which holds it until the shard lives on its next node: the entity starts there, finds the
     /// snapshot, and the room goes on.
     /// </summary>
-    private void WakeOnNextNode()
-    {
-        var cluster = Akka.Cluster.Cluster.Get(Context.System);
-        var other = cluster.State.Members.FirstOrDefault(m => m.Status == Akka.Cluster.MemberStatus.Up && !m.Address.Equals(cluster.SelfAddress));
-        if (other is null) return; // the last node: there is no next one
-        var region = Context.ActorSelection(new RootActorPath(other.Address) / "system" / "sharding" / ClusterRooms.RoomsTypeName);
-        region.Tell(new Akka.Cluster.Sharding.ShardingEnvelope(_entityId, RoomListingWanted.Instance), ActorRefs.NoSender);
-    }
+    private void WakeOnNextNode() =>
+        HandOffStore.WakeOnAnotherNode(Context, ClusterRooms.RoomsTypeName, new Akka.Cluster.Sharding.ShardingEnvelope(_entityId, RoomListingWanted.Instance));
 
     private sealed record HandOffTimedOut
     {
@@ -141,10 +121,7 @@ internal sealed partial class RoomEntity
         switch (message)
         {
             case RoomSnapshot snapshot when Sender.Equals(_room):
-                var bytes = Context.System.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot);
-                var cluster = Akka.Cluster.Cluster.Get(Context.System);
-                string entityId = _entityId;
-                Replicator.Tell(Dsl.Update(HandOffKey, LWWDictionary<string, byte[]>.Empty, new WriteMajority(DataTimeout), map => map.SetItem(cluster, entityId, bytes)), Self);
+                Store.Save(Context, Context.System.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot));
                 break;
             case UpdateSuccess:
                 _log.LogDebug("Room {Room} ({Type}) saved its snapshot for its next node", RoomNames.ForLog(_name), _typeName);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Microsoft.Extensions.Logging;
 
 namespace ActorWs.Server.Rooms.Cluster;
 
@@ -16,12 +17,6 @@ internal sealed record RoomSeatRefused(string Room, long ReservationId, JoinRoom
 
 /// <summary>Room entity → directory: empty for its linger time, having processed this many joins; may it stop?</summary>
 internal sealed record RoomWentIdle(string Room, long JoinsProcessed);
-
-/// <summary>Directory (to itself): it has just started; find the rooms of its type that live already.</summary>
-internal sealed record DirectoryStarted
-{
-    public static readonly DirectoryStarted Instance = new();
-}
 
 /// <summary>Room entity → directory: the room (this actor of it) failed too often and was stopped.</summary>
 internal sealed record RoomFailedForGood(string Room, IActorRef RoomRef);
@@ -40,13 +35,15 @@ internal sealed record RoomFailedForGood(string Room, IActorRef RoomRef);
 /// node, and a join-or-create it turns down comes back here to be placed elsewhere.</para>
 /// <para>An idle room stops only when this directory approves: when the joins it forwarded equal the joins the room
 /// processed and no seat is reserved.</para>
-/// <para>Its state lives in memory. A directory that starts (the first time, or again on another node after its node
-/// left) asks every node's room shard region which room entities it has (Akka.Cluster.Sharding's
-/// <see cref="GetShardRegionState"/>) and asks each of its type's rooms to report its listing
-/// (<see cref="RoomListingWanted"/>), so it knows the rooms that outlived its previous incarnation again (their
-/// reservations and join counts are not recovered; matchmade ids continue after the highest one seen).</para>
+/// <para>Its state lives in memory. When its node leaves the cluster gracefully, it moves to its next node with that
+/// state (see RoomTypeDirectory.HandOff.cs). A directory that starts (the first time, or again after its node crashed,
+/// or moved) also asks every node's room shard region which room entities it has (Akka.Cluster.Sharding's
+/// <see cref="GetShardRegionState"/>) and asks each of its type's rooms it does not know to report its listing
+/// (<see cref="RoomListingWanted"/>), so it knows the rooms that outlived a previous incarnation lost with its node
+/// again (their reservations and join counts are not recovered then; matchmade ids continue after the highest one
+/// seen).</para>
 /// </remarks>
-internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
+internal sealed partial class RoomTypeDirectory : UntypedActor, IWithTimers, IWithUnboundedStash
 {
     private sealed class Entry(string id, bool matchmade) : IListedRoom
     {
@@ -85,6 +82,7 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
     private readonly ClusterRooms _cluster;
     private readonly string _typeName;
     private readonly RoomType? _type;
+    private readonly ILogger _log;
     private readonly Dictionary<string, Entry> _rooms = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _order = new(StringComparer.Ordinal);
     private long _nextId;
@@ -96,6 +94,7 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
         _cluster = cluster;
         _typeName = typeName;
         _type = runtime.RoomTypes.TryGet(typeName, out var type) ? type : null;
+        _log = runtime.LoggerFactory.CreateLogger("ActorWs.Server.Rooms");
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -103,8 +102,10 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer("sweep", SweepReservations.Instance, ReservationSweep);
-        Self.Tell(DirectoryStarted.Instance);
+        Store.Read(Context); // did it move here from a node that left? (RoomTypeDirectory.HandOff.cs)
     }
+
+    protected override void PostStop() => _handingOff?.Cancel();
 
     /// <summary>Asks the room shard region of every member node which room entities it hosts (answered with <see cref="CurrentShardRegionState"/>).</summary>
     private void AskRegionsForRooms()
@@ -170,8 +171,23 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
+        if (_loading)
+        {
+            Loading(message);
+            return;
+        }
+        if (_handingOff is not null)
+        {
+            HandingOff(message);
+            return;
+        }
         switch (message)
         {
+            case HandOffDirectory:
+                BeginHandOff();
+                break;
+            case WakeDirectory:
+                break;
             case JoinRoomRequest join:
                 Matchmake(join, Sender);
                 break;
@@ -190,9 +206,6 @@ internal sealed class RoomTypeDirectory : UntypedActor, IWithTimers
                 var entry = Find(listed.Listing.Room) ?? Adopt(listed.Listing.Room);
                 entry.Listing = listed.Listing;
                 entry.Room = listed.Room;
-                break;
-            case DirectoryStarted:
-                AskRegionsForRooms();
                 break;
             case CurrentShardRegionState regionState:
                 AskUnknownRoomsToReport(regionState);
