@@ -165,11 +165,18 @@ internal sealed class RoomManager : UntypedActor, IWithTimers
         entry.Type.LiveRooms--;
     }
 
+    /// <summary>
+    /// The next matchmade id of <paramref name="type"/> (<c>type-1</c>, <c>type-2</c>…), skipping any a room made by
+    /// name already has: a client may name a room anything, and two rooms must never share an id.
+    /// </summary>
     private string NextId(string type)
     {
-        long n = _nextIdPerType.GetValueOrDefault(type) + 1;
+        long n = _nextIdPerType.GetValueOrDefault(type);
+        string id;
+        do id = type + "-" + (++n).ToString(CultureInfo.InvariantCulture);
+        while (_rooms.ContainsKey(Key(type, id)));
         _nextIdPerType[type] = n;
-        return type + "-" + n.ToString(CultureInfo.InvariantCulture);
+        return id;
     }
 
     protected override void OnReceive(object message)

@@ -267,6 +267,11 @@ public sealed class ClusterRoomTests
         Assert.Equal("duel-2", (await d.OkAsync("joinById", "\"room\":\"duel-2\"")).GetProperty("room").GetString());
         await TestCluster.WaitUntilAsync(() => cluster.OnEveryNodeAsync(n => n.Server.Rooms.ListAsync("duel"), rooms => rooms.All(r => r.Clients == 2)),
             "every node to list both duels full");
+
+        // A room made by name may look like a matchmade id: matchmaking skips it rather than give its id to another room.
+        var named = await cluster[2].Server.Rooms.GetOrCreateAsync("duel", "duel-3");
+        Assert.Equal("duel-4", await cluster[1].Server.Rooms.CreateAsync("duel"));
+        Assert.Equal(named.Path.ToStringWithoutAddress(), (await cluster[0].Server.Rooms.FindAsync("duel", "duel-3"))!.Path.ToStringWithoutAddress());
     }
 
     [Fact]

@@ -450,6 +450,24 @@ public sealed class RoomToolkitTests
     }
 
     [Fact]
+    public async Task AMatchmadeRoom_NeverTakesTheIdOfARoomMadeByName()
+    {
+        await using var server = await Start();
+        // A room may be given any name, including what a matchmade id looks like; a client is in it.
+        var namedRoom = await server.Server.Rooms.GetOrCreateAsync("life", "life-1");
+        await using var named = await JsonClient.ConnectAsync(server);
+        await named.OkAsync("joinById", "\"room\":\"life-1\"");
+
+        // Matchmaking skips the ids in use: the named room keeps its name, its actor and its member.
+        Assert.Equal("life-2", await server.Server.Rooms.CreateAsync("life"));
+        await using var matched = await JsonClient.ConnectAsync(server);
+        Assert.Equal("life-3", (await matched.OkAsync("create", "\"type\":\"life\"")).GetProperty("room").GetString());
+        Assert.Equal(namedRoom, await server.Server.Rooms.FindAsync("life", "life-1"));
+        Assert.Equal(["life-1", "life-2", "life-3"], (await server.Server.Rooms.ListAsync("life")).Select(r => r.Room));
+        await Poll.UntilAsync(() => server.Server.Rooms.ListAsync("life").Result.Single(r => r.Room == "life-1").Clients == 1);
+    }
+
+    [Fact]
     public async Task ChatRoomsOnWs_AreNumberedToo_AndAckAndEndWork()
     {
         await using var server = await Start();

@@ -139,13 +139,25 @@ internal sealed partial class RoomTypeDirectory : UntypedActor, IWithTimers, IWi
     private Entry Create(string? name, string optionsJson)
     {
         bool matchmade = name is null;
-        string id = name ?? _typeName + "-" + (++_nextId).ToString(CultureInfo.InvariantCulture);
+        string id = name ?? NextMatchmadeId();
         var entry = new Entry(id, matchmade) { Listing = new RoomListing(id, _typeName, 0, int.MaxValue, false, "{}") };
         _rooms[Key(id)] = entry;
         _order.Add(Key(id));
         // A room made by name starts with the options of its first join (or none); a matchmade one with its creator's.
         if (matchmade) TellRoom(id, new MatchmadeRoomOpened(optionsJson), Self);
         return entry;
+    }
+
+    /// <summary>
+    /// The next matchmade id (<c>type-1</c>, <c>type-2</c>…), skipping any a room made by name already has: a client
+    /// may name a room anything, and two rooms must never share an id.
+    /// </summary>
+    private string NextMatchmadeId()
+    {
+        string id;
+        do id = _typeName + "-" + (++_nextId).ToString(CultureInfo.InvariantCulture);
+        while (_rooms.ContainsKey(Key(id)));
+        return id;
     }
 
     private Entry? CreateForClient(string? name, string optionsJson, out string? refusal)
