@@ -129,8 +129,13 @@ public sealed class ClusterHandOffTests
         // The same life of the room: a newcomer joins the incarnation the others are in.
         await using var c = await JsonClient.ConnectAsync(cluster[2]);
         Assert.Equal(incarnation, (await c.OkAsync("joinById", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64());
-        var listing = await a.OkAsync("listRooms", "\"type\":\"counting\"");
-        Assert.Equal(3, listing.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("room").GetString() == room).GetProperty("clients").GetInt32());
+        // Listings follow the rooms' reports (sent at the end of the room's turn, on their own way to the directory), so
+        // the newcomer shows in one a moment after its join is answered.
+        await TestCluster.WaitUntilAsync(async () =>
+        {
+            var listing = await a.OkAsync("listRooms", "\"type\":\"counting\"");
+            return listing.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("room").GetString() == room).GetProperty("clients").GetInt32() == 3;
+        }, "the listing to show the room's three members");
     }
 
     [Fact]
