@@ -453,13 +453,7 @@ public sealed class ClusterRoomTests
     {
         // The directory's node goes without leaving (as a crash does); the survivors down it two seconds after they stop
         // hearing it, and the directory starts again on one of them with nothing handed over.
-        await using var cluster = await TestCluster.StartAsync(akka: """
-            akka.coordinated-shutdown.run-by-actor-system-terminate = off
-            akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-            akka.cluster.split-brain-resolver.active-strategy = keep-majority
-            akka.cluster.split-brain-resolver.stable-after = 2s
-
-            """);
+        await using var cluster = await TestCluster.StartAsync(akka: TestCluster.CrashDowning);
         var hosts = new Dictionary<string, int>();
         foreach (var name in Enumerable.Range(1, 12).Select(i => "room-" + i))
             hosts[name] = cluster.HostOf(await cluster[0].Server.Rooms.GetOrCreateAsync("chat", name), 0);
@@ -468,9 +462,7 @@ public sealed class ClusterRoomTests
         var living = hosts.Where(h => h.Value != lost).Select(h => h.Key).Order(StringComparer.Ordinal).ToArray();
         Assert.NotEmpty(living);
 
-        var provider = (Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)cluster[lost].System).Provider;
-        await provider.Transport.Shutdown();
-        await cluster[lost].System.Terminate();
+        await cluster.CrashAsync(lost);
 
         // It asks the regions which rooms live, and lists those that lived on the survivors again (the lost node's rooms
         // are gone: they start afresh when next asked for).
@@ -516,13 +508,7 @@ public sealed class ClusterRoomTests
     public async Task ARoomLostWithItsNode_ComesBackOnASurvivor_WithItsMembersOnTheOtherNodes_WhoAreToldItsNewIncarnation()
     {
         // Node 2 will go without leaving (as a crash does); the survivors down it two seconds after they stop hearing it.
-        await using var cluster = await TestCluster.StartAsync(akka: """
-            akka.coordinated-shutdown.run-by-actor-system-terminate = off
-            akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-            akka.cluster.split-brain-resolver.active-strategy = keep-majority
-            akka.cluster.split-brain-resolver.stable-after = 2s
-
-            """);
+        await using var cluster = await TestCluster.StartAsync(akka: TestCluster.CrashDowning);
         string? room = null;
         for (int i = 1; i <= 60 && room is null; i++)
             if (cluster.HostOf(await cluster[0].Server.Rooms.GetOrCreateAsync("chat", "lost-" + i), 0) == 2) room = "lost-" + i;
@@ -532,11 +518,7 @@ public sealed class ClusterRoomTests
         long firstLife = (await a.OkAsync("join", $"\"room\":\"{room}\"")).GetProperty("incarnation").GetInt64();
         await b.OkAsync("join", $"\"room\":\"{room}\"");
 
-        // As a crash: its remoting goes first, so nothing it stops afterwards can tell the others (a system that merely
-        // terminates would send its actors' death notices, which a killed process never does).
-        var provider = (Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)cluster[2].System).Provider;
-        await provider.Transport.Shutdown();
-        await cluster[2].System.Terminate();
+        await cluster.CrashAsync(2);
 
         // Each member hears, once the cluster has removed the node (failure detection, then the resolver's two seconds;
         // in this process, beside two other nodes on two cores, that can take twenty), that it is in the room's next life.

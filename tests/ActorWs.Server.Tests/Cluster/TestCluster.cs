@@ -48,6 +48,30 @@ internal sealed class TestCluster : IAsyncDisposable
         .WithFallback(DistributedData.DefaultConfig())
         .WithFallback(ActorWsDispatch.DefaultConfig);
 
+    /// <summary>
+    /// Akka settings for a test that crashes a node (<see cref="CrashAsync"/>): a system that terminates does not leave
+    /// the cluster first, and the survivors down a node they stop hearing after the keep-majority resolver's two seconds.
+    /// </summary>
+    public const string CrashDowning = """
+        akka.coordinated-shutdown.run-by-actor-system-terminate = off
+        akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+        akka.cluster.split-brain-resolver.active-strategy = keep-majority
+        akka.cluster.split-brain-resolver.stable-after = 2s
+
+        """;
+
+    /// <summary>
+    /// Node <paramref name="node"/> goes as a crash does (the cluster started with <see cref="CrashDowning"/>): its
+    /// remoting first, so nothing it stops afterwards can tell the others (a system that merely terminates would send
+    /// its actors' death notices, which a killed process never does), then its system.
+    /// </summary>
+    public async Task CrashAsync(int node)
+    {
+        var provider = (Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)Nodes[node].System).Provider;
+        await provider.Transport.Shutdown();
+        await Nodes[node].System.Terminate();
+    }
+
     /// <summary>Starts <paramref name="count"/> systems, forms the cluster (every member Up on every node), then starts a server on each.</summary>
     /// <param name="akka">Extra Akka settings for every node.</param>
     public static async Task<TestCluster> StartAsync(int count = 3, Action<ServerOptions>? options = null, Action<ActorWsServer>? configure = null, string akka = "")

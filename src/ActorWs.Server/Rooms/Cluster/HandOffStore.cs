@@ -4,25 +4,6 @@ using Akka.DistributedData;
 
 namespace ActorWs.Server.Rooms.Cluster;
 
-/// <summary>What a <see cref="HandOffStore.ReadReply"/> made of a message.</summary>
-internal enum HandOffRead
-{
-    /// <summary>Not an answer to this store's read: the caller handles (or holds) the message itself.</summary>
-    NotAReply,
-
-    /// <summary>No majority answered in time; this node's replica was asked instead, and its answer is still to come.</summary>
-    Pending,
-
-    /// <summary>A snapshot was left for this entity: it moved here from a node that left.</summary>
-    Found,
-
-    /// <summary>No snapshot was left for this entity: it starts afresh.</summary>
-    Nothing,
-
-    /// <summary>Distributed Data answered neither from a majority nor from this node: the entity starts afresh.</summary>
-    Failed,
-}
-
 /// <summary>
 /// Where a sharded entity on a leaving node leaves its state for its next node: an entry (<paramref name="entryId"/>,
 /// the entity's id) in a last-writer-wins map of bytes in Distributed Data (<paramref name="keyId"/>), written to a
@@ -31,18 +12,37 @@ internal enum HandOffRead
 /// </summary>
 /// <remarks>
 /// Not thread-safe: used by one actor, from its own turns. Every answer from the replicator comes to that actor as a
-/// message, which it gives back to <see cref="ReadReply"/> while it is loading; a save is answered with Distributed
+/// message, which it gives back to <see cref="Load"/> while it is loading; a save is answered with Distributed
 /// Data's <see cref="UpdateSuccess"/> or an <see cref="IUpdateFailure"/>.
 /// </remarks>
 internal sealed class HandOffStore(string keyId, string entryId)
 {
+    /// <summary>What <see cref="ReadReply"/> made of a message.</summary>
+    private enum HandOffRead
+    {
+        /// <summary>Not an answer to this store's read: the caller handles (or holds) the message itself.</summary>
+        NotAReply,
+
+        /// <summary>No majority answered in time; this node's replica was asked instead, and its answer is still to come.</summary>
+        Pending,
+
+        /// <summary>A snapshot was left for this entity: it moved here from a node that left.</summary>
+        Found,
+
+        /// <summary>No snapshot was left for this entity: it starts afresh.</summary>
+        Nothing,
+
+        /// <summary>Distributed Data answered neither from a majority nor from this node: the entity starts afresh.</summary>
+        Failed,
+    }
+
     /// <summary>How long a read or a write may wait for a majority of the nodes.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     private readonly LWWDictionaryKey<string, byte[]> _key = new(keyId);
     private bool _readLocally;
 
-    /// <summary>Asks for the map from a majority; the answer comes to <paramref name="context"/>'s actor (see <see cref="ReadReply"/>).</summary>
+    /// <summary>Asks for the map from a majority; the answer comes to <paramref name="context"/>'s actor (see <see cref="Load"/>).</summary>
     public void Read(IActorContext context) => Replicator(context).Tell(Dsl.Get(_key, new ReadMajority(Timeout)), context.Self);
 
     /// <summary>
@@ -50,7 +50,7 @@ internal sealed class HandOffStore(string keyId, string entryId)
     /// <paramref name="snapshot"/> when <see cref="HandOffRead.Found"/>. A majority that did not answer in time is
     /// asked again of this node's replica alone (<see cref="HandOffRead.Pending"/>).
     /// </summary>
-    public HandOffRead ReadReply(IActorContext context, object message, out byte[]? snapshot)
+    private HandOffRead ReadReply(IActorContext context, object message, out byte[]? snapshot)
     {
         snapshot = null;
         switch (message)
@@ -68,6 +68,31 @@ internal sealed class HandOffStore(string keyId, string entryId)
                 return HandOffRead.Failed;
             default:
                 return HandOffRead.NotAReply;
+        }
+    }
+
+    /// <summary>
+    /// The loading step of an entity that reads this store as it starts: an answer to the read restores the snapshot
+    /// found (<paramref name="restore"/>), or reports that none could be read (<paramref name="readFailed"/>), and
+    /// returns true (loading is over: unstash); anything else arriving meanwhile is stashed until then.
+    /// </summary>
+    public bool Load(IActorContext context, object message, IStash stash, Action<byte[]> restore, Action readFailed)
+    {
+        switch (ReadReply(context, message, out var snapshot))
+        {
+            case HandOffRead.Found:
+                restore(snapshot!);
+                return true;
+            case HandOffRead.Nothing:
+                return true;
+            case HandOffRead.Failed:
+                readFailed();
+                return true;
+            case HandOffRead.NotAReply:
+                stash.Stash();
+                return false;
+            default:
+                return false; // Pending: this node's replica answers next
         }
     }
 

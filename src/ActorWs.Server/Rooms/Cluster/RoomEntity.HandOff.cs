@@ -38,22 +38,10 @@ internal sealed partial class RoomEntity
 
     private void Loading(object message)
     {
-        switch (Store.ReadReply(Context, message, out var bytes))
+        if (Store.Load(Context, message, Stash, Restore,
+            () => _log.LogWarning("Room {Room} ({Type}): Distributed Data did not answer whether it moved here from another node; it starts afresh", RoomNames.ForLog(_name), _typeName)))
         {
-            case HandOffRead.Found:
-                Restore(bytes!);
-                Loaded();
-                break;
-            case HandOffRead.Nothing:
-                Loaded();
-                break;
-            case HandOffRead.Failed:
-                _log.LogWarning("Room {Room} ({Type}): Distributed Data did not answer whether it moved here from another node; it starts afresh", RoomNames.ForLog(_name), _typeName);
-                Loaded();
-                break;
-            case HandOffRead.NotAReply:
-                Stash.Stash();
-                break;
+            Loaded();
         }
     }
 

@@ -72,22 +72,10 @@ internal sealed partial class RoomTypeDirectory
 
     private void Loading(object message)
     {
-        switch (Store.ReadReply(Context, message, out var bytes))
+        if (Store.Load(Context, message, Stash, Restore,
+            () => _log.LogWarning("The directory of room type {Type}: Distributed Data did not answer whether it moved here from another node; it starts empty and asks the rooms", _typeName)))
         {
-            case HandOffRead.Found:
-                Restore(bytes!);
-                Loaded();
-                break;
-            case HandOffRead.Nothing:
-                Loaded();
-                break;
-            case HandOffRead.Failed:
-                _log.LogWarning("The directory of room type {Type}: Distributed Data did not answer whether it moved here from another node; it starts empty and asks the rooms", _typeName);
-                Loaded();
-                break;
-            case HandOffRead.NotAReply:
-                Stash.Stash();
-                break;
+            Loaded();
         }
     }
 
