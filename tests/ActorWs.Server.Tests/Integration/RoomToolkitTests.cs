@@ -259,14 +259,25 @@ public sealed class RoomToolkitTests
             while (probe.Deltas.Count < 1 && DateTime.UtcNow < until) await Task.Delay(10);
         }
         int first = probe.Deltas.Count;
+        // A tick's broadcast reaches the client after the room's turn, in which it armed its next tick: the clock moves
+        // on only after it has arrived, never before the timer is set (an advance then would not fire it).
+        async Task TickArrivedAsync(int n)
+        {
+            while ((await client.NextAsync(r => r.Op == "message")).Json!.Value.GetProperty("data").GetProperty("n").GetInt32() < n)
+            {
+            }
+        }
+        await TickArrivedAsync(first);
         for (int i = 1; i <= 2; i++)
         {
             server.Time!.Advance(TimeSpan.FromMilliseconds(100));
             await Poll.UntilAsync(() => probe.Deltas.Count >= first + i);
+            await TickArrivedAsync(first + i);
         }
         // The machine stalls: the next timer fires 250 ms after its slot; the tick itself takes no time at all.
         server.Time!.Advance(TimeSpan.FromMilliseconds(350));
         await Poll.UntilAsync(() => probe.Deltas.Count >= first + 3);
+        await TickArrivedAsync(first + 3);
         var late = server.Logs.WaitFor(e => e.Message.Contains("late"), TestServer.Wait);
         Assert.NotNull(late);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, late.Level);
