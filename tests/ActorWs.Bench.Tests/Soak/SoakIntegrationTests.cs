@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ActorWs.Bench.Tests.Soak;
 
 /// <summary>
-/// The CI soak: two minutes of 400 connections against the real server executable (ActorWs.dll, built with the tests and
+/// The CI soak: three minutes of 400 connections against the real server executable (ActorWs.dll, built with the tests and
 /// copied next to them), every kind of client, faults injected every few seconds, then the same checks as the hour-long run.
 /// </summary>
 public sealed class SoakIntegrationTests(ITestOutputHelper log) : IDisposable
@@ -16,15 +16,18 @@ public sealed class SoakIntegrationTests(ITestOutputHelper log) : IDisposable
     public void Dispose() => _output.Delete(recursive: true);
 
     [Fact]
-    public async Task A_two_minute_soak_of_every_client_kind_with_faults_loses_nothing_leaks_nothing_it_can_see_and_leaves_the_server_as_it_found_it()
+    public async Task A_three_minute_soak_of_every_client_kind_with_faults_loses_nothing_leaks_nothing_it_can_see_and_leaves_the_server_as_it_found_it()
     {
         var options = new SoakOptions
         {
             Connections = 400,
-            Duration = TimeSpan.FromMinutes(2),
-            // The first minute is warm-up (JIT, pools, sessions and rooms filling up to their steady state); the trends are
-            // judged on the second, sampled every 2 s.
-            Warmup = TimeSpan.FromSeconds(60),
+            Duration = TimeSpan.FromMinutes(3),
+            // The first 90 s are warm-up (JIT, pools, sessions and rooms filling up to their steady state); the trends are
+            // judged on the last 90 s, sampled every 2 s. A 60-s warm-up was too short: the JIT's code (the runtime's
+            // double-mapped memory) still grew by ~0.5 MiB in the second minute, and on top of the GC's gen0 commit, which
+            // swings RSS by 3–7 MiB as its budget adapts, a one-minute window's thirds (20 s each) failed twice in CI on a
+            // +2.4 MiB difference no longer run showed (smaps of a run of this soak, 2026-12-07).
+            Warmup = TimeSpan.FromSeconds(90),
             Seed = 42,
             FaultsPerMinute = 20,
             SampleInterval = TimeSpan.FromSeconds(2),
@@ -59,23 +62,23 @@ public sealed class SoakIntegrationTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(0, result.Log.ErrorCount);
         Assert.True(result.Log.InjectedErrorCount > 0, "the injected faults were logged and recognised");
 
-        // Memory. One minute after the warm-up cannot vouch for the 1 MiB/min limit: the two thirds compared are 40 s apart,
+        // Memory. 90 s after the warm-up cannot vouch for the 1 MiB/min limit: the two thirds compared are 60 s apart,
         // so the limit adds well under the noise between them. What it can show, and what is asserted, is that neither RSS
         // nor the GC heap grew beyond the noise (a leak of several MiB a minute would); the report gives the slowest leak this
         // length could have seen, and the hour-long soak (README) holds the limit itself.
-        Assert.True(result.RssTrend.Samples >= 25, report);
+        Assert.True(result.RssTrend.Samples >= 40, report);
         Assert.True(result.RssTrend.Passed, report);
         Assert.NotNull(result.GcHeapTrend);
-        Assert.True(result.GcHeapTrend.Samples >= 25, "the server's GC heap gauge reached the soak");
+        Assert.True(result.GcHeapTrend.Samples >= 40, "the server's GC heap gauge reached the soak");
         Assert.True(result.GcHeapTrend.Passed, report);
         Assert.True(double.IsFinite(result.RssTrend.ResolvableSlopePerMinute) && result.RssTrend.ResolvableSlopePerMinute >= options.MaxRssSlopeKibPerMinute);
 
         var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_output.FullName, "soak.json"))).RootElement;
         Assert.True(json.GetProperty("passed").GetBoolean());
         Assert.Equal(42, json.GetProperty("seed").GetInt32());
-        Assert.True(json.GetProperty("samples").GetArrayLength() >= 55);
+        Assert.True(json.GetProperty("samples").GetArrayLength() >= 85);
         Assert.True(json.GetProperty("rssTrend").GetProperty("passed").GetBoolean());
-        Assert.True(json.GetProperty("gcHeapTrend").GetProperty("samples").GetInt32() >= 25);
+        Assert.True(json.GetProperty("gcHeapTrend").GetProperty("samples").GetInt32() >= 40);
         var markdown = await File.ReadAllTextAsync(Path.Combine(_output.FullName, "soak.md"));
         Assert.Contains("# ActorWs soak: passed", markdown, StringComparison.Ordinal);
         Assert.Contains("| RSS flat after warm-up | pass |", markdown, StringComparison.Ordinal);
