@@ -140,6 +140,12 @@ public sealed record BenchOptions
     /// </summary>
     public int BroadcastRateStep { get; init; }
 
+    /// <summary>
+    /// The room the broadcast's members join (<c>/rooms/&lt;name&gt;</c>). Not a command-line option: the capacity climb
+    /// gives each rung its own (see <c>RateLadder.Rung</c>).
+    /// </summary>
+    public string BroadcastRoom { get; init; } = "bench";
+
     /// <summary>Broadcast message size in bytes (at least 16: send time, sender, sequence).</summary>
     public int BroadcastMessageBytes { get; init; } = DefaultMessageBytes;
 

@@ -113,7 +113,7 @@ public sealed class BroadcastScenario : Scenario
             : ports.SelectMany(p => new[] { "--target", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{p}") }).ToArray();
         return
         [
-            "broadcast", .. address, "--room", Room,
+            "broadcast", .. address, "--room", options.BroadcastRoom,
             "--members", Arg(options.BroadcastMembers), "--senders", Arg(options.BroadcastSenders), "--size", Arg(options.BroadcastMessageBytes),
             "--concurrency", Arg(options.ConnectConcurrency), "--warmup", Arg(options.WarmupSeconds), "--duration", Arg(options.DurationSeconds),
             .. options.BroadcastRate > 0 ? new[] { "--rate", Arg(options.BroadcastRate) } : [],

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ActorWs.Bench.Cli;
 using ActorWs.Bench.LoadGeneration;
 
@@ -38,17 +39,25 @@ internal static class RateLadder
     internal sealed record Outcome(int? CapacityRate, double? LatencyP99Micros, IReadOnlyList<LoadGenRecord> Records, string? Failure);
 
     /// <summary>
-    /// The options of rung <paramref name="index"/> (0 is the scenario's own rate): its rate, and the scenario's warm-up for
-    /// the first run only; any later run (a higher rate, or a rate run again) finds the servers warm and ramps briefly.
+    /// The options of the climb's run <paramref name="run"/> (1 is the scenario's own), at rung <paramref name="index"/>
+    /// (0 is the scenario's own rate): its rate; the scenario's warm-up for the first run only, as any later run (a higher
+    /// rate, or a rate run again) finds the servers warm and ramps briefly; and a room of its own for every later run.
     /// </summary>
+    /// <remarks>
+    /// A rung that (nearly) fell behind leaves a backlog in the servers: in the same room, the next run's members would
+    /// receive it (a sender's message 19,380 of the last run, then message 1 of this one: seen as gaps, and the servers
+    /// still working off the last rate while measured at the next). In a room of its own, the old backlog goes to a room
+    /// whose members have left.
+    /// </remarks>
     /// <param name="options">The scenario's options (an open loop with a step).</param>
     /// <param name="index">The rung, from 0.</param>
-    /// <param name="firstRun">Whether this is the scenario's own run, the first of the climb.</param>
-    /// <returns>The rung's options.</returns>
-    internal static BenchOptions Rung(BenchOptions options, int index, bool firstRun) => options with
+    /// <param name="run">The run of the climb, from 1 (retries count).</param>
+    /// <returns>The run's options.</returns>
+    internal static BenchOptions Rung(BenchOptions options, int index, int run) => options with
     {
         BroadcastRate = options.BroadcastRate + index * options.BroadcastRateStep,
-        WarmupSeconds = firstRun ? options.WarmupSeconds : Math.Min(RungWarmupSeconds, options.WarmupSeconds),
+        WarmupSeconds = run == 1 ? options.WarmupSeconds : Math.Min(RungWarmupSeconds, options.WarmupSeconds),
+        BroadcastRoom = run == 1 ? options.BroadcastRoom : string.Create(CultureInfo.InvariantCulture, $"{options.BroadcastRoom}-{run}"),
     };
 
     /// <summary>Whether a rung's servers kept up: no errors, nearly every delivery made, and a bounded p99 (see the constants).</summary>
@@ -90,7 +99,7 @@ internal static class RateLadder
         bool retrying = false;
         for (int runs = 1; runs <= MaxRungs; runs++)
         {
-            var rung = Rung(options, index, firstRun: runs == 1);
+            var rung = Rung(options, index, runs);
             if (runs > 1)
             {
                 window = await runRung(rung, cancellationToken).ConfigureAwait(false);

@@ -37,15 +37,15 @@ public sealed class RateLadderTests
     }
 
     [Fact]
-    public void A_rung_after_the_first_climbs_by_the_step_and_ramps_briefly()
+    public void A_rung_after_the_first_climbs_by_the_step_ramps_briefly_and_has_a_room_of_its_own()
     {
-        var first = RateLadder.Rung(Climb, 0, firstRun: true);
-        Assert.Equal((10_000, 120.0), (first.BroadcastRate, first.WarmupSeconds));
-        var third = RateLadder.Rung(Climb, 2, firstRun: false);
-        Assert.Equal((14_000, RateLadder.RungWarmupSeconds), (third.BroadcastRate, third.WarmupSeconds));
-        var firstAgain = RateLadder.Rung(Climb, 0, firstRun: false);
-        Assert.Equal((10_000, RateLadder.RungWarmupSeconds), (firstAgain.BroadcastRate, firstAgain.WarmupSeconds));
-        Assert.Equal(5, RateLadder.Rung(Climb with { WarmupSeconds = 5 }, 1, firstRun: false).WarmupSeconds);
+        var first = RateLadder.Rung(Climb, 0, run: 1);
+        Assert.Equal((10_000, 120.0, "bench"), (first.BroadcastRate, first.WarmupSeconds, first.BroadcastRoom));
+        var third = RateLadder.Rung(Climb, 2, run: 3);
+        Assert.Equal((14_000, RateLadder.RungWarmupSeconds, "bench-3"), (third.BroadcastRate, third.WarmupSeconds, third.BroadcastRoom));
+        var firstAgain = RateLadder.Rung(Climb, 0, run: 2);
+        Assert.Equal((10_000, RateLadder.RungWarmupSeconds, "bench-2"), (firstAgain.BroadcastRate, firstAgain.WarmupSeconds, firstAgain.BroadcastRoom));
+        Assert.Equal(5, RateLadder.Rung(Climb with { WarmupSeconds = 5 }, 1, run: 2).WarmupSeconds);
     }
 
     [Fact]
@@ -66,6 +66,8 @@ public sealed class RateLadderTests
         Assert.Equal(36_000, outcome.LatencyP99Micros);
         Assert.Null(outcome.Failure);
         Assert.Equal([12_000, 14_000, 16_000, 18_000, 18_000], asked.Select(o => o.BroadcastRate));
+        // Every run after the first (retries too) in a room no earlier run used: no backlog of the last one reaches its members.
+        Assert.Equal(["bench-2", "bench-3", "bench-4", "bench-5", "bench-6"], asked.Select(o => o.BroadcastRoom));
         Assert.Equal(5, outcome.Records.Count);
         Assert.Equal(6, log.Count);
         Assert.StartsWith("ladder: 18000 msg/s fell behind (", log[^2], StringComparison.Ordinal);
