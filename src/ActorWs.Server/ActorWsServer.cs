@@ -155,9 +155,7 @@ public sealed class ActorWsServer : IAsyncDisposable
     /// with the portable transport, used for TLS and off Linux). Connections run there; an application may put an actor
     /// there too (<c>Props.WithDispatcher</c>) if it never blocks: every socket of that thread waits while it runs.
     /// </summary>
-    public IReadOnlyList<string> IoDispatchers => _transport is EpollTransportFactory epoll
-        ? epoll.Loops.Select(l => l.DispatcherId).OfType<string>().ToArray()
-        : Array.Empty<string>();
+    public IReadOnlyList<string> IoDispatchers => _transport?.IoDispatcherIds ?? Array.Empty<string>();
 
     /// <summary>The WebSocket routes mapped so far.</summary>
     public IReadOnlyList<WebSocketRoute> Routes => _routes.Routes;

@@ -54,9 +54,9 @@ internal sealed class ServerActor : UntypedActor
         if (runtime.ClusterRooms is { } cluster)
         {
             // Rooms are sharded over the cluster: this node's relay, and its entry point to the rooms' directories. The relay
-            // is queued fairly as rooms are (see FairExecutorConfigurator): behind the deliveries already queued, it finds
-            // several rooms' turns in its mailbox, and hands each connection one batch for all of them.
-            _runtime.RoomRelay = Context.Watch(Context.ActorOf(runtime.OnRoomDispatcher(FactoryActorProducer<RoomRelay>.Props(() => new RoomRelay(runtime.Metrics))), "relay"));
+            // runs where the connections do (see ServerRuntime.OnRelayDispatcher): behind the work already queued on that
+            // thread, it finds several rooms' turns in its mailbox, and hands each connection one batch for all of them.
+            _runtime.RoomRelay = Context.Watch(Context.ActorOf(runtime.OnRelayDispatcher(FactoryActorProducer<RoomRelay>.Props(() => new RoomRelay(runtime.Metrics))), "relay"));
             _runtime.RoomManager = Context.Watch(Context.ActorOf(FactoryActorProducer<ClusterRoomManager>.Props(() => new ClusterRoomManager(runtime, cluster)), "rooms"));
         }
         else

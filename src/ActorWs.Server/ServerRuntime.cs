@@ -106,6 +106,19 @@ internal sealed class ServerRuntime
     /// <summary>Props for a room: the fair room dispatcher when the system has it.</summary>
     public Props OnRoomDispatcher(Props props) => DispatchConfigured ? props.WithDispatcher(ActorWsDispatch.RoomDispatcher) : props;
 
+    /// <summary>
+    /// Props for the node's relay (rooms on other nodes → connections here): on the first I/O thread, where connections
+    /// run, when the transport has I/O threads; otherwise as a room.
+    /// </summary>
+    /// <remarks>
+    /// On the I/O thread, the relay's turn and the connections' (the same thread's, on one core; the first loop's, on more)
+    /// run one after the other, where from the room dispatcher every relayed turn meant a thread-pool worker woken to tell
+    /// connections whose loop then had to be woken in turn. Measured with 3 nodes on one core (2026-12-07): the open-loop
+    /// capacity of a 1,000-member broadcast rose from ~11,000 to ~14,000 msg/s. The relay never blocks (it only tells),
+    /// which is what an actor on an I/O thread must keep to.
+    /// </remarks>
+    public Props OnRelayDispatcher(Props props) => Transport.IoDispatcherIds is [var first, ..] ? props.WithDispatcher(first) : OnRoomDispatcher(props);
+
     /// <summary>Every open connection, for deadlines and shutdown.</summary>
     public ConnectionRegistry Registry { get; }
 

@@ -43,4 +43,10 @@ internal interface ITransportFactory : IDisposable
 {
     /// <summary>Binds and listens. Throws <see cref="System.Net.Sockets.SocketException"/> when the address cannot be bound.</summary>
     IConnectionListener Listen(IPEndPoint endPoint, int backlog);
+
+    /// <summary>
+    /// The ids of the Akka.NET dispatchers that run actors on this transport's I/O threads, one per thread (empty when its
+    /// I/O is not on threads of its own, or no actor system was given).
+    /// </summary>
+    IReadOnlyList<string> IoDispatcherIds { get; }
 }

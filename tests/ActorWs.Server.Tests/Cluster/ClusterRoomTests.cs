@@ -127,6 +127,13 @@ public sealed class ClusterRoomTests
                 Assert.Equal(i == host ? 0 : 1, after[i].Received - before[i].Received);
             }
 
+            // Each node's relay runs on its first I/O thread, with the connections it tells (ServerRuntime.OnRelayDispatcher).
+            foreach (var node in cluster.Nodes)
+            {
+                var relay = await node.System.ActorSelection("/user/*/relay").ResolveOne(TestServer.Wait);
+                Assert.Equal(node.Server.IoDispatchers[0], ((ActorRefWithCell)relay).Underlying.Props.Dispatcher);
+            }
+
             // The counter is exported in /metrics.
             using var http = new HttpClient();
             string metrics = await http.GetStringAsync(cluster[host].HttpUri("/metrics"));

@@ -43,6 +43,9 @@ internal sealed class EpollTransportFactory : ITransportFactory
     /// <summary>The loops, for tests.</summary>
     internal IReadOnlyList<EpollLoop> Loops => _loops;
 
+    /// <summary>The loops' dispatcher ids, in loop order (empty without an actor system).</summary>
+    public IReadOnlyList<string> IoDispatcherIds => _loops.Select(l => l.DispatcherId).OfType<string>().ToArray();
+
     public IConnectionListener Listen(IPEndPoint endPoint, int backlog) =>
         new EpollListener(NextLoop(), NextLoop, endPoint, backlog);
 

@@ -15,6 +15,9 @@ internal sealed class StreamTransportFactory : ITransportFactory
 {
     private readonly SslServerAuthenticationOptions? _tls;
 
+    /// <summary>None: a stream's reads and writes run on the thread pool, not on threads of the transport's own.</summary>
+    public IReadOnlyList<string> IoDispatcherIds => [];
+
     public StreamTransportFactory(X509Certificate2? certificate = null)
     {
         if (certificate is null) return;
