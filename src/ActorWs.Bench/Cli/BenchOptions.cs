@@ -37,6 +37,9 @@ public sealed record BenchOptions
     /// <summary>Default number of members that send in the broadcast scenario.</summary>
     public const int DefaultBroadcastSenders = 10;
 
+    /// <summary>Default room of the broadcast scenario (<c>/rooms/bench</c>).</summary>
+    public const string DefaultBroadcastRoom = "bench";
+
     /// <summary>Default clients of the tick room (issue 7).</summary>
     public const int DefaultTickClients = 100;
 
@@ -144,7 +147,7 @@ public sealed record BenchOptions
     /// The room the broadcast's members join (<c>/rooms/&lt;name&gt;</c>). Not a command-line option: the capacity climb
     /// gives each rung its own (see <c>RateLadder.Rung</c>).
     /// </summary>
-    public string BroadcastRoom { get; init; } = "bench";
+    public string BroadcastRoom { get; init; } = DefaultBroadcastRoom;
 
     /// <summary>Broadcast message size in bytes (at least 16: send time, sender, sequence).</summary>
     public int BroadcastMessageBytes { get; init; } = DefaultMessageBytes;

@@ -10,9 +10,6 @@ namespace ActorWs.Bench.Scenarios;
 /// <remarks>Stateless; safe to share between threads.</remarks>
 public sealed class BroadcastScenario : Scenario
 {
-    /// <summary>The room every member joins (<c>/rooms/bench</c>).</summary>
-    public const string Room = "bench";
-
     private static readonly MetricDefinition[] Rows =
     [
         new("deliveries_per_sec", "deliveries (msg/s, all members)", BetterDirection.Higher, 0),
