@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Akka.Actor;
 using ActorWs.Protocol.Frames;
 using ActorWs.Server.Buffers;
@@ -25,6 +26,20 @@ internal sealed partial class ConnectionActor
     /// memory budget (large replies only, until the frame has been copied out).
     /// </summary>
     private readonly record struct PendingFrame(OutboundFrame Frame, bool IsReply, int Charged = 0);
+
+    /// <summary>Most emptied pending queues kept for reuse, over all connections.</summary>
+    private const int MaxPooledPendingQueues = 1024;
+
+    /// <summary>Capacity (frames) above which an emptied pending queue is left to the GC rather than kept.</summary>
+    private const int MaxPooledPendingCapacity = 4096;
+
+    /// <summary>
+    /// Emptied pending queues. A connection holds one only while frames wait behind its write buffer (an idle connection
+    /// holds none), which a busy room's members do for part of nearly every turn: without reuse, each such turn allocated a
+    /// queue and grew its array again (at one node's broadcast capacity, most of what the server allocated).
+    /// </summary>
+    private static readonly ConcurrentQueue<Queue<PendingFrame>> PendingQueuePool = new();
+    private static int s_pooledPendingQueues;
 
     private byte[]? _out;
     private int _outStart;
@@ -170,7 +185,7 @@ internal sealed partial class ConnectionActor
                 return;
             }
         }
-        (_pending ??= new Queue<PendingFrame>()).Enqueue(new PendingFrame(frame, reply, ChargeReply(frame, reply)));
+        (_pending ??= RentPendingQueue()).Enqueue(new PendingFrame(frame, reply, ChargeReply(frame, reply)));
         if (reply) _pendingReplyBytes += frame.Length;
     }
 
@@ -222,7 +237,7 @@ internal sealed partial class ConnectionActor
             ArrayPool<byte>.Shared.Return(_out);
             _out = null;
         }
-        _pending = null;
+        ReturnPendingQueue();
         SignalIfDrained();
         ResumeReadingIfCaughtUp();
         OnOutputDrained();
@@ -234,6 +249,24 @@ internal sealed partial class ConnectionActor
         var notice = _drainedNotice;
         _drainedNotice = null;
         _self.Tell(notice, _self);
+    }
+
+    private static Queue<PendingFrame> RentPendingQueue()
+    {
+        if (!PendingQueuePool.TryDequeue(out var queue)) return new Queue<PendingFrame>();
+        Interlocked.Decrement(ref s_pooledPendingQueues);
+        return queue;
+    }
+
+    /// <summary>Gives the (empty) pending queue back, if there is one.</summary>
+    private void ReturnPendingQueue()
+    {
+        var queue = _pending;
+        if (queue is null) return;
+        _pending = null;
+        if (queue.EnsureCapacity(0) > MaxPooledPendingCapacity) return;
+        if (Interlocked.Increment(ref s_pooledPendingQueues) <= MaxPooledPendingQueues) PendingQueuePool.Enqueue(queue);
+        else Interlocked.Decrement(ref s_pooledPendingQueues);
     }
 
     /// <summary>Copies queued frames into the write buffer; false when nothing was queued.</summary>
@@ -309,7 +342,7 @@ internal sealed partial class ConnectionActor
                 if (pending.Charged > 0) _holder!.Refund(pending.Charged);
                 pending.Frame.Release();
             }
-            _pending = null;
+            ReturnPendingQueue();
         }
         _pendingReplyBytes = 0;
         if (_out is not null)

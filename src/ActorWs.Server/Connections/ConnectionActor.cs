@@ -205,6 +205,8 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     protected override void PostStop()
     {
         if (_transport is null) return; // stopped before it was attached
+        // Before this connection's death is told to the rooms watching its session.
+        _session?.FlushRoomMessages();
         _transport.Dispose();
         _head?.Dispose();
         _reader?.Dispose();
@@ -256,6 +258,8 @@ internal sealed partial class ConnectionActor : TurnBatchingActor, ITransportOwn
     /// <summary>After every batch of messages: one write for all frames queued in it, and the batch's metrics.</summary>
     protected override void OnBatchCompleted()
     {
+        // The session's messages of this turn to a room on another node cross in one message.
+        _session?.FlushRoomMessages();
         // Counted before the write as well as after it: a client that has its answer may ask /metrics at once, and
         // must find the message it sent already counted (the bytes the write sends are counted after it).
         FlushCounters();

@@ -24,6 +24,10 @@ public sealed class ActorWsMetrics : IDisposable
     private long _relayReceived;
     private long _relayedBroadcastsSent;
     private long _relayedBroadcastsReceived;
+    private long _memberBatchesSent;
+    private long _memberBatchesReceived;
+    private long _batchedMessagesSent;
+    private long _batchedMessagesReceived;
 
     /// <summary>Creates the instruments; <paramref name="meterFactory"/> may be null outside dependency injection.</summary>
     public ActorWsMetrics(IMeterFactory? meterFactory = null)
@@ -133,6 +137,36 @@ public sealed class ActorWsMetrics : IDisposable
             "{message}", "Messages carrying room broadcasts between nodes (direction: sent by this node's rooms to another node's relay, received by this node's relay): one per other node with members per turn of a room that broadcast, however many broadcasts the turn made.");
         Meter.CreateObservableCounter("actorws.cluster.relayed_broadcasts", () => Directions(ref _relayedBroadcastsSent, ref _relayedBroadcastsReceived),
             "{broadcast}", "Room broadcasts carried between nodes (direction: sent, received): one per other node with members per broadcast.");
+        Meter.CreateObservableCounter("actorws.cluster.member_message_batches", () => Directions(ref _memberBatchesSent, ref _memberBatchesReceived),
+            "{message}", "Messages carrying members' messages to a room on another node (direction: sent by this node's sessions, received by this node's rooms): one per session per turn that sent the room anything, however many messages it sent.");
+        Meter.CreateObservableCounter("actorws.cluster.batched_member_messages", () => Directions(ref _batchedMessagesSent, ref _batchedMessagesReceived),
+            "{message}", "Members' messages carried to a room on another node (direction: sent, received).");
+    }
+
+    /// <summary>Messages carrying members' messages that this node's sessions sent to rooms on other nodes, so far (clustered rooms only).</summary>
+    public long MemberBatchesSent => Volatile.Read(ref _memberBatchesSent);
+
+    /// <summary>Members' messages this node's sessions sent to rooms on other nodes, so far (clustered rooms only).</summary>
+    public long BatchedMemberMessagesSent => Volatile.Read(ref _batchedMessagesSent);
+
+    /// <summary>Messages carrying members' messages that this node's rooms received from sessions on other nodes, so far.</summary>
+    public long MemberBatchesReceived => Volatile.Read(ref _memberBatchesReceived);
+
+    /// <summary>Members' messages this node's rooms received from sessions on other nodes, so far.</summary>
+    public long BatchedMemberMessagesReceived => Volatile.Read(ref _batchedMessagesReceived);
+
+    /// <summary>Counts a message to a room on another node carrying <paramref name="messages"/> of a member's messages.</summary>
+    internal void MemberBatchSent(int messages)
+    {
+        Interlocked.Increment(ref _memberBatchesSent);
+        Interlocked.Add(ref _batchedMessagesSent, messages);
+    }
+
+    /// <summary>Counts a message from a session on another node carrying <paramref name="messages"/> of its messages.</summary>
+    internal void MemberBatchReceived(int messages)
+    {
+        Interlocked.Increment(ref _memberBatchesReceived);
+        Interlocked.Add(ref _batchedMessagesReceived, messages);
     }
 
     private static Measurement<long>[] Directions(ref long sent, ref long received) =>

@@ -58,6 +58,36 @@ internal sealed partial class RoomActor
         }
     }
 
+    /// <summary>
+    /// A member's messages from another node, each handled as if told alone. If the room's logic fails on one, the ones
+    /// after it go back to the front of the mailbox (through the stash, which Akka.NET empties there before the restart),
+    /// so that, as with messages told one by one, the one whose handling failed is the only one lost.
+    /// </summary>
+    private void HandleMemberMessages(MemberMessages batch)
+    {
+        var messages = batch.Messages;
+        if (!batch.Remainder) _runtime.Metrics.MemberBatchReceived(messages.Length);
+        for (int i = 0; i < messages.Length; i++)
+        {
+            var message = messages[i];
+            try
+            {
+                // Looked up for each: the room may have let the member go over an earlier one.
+                if (_members.TryGetValue(Sender, out var from)) HandleMemberMessage(from, message);
+                else RefuseNonMember(Sender, message);
+            }
+            catch when (i + 1 < messages.Length)
+            {
+                Stash.Prepend([new Envelope(new MemberMessages(messages[(i + 1)..], Remainder: true), Sender)]);
+                throw;
+            }
+            finally
+            {
+                message.Release();
+            }
+        }
+    }
+
     /// <summary>A tagged message from a session that is not (or no longer) a member: refused, so its sender is not left waiting.</summary>
     private void RefuseNonMember(IActorRef sender, WebSocketMessage message)
     {

@@ -252,16 +252,20 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         {
             // Moving to another node: nothing more is taken here. A member's message is refused (never silently dropped),
             // so its client can send it again once the room is back; other messages are for the room's next node.
-            if (message is WebSocketMessage dropped)
-            {
-                if (_members.TryGetValue(Sender, out var from)) Notify(from, new RoomMessageRefused(RoomName, MovingReason, dropped.RoomTag));
-                else RefuseNonMember(Sender, dropped);
-                dropped.Release();
-            }
+            if (message is WebSocketMessage dropped) RefuseWhileMoving(dropped);
+            else if (message is MemberMessages batch)
+                foreach (var each in batch.Messages) RefuseWhileMoving(each);
             return;
         }
         if (_backingOff) BackingOff(message);
         else if (!Active(message)) Unhandled(message);
+    }
+
+    private void RefuseWhileMoving(WebSocketMessage message)
+    {
+        if (_members.TryGetValue(Sender, out var from)) Notify(from, new RoomMessageRefused(RoomName, MovingReason, message.RoomTag));
+        else RefuseNonMember(Sender, message);
+        message.Release();
     }
 
     private void BackingOff(object message)
@@ -291,6 +295,9 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
                 {
                     inbound.Release();
                 }
+                return true;
+            case MemberMessages batch:
+                HandleMemberMessages(batch);
                 return true;
             case RoomTickDue:
                 Tick();

@@ -37,6 +37,22 @@ internal sealed record JoinRoomRequest(
     IActorRef? Relay = null,
     string? ResumeToken = null);
 
+/// <summary>
+/// Session → room on another node: the member's messages of one turn of its session, in the order sent, in one remote
+/// message instead of one each (each is taken as if told alone, sender the session). The room releases them.
+/// </summary>
+/// <remarks>
+/// Why: a sender's messages to a room on another node each crossed remoting on their own (serialized, framed, read and
+/// resolved one by one), which on a busy room cost more than the room's own work. A session holds them until its turn
+/// ends, and sends whatever else it tells the room (a leave) after them, so the room sees everything in order.
+/// </remarks>
+/// <param name="Messages">The messages, in the order sent.</param>
+/// <param name="Remainder">
+/// Made by the room itself (never sent between nodes): what was left of a batch when its logic failed on one of them,
+/// taken after the restart (and not counted as received again).
+/// </param>
+internal sealed record MemberMessages(Messaging.WebSocketMessage[] Messages, bool Remainder = false);
+
 /// <summary>Manager → room: a seat is reserved for the sender (the session) until <paramref name="ExpiresAt"/> (a timestamp).</summary>
 internal sealed record ReservedJoin(long ReservationId, long ExpiresAt, JoinRoomRequest Request);
 

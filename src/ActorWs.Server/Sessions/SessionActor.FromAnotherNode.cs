@@ -238,6 +238,7 @@ internal sealed partial class SessionActor
         if (_runtime.ClusterRooms is not null)
         {
             var changed = new MemberTokenChanged(token);
+            _session.FlushRoomMessages();
             foreach (var (_, room, _) in _session.JoinedRooms) room.Tell(changed, Self);
         }
         return token;

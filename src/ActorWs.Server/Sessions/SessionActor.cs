@@ -23,7 +23,7 @@ namespace ActorWs.Server.Sessions;
 /// the resume token is attached again and gets exactly what it missed, then live traffic. Only when the window
 /// expires (or the client ends the session) do its rooms see it leave.</para>
 /// </remarks>
-internal sealed partial class SessionActor : UntypedActor, ISessionHost
+internal sealed partial class SessionActor : TurnBatchingActor, ISessionHost
 {
     private readonly ServerRuntime _runtime;
     private SessionSetup _setup = null!;
@@ -192,9 +192,13 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
         else _session.Open();
     }
 
+    /// <summary>The session's messages of this turn to a room on another node cross in one message.</summary>
+    protected override void OnBatchCompleted() => _session?.FlushRoomMessages();
+
     protected override void PostStop()
     {
         if (_setup is null) return; // stopped before it began
+        _session.FlushRoomMessages(); // before its death is told to the rooms watching it
         _runtime.Metrics.SessionStopped(_detached);
         CancelTimer();
         _crossNode?.Due?.Cancel();
@@ -236,7 +240,10 @@ internal sealed partial class SessionActor : UntypedActor, ISessionHost
                 // In a cluster the rooms would keep the member's token for a resume from another node: this session is
                 // over (its window expired, or it cannot be resumed), so nothing may resume it anywhere.
                 if (_runtime.ClusterRooms is not null)
+                {
+                    _session.FlushRoomMessages();
                     foreach (var (_, room, _) in _session.JoinedRooms) room.Tell(MemberTokenChanged.Ended, Self);
+                }
                 Context.Stop(Self); // rooms watching the session see it leave (not consented)
             }
         }

@@ -23,6 +23,50 @@ internal sealed partial class WebSocketSession
     /// </summary>
     private int _joinsPending;
 
+    /// <summary>The most of a member's messages one <see cref="MemberMessages"/> carries; a turn that sends more sends several.</summary>
+    internal const int MaxMessagesPerBatch = 64;
+
+    /// <summary>The room on another node that <see cref="_batched"/> is for.</summary>
+    private IActorRef? _batchedRoom;
+
+    /// <summary>
+    /// Messages for a room on another node, held until this turn of the session's host ends (see <see cref="MemberMessages"/>);
+    /// anything else the session tells a room goes after them (<see cref="FlushRoomMessages"/>).
+    /// </summary>
+    private List<WebSocketMessage>? _batched;
+
+    /// <summary>
+    /// A member's message to its room: told at once to a room on this node; to a room on another node, held with this
+    /// turn's other messages for it, which cross to it in one message.
+    /// </summary>
+    private void TellRoomMessage(IActorRef room, WebSocketMessage message)
+    {
+        if (room.IsLocalRef())
+        {
+            room.Tell(message, Self);
+            return;
+        }
+        if (_batched is { Count: > 0 } && !room.Equals(_batchedRoom)) FlushRoomMessages();
+        _batchedRoom = room;
+        (_batched ??= new()).Add(message);
+        if (_batched.Count == MaxMessagesPerBatch) FlushRoomMessages();
+    }
+
+    /// <summary>
+    /// Sends the messages held for a room on another node. The session's host calls it as each of its turns ends and as
+    /// it stops; the session, before it tells a room anything else, or handles anything a room told it.
+    /// </summary>
+    internal void FlushRoomMessages()
+    {
+        if (_batched is not { Count: > 0 } batched) return;
+        var messages = batched.ToArray();
+        batched.Clear();
+        var room = _batchedRoom!;
+        _batchedRoom = null;
+        room.Tell(new MemberMessages(messages), Self);
+        _runtime.Metrics.MemberBatchSent(messages.Length);
+    }
+
     public IReadOnlyCollection<string> Rooms => (IReadOnlyCollection<string>?)_rooms?.Keys ?? [];
 
     /// <summary>The rooms the session is in, with their actors.</summary>
@@ -83,6 +127,7 @@ internal sealed partial class WebSocketSession
     /// <summary>Leaves <paramref name="room"/> (at <paramref name="roomRef"/>) without the handler hearing of it.</summary>
     internal void LeaveSilently(string room, IActorRef roomRef)
     {
+        FlushRoomMessages();
         (_silentLeaves ??= new(StringComparer.Ordinal)).Add(room);
         ForgetRoom(room);
         roomRef.Tell(new LeaveRoomRequest(room, null), Self);
@@ -184,6 +229,7 @@ internal sealed partial class WebSocketSession
     /// <summary>Tells a joined room a leave: held while the room moves to another node (see <see cref="MovingRoom"/>).</summary>
     private void TellRoom(string room, IActorRef roomRef, LeaveRoomRequest leave)
     {
+        FlushRoomMessages();
         if (_moving is not null && _moving.TryGetValue(room, out var moving)) moving.Held.Add(leave);
         else roomRef.Tell(leave, Self);
     }
@@ -197,7 +243,7 @@ internal sealed partial class WebSocketSession
         var message = WebSocketMessage.Rent(payload, type, flow: null);
         message.RoomTag = tag;
         if (_moving is not null && _moving.ContainsKey(name)) HoldForMovingRoom(name, message);
-        else joined.Ref.Tell(message, Self);
+        else TellRoomMessage(joined.Ref, message);
         return true;
     }
 
@@ -206,7 +252,7 @@ internal sealed partial class WebSocketSession
         if (_currentRoom is null) return false;
         var message = WebSocketMessage.Rent(payload, type, flow: null);
         if (MovingRoomAt(_currentRoom) is { } moving) HoldForMovingRoom(moving, message);
-        else _currentRoom.Tell(message, Self);
+        else TellRoomMessage(_currentRoom, message);
         return true;
     }
 
@@ -225,6 +271,8 @@ internal sealed partial class WebSocketSession
     /// <summary>What rooms and the room manager tell the session; false for anything else.</summary>
     internal bool HandleRoomMessage(object message)
     {
+        // What a room tells the session may change where its rooms are (moved, lost): what the client sent before goes first.
+        FlushRoomMessages();
         switch (message)
         {
             case RejoinAfterLossDue due:

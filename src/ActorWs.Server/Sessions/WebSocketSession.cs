@@ -100,11 +100,22 @@ internal sealed partial class WebSocketSession : IWebSocketSession
     {
         if (_closed) return;
         _closed = true;
-        _handler.OnClose(this, status);
+        try
+        {
+            _handler.OnClose(this, status);
+        }
+        finally
+        {
+            FlushRoomMessages();
+        }
     }
 
-    /// <summary>The session failed (its handler threw): the handler hears nothing more.</summary>
-    internal void MarkFailed() => _closed = true;
+    /// <summary>The session failed (its handler threw): the handler hears nothing more; what it sent its rooms still goes.</summary>
+    internal void MarkFailed()
+    {
+        _closed = true;
+        FlushRoomMessages();
+    }
 
     public void Send(ReadOnlySpan<byte> payload, WebSocketMessageType type) =>
         _host.SendToClient(RoomActor.Opcode(type), payload);

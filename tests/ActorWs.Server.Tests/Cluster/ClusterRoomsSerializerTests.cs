@@ -74,6 +74,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
             ["G"] = new GetRoom("chat", "desk", CreateIfMissing: true),
             ["GL"] = new RoomLookup("chat", "desk", remote, null),
             ["M"] = WebSocketMessage.FromBytes("{\"text\":\"hi\"}"u8, WebSocketMessageType.Text),
+            ["MM"] = new MemberMessages([WebSocketMessage.FromBytes("one"u8, WebSocketMessageType.Text), Tagged(WebSocketMessage.FromBytes(new byte[] { 2, 2 }, WebSocketMessageType.Binary), "7")]),
             ["CR"] = new CloseRequested(1008, "rate limit exceeded repeatedly"),
             ["T"] = new RoomManager.TellRoom("chat", "desk", RoomBroadcast.Text("{}")),
             ["C"] = new RoomManager.CreateRoom("duel", "{\"mode\":\"casual\"}"),
@@ -124,7 +125,7 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
 
     public static TheoryData<string> Manifests() =>
     [
-        "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "CR", "T", "C", "N",
+        "J", "L", "LS", "RL", "LV", "JA", "JR", "LC", "MR", "MT", "RN", "RS", "B", "G", "GL", "M", "MM", "CR", "T", "C", "N",
         "SR", "MO", "SA", "LW", "DL", "DS", "DR", "DI", "DF", "NC", "TF", "CC", "XJ", "XL", "XB", "XF", "XN",
         "RM", "RMA", "RMN", "TK", "SN", "DSN", "DW", "XH", "MV", "MG", "MA",
     ];
@@ -155,6 +156,22 @@ public sealed class ClusterRoomsSerializerTests(SerializationSystem fixture) : I
         Assert.Equal(((IEnumerable<object[]>)Manifests()).Select(m => (string)m[0]).Order(), examples.Keys.Order());
         Assert.Equal(examples.Count, examples.Values.Select(serializer.Manifest).Distinct().Count());
         Assert.Throws<ArgumentException>(() => serializer.Manifest("not a room message"));
+    }
+
+    private static WebSocketMessage Tagged(WebSocketMessage message, object tag)
+    {
+        message.RoomTag = tag;
+        return message;
+    }
+
+    [Fact]
+    public void AMemberMessagesBatch_OverTheMostOneCarries_IsRefused()
+    {
+        var serializer = (ClusterRoomsSerializer)fixture.System.Serialization.FindSerializerFor(new MemberMessages([]));
+        var many = Enumerable.Range(0, Sessions.WebSocketSession.MaxMessagesPerBatch + 1).Select(_ => WebSocketMessage.FromBytes("x"u8, WebSocketMessageType.Text)).ToArray();
+        var bytes = serializer.ToBinary(new MemberMessages(many));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "MM"));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(serializer.ToBinary(new MemberMessages([])), "MM"));
     }
 
     [Fact]

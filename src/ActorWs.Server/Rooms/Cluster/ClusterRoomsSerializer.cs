@@ -62,6 +62,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
         GetRoom => "G",
         RoomLookup => "GL",
         WebSocketMessage => "M",
+        MemberMessages => "MM",
         CloseRequested => "CR",
         RoomManager.TellRoom => "T",
         RoomManager.CreateRoom => "C",
@@ -187,9 +188,11 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
                 WriteNullable(w, l.Error);
                 break;
             case WebSocketMessage m:
-                w.Write((byte)m.Type);
-                WriteBytes(w, m.Span);
-                WriteObject(w, m.RoomTag);
+                WriteMessage(w, m);
+                break;
+            case MemberMessages batch:
+                w.Write(batch.Messages.Length);
+                foreach (var m in batch.Messages) WriteMessage(w, m);
                 break;
             case CloseRequested c:
                 w.Write(c.Code);
@@ -385,6 +388,7 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
             "G" => new GetRoom(r.ReadString(), r.ReadString(), r.ReadBoolean()),
             "GL" => new RoomLookup(r.ReadString(), r.ReadString(), ReadNullableRef(r), ReadNullable(r)),
             "M" => ReadMessage(r),
+            "MM" => ReadMemberMessages(r),
             "CR" => new CloseRequested(r.ReadUInt16(), r.ReadString()),
             "T" => new RoomManager.TellRoom(r.ReadString(), r.ReadString(), ReadObject(r)!),
             "C" => new RoomManager.CreateRoom(r.ReadString(), r.ReadString()),
@@ -515,6 +519,22 @@ public sealed class ClusterRoomsSerializer : SerializerWithStringManifest
     {
         var type = (WebSocketMessageType)r.ReadByte();
         return new RoomBroadcast(ReadBytes(r), type);
+    }
+
+    private void WriteMessage(BinaryWriter w, WebSocketMessage m)
+    {
+        w.Write((byte)m.Type);
+        WriteBytes(w, m.Span);
+        WriteObject(w, m.RoomTag);
+    }
+
+    private MemberMessages ReadMemberMessages(BinaryReader r)
+    {
+        int count = r.ReadInt32();
+        if (count is < 1 or > Sessions.WebSocketSession.MaxMessagesPerBatch) throw new SerializationException($"a batch of {count} member messages");
+        var messages = new WebSocketMessage[count];
+        for (int i = 0; i < count; i++) messages[i] = ReadMessage(r);
+        return new MemberMessages(messages);
     }
 
     private WebSocketMessage ReadMessage(BinaryReader r)
