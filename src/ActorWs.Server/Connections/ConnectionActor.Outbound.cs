@@ -27,11 +27,11 @@ internal sealed partial class ConnectionActor
     /// </summary>
     private readonly record struct PendingFrame(OutboundFrame Frame, bool IsReply, int Charged = 0);
 
-    /// <summary>Most emptied pending queues kept for reuse, over all connections.</summary>
-    private const int MaxPooledPendingQueues = 1024;
+    /// <summary>Most emptied pending queues kept for reuse, over all connections (with the cap below, at most 4 MiB held).</summary>
+    private const int MaxPooledPendingQueues = 256;
 
     /// <summary>Capacity (frames) above which an emptied pending queue is left to the GC rather than kept.</summary>
-    private const int MaxPooledPendingCapacity = 4096;
+    private const int MaxPooledPendingCapacity = 1024;
 
     /// <summary>
     /// Emptied pending queues. A connection holds one only while frames wait behind its write buffer (an idle connection
