@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using ActorWs.Server.Messaging;
 using ActorWs.Server.Rooms;
@@ -56,9 +57,14 @@ internal sealed partial class WebSocketSession
     /// Sends the messages held for a room on another node. The session's host calls it as each of its turns ends and as
     /// it stops; the session, before it tells a room anything else, or handles anything a room told it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every connection's every turn calls it, nearly always for nothing
     internal void FlushRoomMessages()
     {
-        if (_batched is not { Count: > 0 } batched) return;
+        if (_batched is { Count: > 0 } batched) SendRoomMessages(batched);
+    }
+
+    private void SendRoomMessages(List<WebSocketMessage> batched)
+    {
         var messages = batched.ToArray();
         batched.Clear();
         var room = _batchedRoom!;
