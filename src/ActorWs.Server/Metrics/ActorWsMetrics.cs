@@ -156,17 +156,16 @@ public sealed class ActorWsMetrics : IDisposable
     public long BatchedMemberMessagesReceived => Volatile.Read(ref _batchedMessagesReceived);
 
     /// <summary>Counts a message to a room on another node carrying <paramref name="messages"/> of a member's messages.</summary>
-    internal void MemberBatchSent(int messages)
-    {
-        Interlocked.Increment(ref _memberBatchesSent);
-        Interlocked.Add(ref _batchedMessagesSent, messages);
-    }
+    internal void MemberBatchSent(int messages) => CountCarrier(ref _memberBatchesSent, ref _batchedMessagesSent, messages);
 
     /// <summary>Counts a message from a session on another node carrying <paramref name="messages"/> of its messages.</summary>
-    internal void MemberBatchReceived(int messages)
+    internal void MemberBatchReceived(int messages) => CountCarrier(ref _memberBatchesReceived, ref _batchedMessagesReceived, messages);
+
+    /// <summary>Counts one message between nodes in <paramref name="carriers"/> and what it carried in <paramref name="carried"/>.</summary>
+    private static void CountCarrier(ref long carriers, ref long carried, int count)
     {
-        Interlocked.Increment(ref _memberBatchesReceived);
-        Interlocked.Add(ref _batchedMessagesReceived, messages);
+        Interlocked.Increment(ref carriers);
+        Interlocked.Add(ref carried, count);
     }
 
     private static Measurement<long>[] Directions(ref long sent, ref long received) =>
@@ -178,18 +177,10 @@ public sealed class ActorWsMetrics : IDisposable
     private int _relayCounterAdded;
 
     /// <summary>Counts a message to another node's relay carrying <paramref name="broadcasts"/> broadcasts.</summary>
-    internal void RelayMessageSent(int broadcasts)
-    {
-        Interlocked.Increment(ref _relaySent);
-        Interlocked.Add(ref _relayedBroadcastsSent, broadcasts);
-    }
+    internal void RelayMessageSent(int broadcasts) => CountCarrier(ref _relaySent, ref _relayedBroadcastsSent, broadcasts);
 
     /// <summary>Counts a message received by this node's relay carrying <paramref name="broadcasts"/> broadcasts.</summary>
-    internal void RelayMessageReceived(int broadcasts)
-    {
-        Interlocked.Increment(ref _relayReceived);
-        Interlocked.Add(ref _relayedBroadcastsReceived, broadcasts);
-    }
+    internal void RelayMessageReceived(int broadcasts) => CountCarrier(ref _relayReceived, ref _relayedBroadcastsReceived, broadcasts);
 
     /// <summary>Resumable sessions alive now (attached or detached).</summary>
     public long ActiveSessions => Volatile.Read(ref _sessions);

@@ -69,22 +69,32 @@ internal sealed partial class RoomActor
         if (!batch.Remainder) _runtime.Metrics.MemberBatchReceived(messages.Length);
         for (int i = 0; i < messages.Length; i++)
         {
-            var message = messages[i];
             try
             {
-                // Looked up for each: the room may have let the member go over an earlier one.
-                if (_members.TryGetValue(Sender, out var from)) HandleMemberMessage(from, message);
-                else RefuseNonMember(Sender, message);
+                TakeMemberMessage(messages[i]);
             }
             catch when (i + 1 < messages.Length)
             {
                 Stash.Prepend([new Envelope(new MemberMessages(messages[(i + 1)..], Remainder: true), Sender)]);
                 throw;
             }
-            finally
-            {
-                message.Release();
-            }
+        }
+    }
+
+    /// <summary>
+    /// A message from the sender, taken if it is a member (looked up for each message: the room may have let the member
+    /// go over an earlier one), refused otherwise; released either way.
+    /// </summary>
+    private void TakeMemberMessage(WebSocketMessage message)
+    {
+        try
+        {
+            if (_members.TryGetValue(Sender, out var from)) HandleMemberMessage(from, message);
+            else RefuseNonMember(Sender, message);
+        }
+        finally
+        {
+            message.Release();
         }
     }
 

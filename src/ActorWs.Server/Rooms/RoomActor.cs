@@ -286,15 +286,7 @@ internal sealed partial class RoomActor : TurnBatchingActor, IWithUnboundedStash
         switch (message)
         {
             case WebSocketMessage inbound:
-                try
-                {
-                    if (_members.TryGetValue(Sender, out var from)) HandleMemberMessage(from, inbound);
-                    else RefuseNonMember(Sender, inbound);
-                }
-                finally
-                {
-                    inbound.Release();
-                }
+                TakeMemberMessage(inbound);
                 return true;
             case MemberMessages batch:
                 HandleMemberMessages(batch);
