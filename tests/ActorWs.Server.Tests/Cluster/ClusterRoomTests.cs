@@ -100,16 +100,7 @@ public sealed class ClusterRoomTests
         {
             // Two members on every node: a node's relay still gets each broadcast once.
             for (int i = 0; i < 6; i++) members.Add(await cluster[i % 3].ConnectAsync("/rooms/arena"));
-            // A member's own message comes back only once its join is done: this makes sure all are in.
-            for (int i = 0; i < members.Count; i++)
-            {
-                await EchoTests.SendTextAsync(members[i], $"sync {i}");
-                await ReceiveUntilAsync(members[i], $"sync {i}");
-            }
-            // Others' syncs may still be on their way to some relays: one more broadcast, seen by every member, has come
-            // after all of them through every relay (a room's messages to a relay keep their order).
-            await EchoTests.SendTextAsync(members[^1], "ready");
-            foreach (var member in members) await ReceiveUntilAsync(member, "ready");
+            await AwaitAllInAsync(members);
             var room = (await cluster[0].Server.Rooms.FindAsync("relay", "arena"))!;
             int host = cluster.HostOf(room, 0);
 
@@ -187,13 +178,7 @@ public sealed class ClusterRoomTests
         try
         {
             for (int i = 0; i < 3; i++) members.Add(await cluster[i].ConnectAsync("/burst/x"));
-            for (int i = 0; i < members.Count; i++)
-            {
-                await EchoTests.SendTextAsync(members[i], $"sync {i}");
-                await ReceiveUntilAsync(members[i], $"sync {i}");
-            }
-            await EchoTests.SendTextAsync(members[^1], "ready");
-            foreach (var member in members) await ReceiveUntilAsync(member, "ready");
+            await AwaitAllInAsync(members);
             int host = cluster.HostOf((await cluster[0].Server.Rooms.FindAsync("burst", "x"))!, 0);
             // The sender is the only member on its node, which is not the room's.
             var sender = members[(host + 1) % 3];
@@ -257,17 +242,13 @@ public sealed class ClusterRoomTests
         try
         {
             for (int i = 0; i < 3; i++) members.Add(await cluster[i].ConnectAsync("/boom/line"));
-            for (int i = 0; i < members.Count; i++)
-            {
-                await EchoTests.SendTextAsync(members[i], $"sync {i}");
-                await ReceiveUntilAsync(members[i], $"sync {i}");
-            }
+            await AwaitAllInAsync(members);
             int host = cluster.HostOf((await cluster[0].Server.Rooms.FindAsync("boom", "line"))!, 0);
             var senderNode = cluster[(host + 1) % 3];
             sender = RawClient.Connect(senderNode.EndPoint);
             sender.Upgrade("/boom/line");
             sender.SendText("sync raw");
-            ReadUntil(sender, "sync raw");
+            sender.ReadUntilText("sync raw");
             foreach (var member in members) await ReceiveUntilAsync(member, "sync raw");
 
             // 40 messages in one write: the sender's connection reads them in one turn, and they cross to the room together.
@@ -308,11 +289,21 @@ public sealed class ClusterRoomTests
         }
     }
 
-    private static void ReadUntil(RawClient client, string expected)
+    /// <summary>
+    /// Waits until every member of a relay route's room is in it and every relay has passed on what came before: a
+    /// member's own message comes back only once its join is done; others' may still be on their way to some relays,
+    /// so one more broadcast, seen by every member, has come after all of them through every relay (a room's messages
+    /// to a relay keep their order).
+    /// </summary>
+    private static async Task AwaitAllInAsync(IReadOnlyList<ClientWebSocket> members)
     {
-        for (int i = 0; i < 50; i++)
-            if (client.ReadFrame() is { } frame && frame.Text == expected) return;
-        throw new InvalidOperationException($"never received {expected}");
+        for (int i = 0; i < members.Count; i++)
+        {
+            await EchoTests.SendTextAsync(members[i], $"sync {i}");
+            await ReceiveUntilAsync(members[i], $"sync {i}");
+        }
+        await EchoTests.SendTextAsync(members[^1], "ready");
+        foreach (var member in members) await ReceiveUntilAsync(member, "ready");
     }
 
     private static async Task ReceiveUntilAsync(ClientWebSocket client, string expected)

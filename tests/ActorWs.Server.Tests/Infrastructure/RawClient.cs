@@ -191,6 +191,16 @@ internal sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>Reads frames until a text frame reading <paramref name="expected"/>; throws if the connection ends first.</summary>
+    public void ReadUntilText(string expected)
+    {
+        while (ReadFrame() is { } frame)
+        {
+            if (frame.Opcode == WebSocketOpcode.Text && frame.Text == expected) return;
+        }
+        throw new InvalidOperationException($"the connection ended before \"{expected}\" came");
+    }
+
     /// <summary>True when the server has closed the TCP connection (FIN or reset), reading and discarding anything before.</summary>
     public bool WaitForEndOfStream()
     {
